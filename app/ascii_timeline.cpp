@@ -1,0 +1,116 @@
+#include "ascii_timeline.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+
+#include "core/metrics.hpp"
+
+namespace loopscope {
+
+namespace {
+
+// One character per kind of time, in the order ties are settled.
+enum glyph_kind { g_running, g_ready, g_timer, g_semaphore, g_pool, g_io, g_child, g_idle, g_count };
+constexpr std::array<char, g_count> glyphs{'#', '!', '.', ':', '~', '?', '_', ' '};
+
+glyph_kind kind_of(const span& s) {
+  switch (s.state) {
+    case lane_state::running: return g_running;
+    case lane_state::ready: return g_ready;
+    case lane_state::idle: return g_idle;
+    case lane_state::waiting:
+      switch (static_cast<wait_reason>(s.detail)) {
+        case wait_reason::timer: return g_timer;
+        case wait_reason::semaphore: return g_semaphore;
+        case wait_reason::thread_pool: return g_pool;
+        case wait_reason::child: return g_child;
+        default: return g_io;
+      }
+    default: return g_idle;
+  }
+}
+
+char end_glyph(lane_state s) {
+  switch (s) {
+    case lane_state::done: return '*';
+    case lane_state::failed: return 'X';
+    case lane_state::cancelled: return 'C';
+    default: return ' ';
+  }
+}
+
+std::string fit(std::string s, std::size_t n) {
+  if (s.size() > n) s = s.substr(0, n);
+  s.resize(n, ' ');
+  return s;
+}
+
+}  // namespace
+
+int terminal_width() {
+  winsize ws{};
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  if (const char* c = std::getenv("COLUMNS")) {
+    const int n = std::atoi(c);
+    if (n > 0) return n;
+  }
+  return 100;
+}
+
+std::string ascii_timeline(const std::vector<ascii_variant>& variants, nanos t_end, int width, int max_lanes) {
+  constexpr std::size_t label = 10;
+  const int cells = std::max(10, width - static_cast<int>(label) - 3);
+  const nanos total = std::max<nanos>(t_end, 1);
+  auto cell_of = [&](nanos t) {
+    return static_cast<int>(std::min<nanos>(cells - 1, t * cells / total));
+  };
+  std::string out;
+  // The ruler: 0 at the left, the end at the right.
+  const std::string right = format_duration(t_end);
+  out += std::string(label, ' ') + " 0" + std::string(static_cast<std::size_t>(std::max(1, cells - 1 - static_cast<int>(right.size()) + 1)), ' ') + right + "\n";
+  for (const auto& v : variants) {
+    out += "-- " + v.title + "\n";
+    const auto per_lane = v.tr->by_lane();
+    int shown = 0;
+    for (lane_id id = 0; id < per_lane.size(); ++id) {
+      if (v.tr->lane(id).kind == lane_kind::worker && per_lane[id].size() <= 1) continue;  // a pool never used
+      if (shown == max_lanes) {
+        out += std::string(label, ' ') + "  ... and " + std::to_string(per_lane.size() - id) + " more lanes\n";
+        break;
+      }
+      ++shown;
+      std::vector<std::array<nanos, g_count>> time(static_cast<std::size_t>(cells), std::array<nanos, g_count>{});
+      for (const span& s : lane_spans(per_lane[id], v.now)) {
+        const glyph_kind k = kind_of(s);
+        for (int c = cell_of(s.t0); c <= cell_of(std::max(s.t0, s.t1 - 1)); ++c) {
+          const nanos c0 = c * total / cells, c1 = (c + 1) * total / cells;
+          // Even an instant gets a share, so a zero-length slice still shows.
+          time[static_cast<std::size_t>(c)][k] += std::max<nanos>(1, std::min(s.t1, c1) - std::max(s.t0, c0));
+        }
+      }
+      std::string row(static_cast<std::size_t>(cells), ' ');
+      for (int c = 0; c < cells; ++c) {
+        const auto& t = time[static_cast<std::size_t>(c)];
+        int best = -1;
+        for (int k = 0; k < g_idle; ++k)
+          if (t[k] > 0 && (best < 0 || t[k] > t[best])) best = k;
+        if (best >= 0) row[static_cast<std::size_t>(c)] = glyphs[static_cast<std::size_t>(best)];
+      }
+      if (!per_lane[id].empty() && is_terminal(per_lane[id].back().state))
+        row[static_cast<std::size_t>(cell_of(per_lane[id].back().t))] = end_glyph(per_lane[id].back().state);
+      out += fit(v.tr->lane(id).name, label) + " |" + row + "|\n";
+    }
+  }
+  return out;
+}
+
+std::string ascii_legend() {
+  return "legend: # running  ! ready (woken, waiting for the loop)  . timer  : semaphore  ~ thread pool  "
+         "_ child task  ? I/O  * done  X failed  C cancelled\n";
+}
+
+}  // namespace loopscope

@@ -1,0 +1,308 @@
+#include "cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/ascii_timeline.hpp"
+#include "core/chrome_trace.hpp"
+#include "core/duration.hpp"
+#include "core/metrics.hpp"
+#include "core/report.hpp"
+#include "core/runtime.hpp"
+#include "core/sandbox.hpp"
+
+namespace loopscope {
+
+namespace {
+
+constexpr int exit_bad_input = 2;
+
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// ---- Reading flags ----
+
+nanos duration_flag(const std::string& flag, const std::string& text) {
+  if (auto d = parse_duration(text)) return *d;
+  throw usage_error(flag + ": " + duration_hint(text));
+}
+
+int task_number(const std::string& flag, const std::string& text) {
+  try {
+    std::size_t used = 0;
+    const int i = std::stoi(text, &used);
+    if (used == text.size()) return i;
+  } catch (const std::exception&) {
+  }
+  throw usage_error(flag + ": '" + text + "' is not a task number");
+}
+
+// "I:D" as --block and --cpu take it.
+std::map<int, nanos> task_durations(const std::string& flag, const std::vector<std::string>& items) {
+  std::map<int, nanos> out;
+  for (const auto& item : items) {
+    const auto colon = item.find(':');
+    if (colon == std::string::npos)
+      throw usage_error(flag + ": '" + item + "' should be TASK:DURATION, e.g. " + flag + " 1:2s");
+    out[task_number(flag, item.substr(0, colon))] += duration_flag(flag, item.substr(colon + 1));
+  }
+  return out;
+}
+
+std::vector<nanos> duration_list(const std::string& flag, const std::string& text) {
+  std::vector<nanos> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) out.push_back(duration_flag(flag, item));
+  if (out.empty()) throw usage_error(flag + ": give at least one duration, e.g. 1s,2s,3s");
+  return out;
+}
+
+// Every workload flag, shared by `run` and `compare`.
+struct workload_flags {
+  int tasks = 5;
+  std::string duration = "1s";
+  std::string durations;
+  int limit = 2;
+  std::vector<std::string> block, cpu;
+  std::vector<int> fail;
+  std::string timeout;
+  std::string clock = "virtual";
+
+  void add_to(CLI::App& app) {
+    app.add_option("--tasks", tasks, "Number of tasks, numbered 1..N")->capture_default_str();
+    auto* d = app.add_option("--duration", duration, "How long each task awaits sleep(), e.g. 250ms, 1s, 1.5s, 40us")
+                  ->capture_default_str();
+    auto* ds = app.add_option("--durations", durations, "One duration per task, comma-separated: 1s,2s,3s");
+    d->excludes(ds);
+    app.add_option("--limit", limit, "Semaphore permits for the bounded strategy")->capture_default_str();
+    app.add_option("--block", block, "TASK:DURATION — the task calls a blocking sleep first (holds the loop)")
+        ->take_all();
+    app.add_option("--cpu", cpu, "TASK:DURATION — the task burns CPU on the loop first")->take_all();
+    app.add_option("--fail", fail, "TASK — the task raises after its sleep")->take_all();
+    app.add_option("--timeout", timeout, "wait_for around each task's body, counted from when the body starts");
+    app.add_option("--clock", clock, "virtual (exact, instant) or real (steady_clock, really waits)")
+        ->capture_default_str();
+  }
+
+  workload build(bool& real) const {
+    if (clock != "virtual" && clock != "real")
+      throw usage_error("--clock: '" + clock + "' is not a clock; use virtual or real");
+    real = clock == "real";
+    workload w;
+    w.tasks = tasks;
+    w.limit = limit;
+    if (tasks < 1 || tasks > workload::max_tasks)
+      throw usage_error("--tasks must be between 1 and " + std::to_string(workload::max_tasks) + ", not " +
+                        std::to_string(tasks));
+    w.duration = duration_flag("--duration", duration);
+    if (!durations.empty()) w.durations = duration_list("--durations", durations);
+    w.block = task_durations("--block", block);
+    w.cpu = task_durations("--cpu", cpu);
+    w.fail = std::set<int>(fail.begin(), fail.end());
+    if (!timeout.empty()) w.timeout = duration_flag("--timeout", timeout);
+    if (auto why = w.invalid()) throw usage_error(*why);
+    return w;
+  }
+};
+
+// Fails before the run, not after it, when the file cannot be written.
+std::ofstream open_output(const std::string& flag, const std::string& path) {
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) throw usage_error(flag + ": cannot write '" + path + "': " + std::strerror(errno));
+  return out;
+}
+
+std::string seconds(nanos t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(t) / 1e9);
+  return buf;
+}
+
+std::string percent(double f) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", f * 100);
+  return buf;
+}
+
+// ---- Running ----
+
+struct finished_run {
+  std::unique_ptr<sandbox_run> run;
+  run_metrics metrics;
+};
+
+finished_run run_one(strategy how, const workload& w, bool real) {
+  loop_options options;
+  options.clock = real ? clock_kind::real_clock : clock_kind::virtual_clock;
+  finished_run f;
+  f.run = make_sandbox(how, w, options);
+  f.run->loop->run();
+  f.metrics = compute_metrics(f.run->loop->trace(), f.run->loop->now());
+  return f;
+}
+
+void print_summary(std::ostream& out, const finished_run& f, nanos sequential) {
+  const sandbox_run& r = *f.run;
+  const run_metrics& m = f.metrics;
+  out << to_string(r.how) << " · " << r.work.tasks << (r.work.tasks == 1 ? " task" : " tasks") << " · "
+      << to_string(r.loop->clock()) << " clock\n";
+  out << "  returned after " << seconds(r.returned) << "; the last task ended at " << seconds(m.makespan)
+      << " (makespan)\n";
+  if (r.error) out << "  the await raised " << describe(r.error) << "\n";
+  if (m.makespan > 0) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2fx", static_cast<double>(sequential) / static_cast<double>(m.makespan));
+    out << "  speedup " << buf << " against sequential (" << seconds(sequential) << ")\n";
+  }
+  char conc[64];
+  std::snprintf(conc, sizeof conc, "%d, mean %.2f", m.peak_concurrency, m.mean_concurrency);
+  out << "  peak concurrency " << conc << " · loop busy " << percent(m.loop_busy_fraction) << " · ready total "
+      << seconds(m.ready_total) << " · longest slice " << seconds(m.longest_slice) << "\n";
+  out << "  latency p50 " << seconds(m.latency_p50) << " · p95 " << seconds(m.latency_p95) << " · p99 "
+      << seconds(m.latency_p99) << "\n";
+  for (const auto& w : warnings_of(m)) out << "  warning: " << w << "\n";
+}
+
+int run_command(const workload_flags& flags, const std::string& strategy_name, bool json, const std::string& trace_path,
+                int width) {
+  const auto how = parse_strategy(strategy_name);
+  if (!how) {
+    std::string names;
+    for (strategy s : all_strategies()) names += (names.empty() ? "" : ", ") + std::string(to_string(s));
+    throw usage_error("--strategy: '" + strategy_name + "' is not a strategy; use one of " + names);
+  }
+  bool real = false;
+  const workload w = flags.build(real);
+  std::ofstream trace_file;
+  if (!trace_path.empty()) trace_file = open_output("--trace", trace_path);
+
+  finished_run f = run_one(*how, w, real);
+  const nanos sequential = sequential_makespan(w);
+
+  if (trace_file.is_open()) {
+    write_chrome_trace(trace_file, {{std::string(to_string(*how)), &f.run->loop->trace(), f.run->loop->now()}});
+    trace_file.close();
+    if (!trace_file) {
+      std::cerr << "loopscope: error: writing '" << trace_path << "' failed\n";
+      return 1;
+    }
+  }
+  if (json) {
+    std::cout << summary_json(*f.run, f.metrics, sequential) << "\n";
+    return 0;
+  }
+  print_summary(std::cout, f, sequential);
+  std::cout << "\n"
+            << ascii_timeline({{std::string(to_string(*how)), &f.run->loop->trace(), f.run->loop->now()}},
+                              f.metrics.window, width)
+            << ascii_legend();
+  if (!trace_path.empty()) std::cout << "trace written to " << trace_path << " (open it in ui.perfetto.dev)\n";
+  return 0;
+}
+
+int compare_command(const workload_flags& flags, const std::vector<std::string>& names, const std::string& trace_path,
+                    int width) {
+  std::vector<strategy> hows;
+  for (const auto& n : names) {
+    auto s = parse_strategy(n);
+    if (!s) throw usage_error("--strategies: '" + n + "' is not a strategy");
+    hows.push_back(*s);
+  }
+  if (hows.empty()) throw usage_error("--strategies: name at least one strategy");
+  bool real = false;
+  const workload w = flags.build(real);
+  std::ofstream trace_file;
+  if (!trace_path.empty()) trace_file = open_output("--trace", trace_path);
+
+  const nanos sequential = sequential_makespan(w);
+  std::vector<finished_run> runs;
+  nanos t_end = 0;
+  for (strategy how : hows) {
+    runs.push_back(run_one(how, w, real));
+    t_end = std::max(t_end, runs.back().metrics.window);
+  }
+  std::vector<ascii_variant> lanes;
+  std::vector<trace_source> sources;
+  for (const auto& f : runs) {
+    print_summary(std::cout, f, sequential);
+    const std::string title = std::string(to_string(f.run->how)) + " — makespan " + seconds(f.metrics.makespan);
+    lanes.push_back({title, &f.run->loop->trace(), f.run->loop->now()});
+    sources.push_back({std::string(to_string(f.run->how)), &f.run->loop->trace(), f.run->loop->now()});
+  }
+  std::cout << "\n" << ascii_timeline(lanes, t_end, width) << ascii_legend();
+  if (trace_file.is_open()) {
+    write_chrome_trace(trace_file, sources);
+    std::cout << "trace written to " << trace_path << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int cli_main(int argc, char** argv) {
+  CLI::App app{"Loopscope: watch an event loop run real coroutines.\n"
+               "With no command it compares sequential, gather and bounded on the default workload."};
+  app.set_version_flag("--version", "loopscope 0.1.0");
+  app.require_subcommand(0, 1);
+
+  int width = 0;
+  // ---- run ----
+  auto* run = app.add_subcommand("run", "Run the sandbox workload headless and print a summary");
+  workload_flags run_flags;
+  std::string strategy_name = "gather";
+  bool json = false;
+  std::string trace_path;
+  run->add_option("--strategy", strategy_name,
+                  "sequential | gather | gather-return-exceptions | bounded | taskgroup")
+      ->capture_default_str();
+  run_flags.add_to(*run);
+  run->add_flag("--json", json, "Print exactly one JSON object (the run summary) instead of text");
+  run->add_option("--trace", trace_path, "Write a Chrome trace (Perfetto, chrome://tracing) to FILE");
+  run->add_option("--width", width, "Columns for the text timeline (default: the terminal's)");
+
+  // ---- compare ----
+  auto* compare = app.add_subcommand("compare", "Run one workload under several strategies on one time axis");
+  workload_flags compare_flags;
+  std::vector<std::string> strategies{"sequential", "gather", "bounded"};
+  std::string compare_trace;
+  compare->add_option("--strategies", strategies, "Strategies to compare, comma-separated")
+      ->delimiter(',')
+      ->capture_default_str();
+  compare_flags.add_to(*compare);
+  compare->add_option("--trace", compare_trace, "Write every variant into one Chrome trace FILE");
+  compare->add_option("--width", width, "Columns for the text timeline (default: the terminal's)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "loopscope: error: " << e.what() << " (see loopscope --help)\n";
+    return exit_bad_input;
+  }
+
+  if (width <= 0) width = terminal_width();
+  try {
+    if (*run) return run_command(run_flags, strategy_name, json, trace_path, width);
+    return compare_command(*compare ? compare_flags : workload_flags{}, strategies, compare_trace, width);
+  } catch (const usage_error& e) {
+    std::cerr << "loopscope: error: " << e.what() << "\n";
+    return exit_bad_input;
+  } catch (const std::exception& e) {
+    std::cerr << "loopscope: failed: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace loopscope

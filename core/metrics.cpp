@@ -1,0 +1,184 @@
+#include "metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace loopscope {
+
+std::vector<span> lane_spans(const std::vector<event>& events, nanos now) {
+  std::vector<span> out;
+  out.reserve(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const event& e = events[i];
+    if (is_terminal(e.state)) break;
+    const nanos t1 = i + 1 < events.size() ? events[i + 1].t : std::max(now, e.t);
+    if (!out.empty() && out.back().state == e.state && out.back().detail == e.detail && out.back().t1 == e.t) {
+      out.back().t1 = t1;  // a repeated state continues the span
+      continue;
+    }
+    out.push_back(span{e.t, t1, e.state, e.detail});
+  }
+  return out;
+}
+
+nanos percentile(const std::vector<nanos>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+  rank = std::clamp<std::size_t>(rank, 1, sorted.size());
+  return sorted[rank - 1];
+}
+
+namespace {
+bool in_flight(const span& s) {
+  if (s.state == lane_state::running || s.state == lane_state::ready) return true;
+  return s.state == lane_state::waiting && s.detail != static_cast<std::uint8_t>(wait_reason::semaphore);
+}
+}  // namespace
+
+run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
+  run_metrics m;
+  const auto per_lane = tr.by_lane();
+  const auto messages = tr.messages();
+  m.lanes.resize(per_lane.size());
+
+  std::vector<std::pair<nanos, int>> deltas;
+  std::vector<nanos> latencies;
+  nanos busy = 0;
+  bool any_task = false;
+
+  for (lane_id id = 0; id < per_lane.size(); ++id) {
+    const auto& events = per_lane[id];
+    const lane_info& info = tr.lane(id);
+    lane_stats& st = m.lanes[id];
+    st.lane = id;
+    st.kind = info.kind;
+    st.name = info.name;
+    st.message = messages[id];
+    if (events.empty()) continue;
+    st.spawned = true;
+    const event& last = events.back();
+    st.final_state = last.state;
+    st.ended = is_terminal(last.state);
+    if (st.ended) st.end = last.t;
+
+    const bool on_loop = info.kind != lane_kind::worker;
+    const bool is_task = info.kind == lane_kind::task;
+    any_task = any_task || is_task;
+    if (on_loop) m.window = std::max(m.window, st.ended ? st.end : now);
+
+    nanos slice_start = -1;
+    auto close_slice = [&](nanos t) {
+      if (slice_start < 0) return;
+      const nanos d = t - slice_start;
+      if (d > m.longest_slice) {
+        m.longest_slice = d;
+        m.longest_slice_lane = id;
+      }
+      if (d >= slow_threshold) m.slow_slices.push_back(slow_slice{id, slice_start, d});
+      slice_start = -1;
+    };
+    nanos active_since = -1;
+    for (const span& s : lane_spans(events, now)) {
+      const nanos d = s.t1 - s.t0;
+      switch (s.state) {
+        case lane_state::running:
+          st.running += d;
+          if (!st.started) st.start = s.t0;
+          st.started = true;
+          if (on_loop) {
+            busy += d;
+            if (slice_start < 0) slice_start = s.t0;
+          }
+          break;
+        case lane_state::ready: st.ready += d; break;
+        case lane_state::waiting: st.waiting += d; break;
+        default: break;
+      }
+      if (s.state != lane_state::running && on_loop) close_slice(s.t0);
+      if (is_task) {
+        const bool active = in_flight(s);
+        if (active && active_since < 0) active_since = s.t0;
+        if (!active && active_since >= 0) {
+          deltas.emplace_back(active_since, +1);
+          deltas.emplace_back(s.t0, -1);
+          active_since = -1;
+        }
+      }
+    }
+    const nanos lane_end = st.ended ? st.end : std::max(now, last.t);
+    if (on_loop) close_slice(lane_end);
+    if (is_task && active_since >= 0) {
+      deltas.emplace_back(active_since, +1);
+      deltas.emplace_back(lane_end, -1);
+    }
+    if (on_loop) m.ready_total += st.ready;
+    if (is_task && st.ended) {
+      m.makespan = std::max(m.makespan, st.end);
+      if (st.started) latencies.push_back(st.end - st.start);
+    }
+  }
+  if (!any_task) m.makespan = m.window;
+
+  // Concurrency: apply every change at one instant before reading the level.
+  std::sort(deltas.begin(), deltas.end());
+  int level = 0;
+  double area = 0;
+  nanos prev = 0;
+  for (std::size_t i = 0; i < deltas.size();) {
+    const nanos t = deltas[i].first;
+    area += static_cast<double>(level) * static_cast<double>(t - prev);
+    prev = t;
+    while (i < deltas.size() && deltas[i].first == t) level += deltas[i++].second;
+    m.peak_concurrency = std::max(m.peak_concurrency, level);
+    if (m.concurrency.empty() || m.concurrency.back().second != level) m.concurrency.emplace_back(t, level);
+  }
+  const nanos horizon = std::max(m.makespan, nanos{1});
+  m.mean_concurrency = m.makespan > 0 ? area / static_cast<double>(horizon) : 0.0;
+  m.loop_busy_fraction =
+      m.window > 0 ? std::min(1.0, static_cast<double>(busy) / static_cast<double>(m.window)) : 0.0;
+
+  std::sort(latencies.begin(), latencies.end());
+  m.latency_p50 = percentile(latencies, 0.50);
+  m.latency_p95 = percentile(latencies, 0.95);
+  m.latency_p99 = percentile(latencies, 0.99);
+
+  // The loop's own log holds every task's end in the order they happened,
+  // which settles ties at one instant as the loop settled them.
+  const auto& log = tr.events(0);
+  for (std::size_t i = 0, n = log.size(); i < n; ++i)
+    if (is_terminal(log[i].state) && log[i].lane < m.lanes.size() && m.lanes[log[i].lane].kind == lane_kind::task)
+      m.completion_order.push_back(log[i].lane);
+  std::sort(m.slow_slices.begin(), m.slow_slices.end(),
+            [](const slow_slice& a, const slow_slice& b) { return a.start < b.start; });
+  return m;
+}
+
+std::string format_duration(nanos d) {
+  char buf[64];
+  const double v = static_cast<double>(d);
+  const nanos a = d < 0 ? -d : d;
+  if (a >= 1'000'000'000)
+    std::snprintf(buf, sizeof buf, "%.3g s", v / 1e9);
+  else if (a >= 1'000'000)
+    std::snprintf(buf, sizeof buf, "%.3g ms", v / 1e6);
+  else if (a >= 1'000)
+    std::snprintf(buf, sizeof buf, "%.3g µs", v / 1e3);
+  else
+    std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(d));
+  return buf;
+}
+
+std::vector<std::string> warnings_of(const run_metrics& m) {
+  std::vector<std::string> out;
+  for (const slow_slice& s : m.slow_slices) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "slow slice: %s held the loop for %.3f s from t=%.3f s (threshold %.3f s)",
+                  m.lanes[s.lane].name.c_str(), static_cast<double>(s.duration) / 1e9,
+                  static_cast<double>(s.start) / 1e9, static_cast<double>(slow_slice_threshold) / 1e9);
+    out.emplace_back(buf);
+  }
+  return out;
+}
+
+}  // namespace loopscope

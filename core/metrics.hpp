@@ -1,0 +1,74 @@
+// Metrics of one variant, computed from its trace.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/trace.hpp"
+
+namespace loopscope {
+
+constexpr nanos slow_slice_threshold = 100'000'000;  // asyncio's slow_callback_duration
+
+// A stretch of one state on one lane: [t0, t1).
+struct span {
+  nanos t0;
+  nanos t1;
+  lane_state state;
+  std::uint8_t detail;
+};
+
+// Spans of one lane's events; a lane still alive is cut at `now`. Terminal
+// states are instants, not spans.
+std::vector<span> lane_spans(const std::vector<event>& events, nanos now);
+
+struct lane_stats {
+  lane_id lane = no_lane;
+  lane_kind kind = lane_kind::task;
+  std::string name;
+  bool spawned = false;   // has a task at all (a sequential run may never get there)
+  bool started = false;   // ran at least once
+  bool ended = false;
+  lane_state final_state = lane_state::ready;
+  nanos start = -1;       // first running
+  nanos end = -1;         // terminal
+  nanos running = 0;
+  nanos ready = 0;
+  nanos waiting = 0;
+  std::string message;    // failure or cancellation
+};
+
+struct slow_slice {
+  lane_id lane;
+  nanos start;
+  nanos duration;
+};
+
+struct run_metrics {
+  nanos makespan = 0;            // when the last task ended
+  nanos window = 0;              // when the last loop lane ended (or now)
+  int peak_concurrency = 0;      // tasks in flight (not queued on a semaphore)
+  double mean_concurrency = 0;
+  double loop_busy_fraction = 0;
+  nanos ready_total = 0;         // time tasks spent woken but waiting for the loop
+  nanos longest_slice = 0;
+  lane_id longest_slice_lane = no_lane;
+  std::vector<slow_slice> slow_slices;  // every slice at or over the threshold
+  nanos latency_p50 = 0, latency_p95 = 0, latency_p99 = 0;
+  std::vector<lane_stats> lanes;        // by lane id
+  std::vector<lane_id> completion_order;  // task lanes in the order they ended
+  std::vector<std::pair<nanos, int>> concurrency;  // steps: from t, this many in flight
+};
+
+run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold = slow_slice_threshold);
+
+// Human sentences for the slow slices, as the CLI and the app show them.
+std::vector<std::string> warnings_of(const run_metrics& m);
+
+// Nearest-rank percentile of sorted values; 0 for none.
+nanos percentile(const std::vector<nanos>& sorted, double q);
+
+// "1.5 s", "250 ms", "40 µs": a duration for people.
+std::string format_duration(nanos d);
+
+}  // namespace loopscope

@@ -1,0 +1,60 @@
+#include "report.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "runtime.hpp"
+
+namespace loopscope {
+
+namespace {
+double seconds(nanos t) { return static_cast<double>(t) / 1e9; }
+nlohmann::json seconds_or_null(bool known, nanos t) { return known ? nlohmann::json(seconds(t)) : nlohmann::json(); }
+}  // namespace
+
+std::string summary_json(const sandbox_run& run, const run_metrics& m, std::optional<nanos> sequential_reference) {
+  using nlohmann::json;
+  json j;
+  j["strategy"] = std::string(to_string(run.how));
+  j["clock"] = std::string(to_string(run.loop->clock()));
+  j["returned_s"] = seconds_or_null(run.returned >= 0, run.returned);
+  j["makespan_s"] = seconds(m.makespan);
+  j["peak_concurrency"] = m.peak_concurrency;
+  j["mean_concurrency"] = m.mean_concurrency;
+  j["loop_busy_fraction"] = m.loop_busy_fraction;
+  j["ready_total_s"] = seconds(m.ready_total);
+  j["longest_slice_s"] = seconds(m.longest_slice);
+  j["warnings"] = warnings_of(m);
+  j["error"] = run.error ? json(describe(run.error)) : json();
+  j["speedup"] = sequential_reference && m.makespan > 0
+                     ? json(static_cast<double>(*sequential_reference) / static_cast<double>(m.makespan))
+                     : json();
+  j["latency_s"] = {{"p50", seconds(m.latency_p50)}, {"p95", seconds(m.latency_p95)}, {"p99", seconds(m.latency_p99)}};
+
+  json tasks = json::array();
+  for (std::size_t i = 0; i < run.task_lanes.size(); ++i) {
+    const lane_stats& st = m.lanes[run.task_lanes[i]];
+    const bool spawned = st.spawned;
+    json t;
+    t["id"] = i + 1;
+    t["name"] = st.name;
+    t["state"] = spawned ? (st.ended ? std::string(to_string(st.final_state)) : std::string("unfinished"))
+                         : std::string("not_started");
+    t["start_s"] = seconds_or_null(st.started, st.start);
+    t["end_s"] = seconds_or_null(st.ended, st.end);
+    t["running_s"] = seconds(st.running);
+    t["ready_s"] = seconds(st.ready);
+    t["waiting_s"] = seconds(st.waiting);
+    if (!st.message.empty()) t["message"] = st.message;
+    tasks.push_back(std::move(t));
+  }
+  j["tasks"] = std::move(tasks);
+
+  json order = json::array();
+  // Task lanes are made in a row, so task i is lane front + i - 1.
+  for (lane_id lane : m.completion_order) order.push_back(lane - run.task_lanes.front() + 1);
+  j["completion_order"] = std::move(order);
+  if (run.loop->trace().overflowed()) j["warnings"].push_back("the trace filled up; later events were not recorded");
+  return j.dump(2);
+}
+
+}  // namespace loopscope

@@ -1,0 +1,845 @@
+#include "runtime.hpp"
+
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <cassert>
+#include <condition_variable>
+#include <mutex>
+
+namespace loopscope {
+
+std::string_view to_string(clock_kind c) { return c == clock_kind::virtual_clock ? "virtual" : "real"; }
+
+// ---- Exceptions ----
+
+bool is_cancellation(const std::exception_ptr& e) {
+  if (!e) return false;
+  try {
+    std::rethrow_exception(e);
+  } catch (const boost::system::system_error& se) {
+    return se.code() == asio::error::operation_aborted;
+  } catch (...) {
+  }
+  return false;
+}
+
+bool is_timeout(const std::exception_ptr& e) {
+  if (!e) return false;
+  try {
+    std::rethrow_exception(e);
+  } catch (const timeout_error&) {
+    return true;
+  } catch (...) {
+  }
+  return false;
+}
+
+std::string describe(const std::exception_ptr& e) {
+  if (!e) return {};
+  try {
+    std::rethrow_exception(e);
+  } catch (const timeout_error&) {
+    return "TimeoutError";
+  } catch (const task_error& te) {
+    return std::string("RuntimeError: ") + te.what();
+  } catch (const exception_group& g) {
+    std::string s = std::string("ExceptionGroup: ") + g.what();
+    for (const auto& inner : g.errors) s += " [" + describe(inner) + "]";
+    return s;
+  } catch (const boost::system::system_error& se) {
+    if (se.code() == asio::error::operation_aborted) return "CancelledError";
+    return "OSError: " + se.code().message();
+  } catch (const std::exception& ex) {
+    return std::string("Exception: ") + ex.what();
+  } catch (...) {
+  }
+  return "Exception: unknown";
+}
+
+namespace {
+
+[[noreturn]] void throw_cancelled() { throw boost::system::system_error(asio::error::operation_aborted); }
+
+// asyncio raises CancelledError at the await a cancelled task is resumed
+// from, even when what it awaited had already completed. Asio checks only
+// before the next operation, so every primitive checks again on the way out.
+void throw_if_cancelled(const asio::cancellation_state& cs) {
+  if (cs.cancelled() != asio::cancellation_type::none) throw_cancelled();
+}
+
+// GCC 12 may copy a non-trivial temporary inside a co_await expression
+// bitwise and destroy it twice. Every awaitable built from such temporaries
+// is therefore first bound to a local and then awaited.
+template <class Init>
+auto async_wait_op(Init init) {
+  return asio::async_initiate<decltype(asio::use_awaitable), void(error_code)>(std::move(init), asio::use_awaitable);
+}
+
+// A timer on the loop's clock that does not say why the task waits: what
+// with_timeout's watchdog and sleep share.
+awaitable<void> wait_for(event_loop& l, nanos d) {
+  if (l.clock() == clock_kind::virtual_clock) {
+    const nanos deadline = l.now() + d;
+    co_await async_wait_op([&l, deadline](auto h) { l.async_wait_until(deadline, std::move(h)); });
+  } else {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    timer.expires_after(nanoseconds(d));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+awaitable<void> task_entry(awaitable<void> body) {
+  // A task cancelled before its first step never runs, as in asyncio.
+  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+  co_await std::move(body);
+}
+
+}  // namespace
+
+// ---- Per-thread context ----
+
+running_context& this_thread_context() {
+  thread_local running_context ctx;
+  return ctx;
+}
+
+event_loop& current_loop() {
+  auto& ctx = this_thread_context();
+  assert(ctx.loop != nullptr && "a primitive was used outside a running loop");
+  return *ctx.loop;
+}
+
+// ---- The loop ----
+
+event_loop::event_loop(loop_options options)
+    : options_(options),
+      trace_(1 + static_cast<std::size_t>(std::max(options.pool_size, 1))),
+      io_(options.clock == clock_kind::virtual_clock ? BOOST_ASIO_CONCURRENCY_HINT_UNSAFE : 1),
+      epoch_(std::chrono::steady_clock::now()) {
+  if (options_.pool_size < 1) options_.pool_size = 1;
+  trace_.set_recording(options.record);
+}
+
+event_loop::~event_loop() { drain_for_shutdown(); }
+
+void event_loop::drain_for_shutdown() {
+  // Tear down by cancelling every task and letting each one unwind, so no
+  // coroutine frame or handler is left to be destroyed half-way.
+  if (options_.clock == clock_kind::virtual_clock) {
+    cancel_all();
+    for (std::size_t budget = 10'000'000; budget > 0 && !finished() && step(); --budget) {
+    }
+  } else if (thread_.joinable()) {
+    std::mutex m;
+    std::condition_variable cv;
+    bool drained = false;
+    asio::post(io_, [this] { cancel_all(); });
+    std::thread watcher([&] {
+      std::unique_lock lock(m);
+      if (!cv.wait_for(lock, std::chrono::seconds(5), [&] { return drained; })) io_.stop();
+    });
+    thread_.join();
+    {
+      std::lock_guard lock(m);
+      drained = true;
+    }
+    cv.notify_one();
+    watcher.join();
+  }
+  if (pool_) pool_->join();
+  timers_.clear();
+  pool_queue_.clear();
+}
+
+lane_id event_loop::add_lane(lane_kind kind, std::string name, lane_id parent) {
+  const lane_id id = trace_.add_lane(kind, std::move(name), parent);
+  tasks_.emplace_back();
+  tasks_.back().last_t = now();
+  return id;
+}
+
+event_loop::task_core& event_loop::core(lane_id lane) {
+  assert(lane < tasks_.size());
+  return tasks_[lane];
+}
+
+nanos event_loop::now() const {
+  if (options_.clock == clock_kind::virtual_clock) return now_;
+  return std::chrono::duration_cast<nanoseconds>(std::chrono::steady_clock::now() - epoch_).count();
+}
+
+void event_loop::record(lane_id lane, nanos t, lane_state s, std::uint8_t detail) {
+  task_core& c = core(lane);
+  if (t < c.last_t) t = c.last_t;
+  c.state = s;
+  c.last_t = t;
+  trace_.record(c.writer, event{t, lane, s, detail});
+}
+
+bool event_loop::on_loop_thread() const {
+  return options_.clock == clock_kind::virtual_clock || this_thread_context().loop == this;
+}
+
+lane_id event_loop::current_lane() const { return this_thread_context().lane; }
+
+void event_loop::set_wait_reason(wait_reason r) {
+  const lane_id lane = current_lane();
+  if (lane != no_lane) core(lane).reason = r;
+}
+
+void event_loop::set_wake_hint(nanos t) {
+  const lane_id lane = current_lane();
+  if (lane != no_lane) core(lane).wake_hint = t;
+}
+
+// ---- Spawning and ending ----
+
+task_handle event_loop::spawn(awaitable<void> body, std::string name, lane_kind kind) {
+  const auto& ctx = this_thread_context();
+  const lane_id parent = ctx.loop == this ? ctx.lane : no_lane;
+  return spawn_on(add_lane(kind, std::move(name), parent), std::move(body));
+}
+
+task_handle event_loop::spawn_on(lane_id lane, awaitable<void> body) {
+  task_core& c = core(lane);
+  assert(!c.spawned && "a lane runs one task");
+  c.spawned = true;
+  ++live_;
+  record(lane, now(), lane_state::ready);
+  asio::co_spawn(traced_executor(this, lane), task_entry(std::move(body)),
+                 asio::bind_cancellation_slot(c.cancel_signal.slot(),
+                                              [this, lane](std::exception_ptr e) { finish(lane, std::move(e)); }));
+  return task_handle(this, lane);
+}
+
+void event_loop::finish(lane_id lane, std::exception_ptr e) {
+  task_core& c = core(lane);
+  lane_state s = lane_state::done;
+  if (is_cancellation(e) || is_timeout(e)) {
+    s = lane_state::cancelled;
+    trace_.add_note(lane, is_timeout(e) ? "timed out (TimeoutError)" : "cancelled (CancelledError)");
+  } else if (e) {
+    s = lane_state::failed;
+    trace_.add_note(lane, describe(e));
+  }
+  record(lane, now(), s);
+  c.terminal = true;
+  c.error = std::move(e);
+  --live_;
+  for (auto& cb : std::exchange(c.on_end, {})) call_soon(std::move(cb));
+  if (live_ == 0 && options_.clock == clock_kind::real_clock) work_.reset();
+}
+
+void event_loop::on_task_end(lane_id lane, callback cb) {
+  if (core(lane).terminal)
+    call_soon(std::move(cb));
+  else
+    core(lane).on_end.push_back(std::move(cb));
+}
+
+void event_loop::call_soon(callback cb) {
+  const bool counted = options_.clock == clock_kind::virtual_clock;
+  if (counted) ++queued_;
+  asio::post(io_, [this, counted, cb = std::move(cb)]() mutable {
+    if (counted) --queued_;
+    ++handlers_run_;
+    cb();
+  });
+}
+
+namespace {
+// The task executor a waiting coroutine's handler resumes on. The handler
+// carries it type-erased twice: as any_completion_executor around the
+// coroutine's any_io_executor around our traced_executor.
+const traced_executor* find_traced(const asio::any_completion_executor& ex) {
+  if (const auto* t = ex.target<traced_executor>()) return t;
+  if (const auto* io = ex.target<asio::any_io_executor>()) return io->target<traced_executor>();
+  return nullptr;
+}
+}  // namespace
+
+void event_loop::complete(wait_handler h, error_code ec, nanos stamp) {
+  asio::get_associated_cancellation_slot(h).clear();
+  const auto ex = asio::get_associated_executor(h);
+  const traced_executor* traced = find_traced(ex);
+  assert(traced != nullptr && "waits are made by tasks on a loop");
+  const bool here = on_loop_thread();
+  if (here) stamp_override_ = stamp;
+  asio::require(*traced, asio::execution::blocking.never).execute([h = std::move(h), ec]() mutable {
+    std::move(h)(ec);
+  });
+  if (here) stamp_override_ = -1;
+}
+
+bool event_loop::lane_finished(lane_id lane) const { return tasks_[lane].terminal; }
+lane_state event_loop::lane_state_of(lane_id lane) const { return tasks_[lane].state; }
+std::exception_ptr event_loop::lane_error(lane_id lane) const { return tasks_[lane].error; }
+
+void event_loop::cancel(lane_id lane) {
+  if (!on_loop_thread()) {
+    asio::post(io_, [this, lane] { cancel(lane); });
+    return;
+  }
+  if (lane >= tasks_.size()) return;
+  task_core& c = core(lane);
+  if (!c.spawned || c.terminal) return;
+  c.cancel_signal.emit(asio::cancellation_type::terminal);
+}
+
+void event_loop::cancel_all() {
+  if (!on_loop_thread()) {
+    asio::post(io_, [this] { cancel_all(); });
+    return;
+  }
+  for (lane_id lane = 0; lane < tasks_.size(); ++lane) cancel(lane);
+}
+
+// ---- The executor's bookkeeping ----
+
+bool event_loop::inline_allowed(lane_id lane) const {
+  const auto& ctx = this_thread_context();
+  return ctx.loop == this && (ctx.lane == lane || ctx.lane == no_lane);
+}
+
+event_loop::ticket event_loop::submit(lane_id lane) {
+  const bool here = on_loop_thread();
+  ticket t{here && stamp_override_ >= 0 ? stamp_override_ : now(), false};
+  if (options_.clock == clock_kind::virtual_clock) ++queued_;
+  if (here) {
+    task_core& c = core(lane);
+    t.counted = true;
+    ++c.pending;
+    const bool self = this_thread_context().lane == lane;
+    if (!self && !c.terminal && c.state == lane_state::waiting) {
+      c.reason = wait_reason::io;
+      record(lane, t.stamp, lane_state::ready);
+    }
+  }
+  return t;
+}
+
+void event_loop::enter_slice(lane_id lane, const ticket* t) {
+  auto& ctx = this_thread_context();
+  task_core& c = core(lane);
+  if (t != nullptr) {
+    if (options_.clock == clock_kind::virtual_clock) --queued_;
+    ++handlers_run_;
+    if (t->counted) --c.pending;
+  }
+  if (ctx.lane == lane) {
+    ++c.depth;
+    return;
+  }
+  assert(ctx.lane == no_lane);
+  ctx.lane = lane;
+  c.depth = 1;
+  if (c.terminal) return;  // co_spawn's own clean-up after the end
+  const nanos n = now();
+  if (c.state == lane_state::waiting) {
+    // Woken without passing through submit: a real timer (its deadline is
+    // the hint) or a post from another thread (its stamp).
+    nanos woke = c.wake_hint;
+    if (woke < 0 && t != nullptr && !t->counted) woke = t->stamp;
+    if (woke >= 0 && woke < n) record(lane, woke, lane_state::ready);
+    c.reason = wait_reason::io;
+  }
+  c.wake_hint = -1;
+  c.started = true;
+  if (c.state != lane_state::running) record(lane, n, lane_state::running, static_cast<std::uint8_t>(run_kind::code));
+}
+
+void event_loop::leave_slice(lane_id lane) {
+  task_core& c = core(lane);
+  if (--c.depth > 0) return;
+  this_thread_context().lane = no_lane;
+  if (c.terminal) return;
+  const nanos n = now();
+  if (c.pending > 0)
+    record(lane, n, lane_state::ready);
+  else
+    record(lane, n, lane_state::waiting, static_cast<std::uint8_t>(c.reason));
+}
+
+void event_loop::hold(nanos d, run_kind kind) {
+  const lane_id lane = current_lane();
+  assert(lane != no_lane && "block() and cpu() run inside a task");
+  if (d <= 0) return;
+  record(lane, now(), lane_state::running, static_cast<std::uint8_t>(kind));
+  if (options_.clock == clock_kind::virtual_clock)
+    now_ += d;
+  else
+    spend(d, kind);
+  record(lane, now(), lane_state::running, static_cast<std::uint8_t>(run_kind::code));
+}
+
+// ---- Virtual time ----
+
+std::pair<nanos, std::uint64_t> event_loop::add_timer(nanos deadline, timer_entry e) {
+  const auto key = std::make_pair(deadline, timer_seq_++);
+  timers_.emplace(key, std::move(e));
+  return key;
+}
+
+void event_loop::async_wait_until(nanos deadline, wait_handler h) {
+  auto slot = asio::get_associated_cancellation_slot(h);
+  const auto key = add_timer(deadline, timer_entry{std::move(h), {}});
+  if (slot.is_connected()) {
+    slot.assign([this, key](asio::cancellation_type) {
+      auto it = timers_.find(key);
+      if (it == timers_.end()) return;
+      wait_handler handler = std::move(it->second.handler);
+      timers_.erase(it);
+      complete(std::move(handler), asio::error::operation_aborted, now());
+    });
+  }
+}
+
+void event_loop::fire_due_timers() {
+  while (!timers_.empty() && timers_.begin()->first.first <= now_) {
+    auto node = timers_.extract(timers_.begin());
+    const nanos deadline = node.key().first;
+    timer_entry& e = node.mapped();
+    if (e.handler)
+      complete(std::move(e.handler), {}, deadline);
+    else
+      e.internal();
+  }
+}
+
+std::optional<nanos> event_loop::next_due() const {
+  if (batch_left_ > 0 || queued_ > 0) return now_;
+  if (!timers_.empty()) return std::max(now_, timers_.begin()->first.first);
+  return std::nullopt;
+}
+
+bool event_loop::step() {
+  assert(options_.clock == clock_kind::virtual_clock);
+  auto& ctx = this_thread_context();
+  const running_context saved = ctx;
+  ctx = running_context{this, no_lane};
+  struct restore {
+    running_context& ctx;
+    running_context saved;
+    ~restore() { ctx = saved; }
+  } guard{ctx, saved};
+
+  if (batch_left_ == 0) {
+    // One iteration of asyncio's loop: the handlers queued now, after the
+    // timers that are due have been moved behind them.
+    if (queued_ == 0) {
+      if (timers_.empty()) return false;
+      now_ = std::max(now_, timers_.begin()->first.first);
+    }
+    fire_due_timers();
+    batch_left_ = queued_;
+    if (batch_left_ == 0) return true;
+  }
+  if (io_.stopped()) io_.restart();
+  io_.poll_one();
+  --batch_left_;
+  return true;
+}
+
+void event_loop::run_until(nanos t) {
+  for (auto due = next_due(); due && *due <= t; due = next_due()) step();
+  now_ = std::max(now_, t);
+}
+
+bool event_loop::stalled() const {
+  return live_ > 0 && options_.clock == clock_kind::virtual_clock && !next_due();
+}
+
+void event_loop::run() {
+  if (options_.clock == clock_kind::virtual_clock) {
+    while (step()) {
+    }
+  } else {
+    start();
+    wait();
+  }
+}
+
+void event_loop::start() {
+  assert(options_.clock == clock_kind::real_clock);
+  if (thread_.joinable()) return;
+  if (live_ == 0) return;
+  work_.emplace(io_.get_executor());
+  thread_ = std::thread([this] {
+    this_thread_context() = running_context{this, no_lane};
+    io_.run();
+    this_thread_context() = running_context{};
+  });
+}
+
+void event_loop::wait() {
+  if (thread_.joinable()) thread_.join();
+}
+
+// ---- The thread pool ----
+
+void event_loop::ensure_workers() {
+  if (!worker_lanes_.empty()) return;
+  for (int i = 0; i < options_.pool_size; ++i) {
+    const lane_id lane = add_lane(lane_kind::worker, "worker " + std::to_string(i + 1));
+    core(lane).writer = 1 + static_cast<std::size_t>(i);
+    worker_lanes_.push_back(lane);
+    record(lane, now(), lane_state::idle);
+  }
+  worker_busy_.assign(worker_lanes_.size(), false);
+  if (options_.clock == clock_kind::real_clock)
+    pool_ = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(options_.pool_size));
+}
+
+void event_loop::async_offload(nanos d, run_kind kind, wait_handler h) {
+  ensure_workers();
+  auto st = std::make_shared<offload_state>();
+  auto slot = asio::get_associated_cancellation_slot(h);
+  st->handler = std::move(h);
+  if (slot.is_connected()) {
+    // The thread keeps going, as a thread does; only the awaiter stops waiting.
+    slot.assign([this, st](asio::cancellation_type) {
+      if (!st->live) return;
+      st->live = false;
+      complete(std::move(st->handler), asio::error::operation_aborted, now());
+    });
+  }
+  pool_job job{d, kind, std::move(st)};
+
+  if (options_.clock == clock_kind::virtual_clock) {
+    pool_queue_.push_back(std::move(job));
+    for (std::size_t w = 0; w < worker_busy_.size(); ++w)
+      if (!worker_busy_[w]) start_next_job(w, now_);
+    return;
+  }
+
+  asio::post(*pool_, [this, job = std::move(job)]() mutable {
+    // Each pool thread takes a worker lane, and that lane's trace writer, once.
+    thread_local std::pair<event_loop*, int> mine{nullptr, -1};
+    if (mine.first != this) mine = {this, next_worker_.fetch_add(1)};
+    const auto w = static_cast<std::size_t>(mine.second % options_.pool_size);
+    const lane_id lane = worker_lanes_[w];
+    trace_.record(1 + w, event{now(), lane, lane_state::running, static_cast<std::uint8_t>(job.kind)});
+    spend(job.duration, job.kind);
+    const nanos t_end = now();
+    trace_.record(1 + w, event{t_end, lane, lane_state::idle, 0});
+    asio::post(io_, [this, st = std::move(job.state), t_end] {
+      if (!st->live) return;
+      st->live = false;
+      complete(std::move(st->handler), {}, t_end);
+    });
+  });
+}
+
+void event_loop::start_next_job(std::size_t w, nanos t) {
+  while (!pool_queue_.empty() && !pool_queue_.front().state->live) pool_queue_.pop_front();
+  if (pool_queue_.empty()) return;
+  pool_job job = std::move(pool_queue_.front());
+  pool_queue_.pop_front();
+  worker_busy_[w] = true;
+  const lane_id lane = worker_lanes_[w];
+  record(lane, t, lane_state::running, static_cast<std::uint8_t>(job.kind));
+  const nanos t_end = t + job.duration;
+  // A worker does not wait for the loop: its job ends at t_end exactly, and
+  // the next job starts then, however late the loop gets to the wake-up.
+  add_timer(t_end, timer_entry{{}, [this, w, lane, t_end, st = std::move(job.state)] {
+                                 record(lane, t_end, lane_state::idle);
+                                 if (st->live) {
+                                   st->live = false;
+                                   complete(std::move(st->handler), {}, t_end);
+                                 }
+                                 worker_busy_[w] = false;
+                                 start_next_job(w, t_end);
+                               }});
+}
+
+void spend(nanos d, run_kind kind) {
+  if (d <= 0) return;
+  if (kind == run_kind::blocking) {
+    std::this_thread::sleep_for(nanoseconds(d));
+    return;
+  }
+  const auto end = std::chrono::steady_clock::now() + nanoseconds(d);
+  volatile std::uint64_t sink = 0;
+  while (std::chrono::steady_clock::now() < end)
+    for (std::uint64_t i = 0; i < 256; ++i) sink = sink + i;
+}
+
+// ---- Task handles ----
+
+bool task_handle::finished() const { return loop_->lane_finished(lane_); }
+lane_state task_handle::state() const { return loop_->lane_state_of(lane_); }
+std::exception_ptr task_handle::error() const { return loop_->lane_error(lane_); }
+void task_handle::cancel() const { loop_->cancel(lane_); }
+
+awaitable<void> task_handle::wait() const {
+  event_loop& l = *loop_;
+  const lane_id lane = lane_;
+  if (!l.lane_finished(lane)) {
+    l.set_wait_reason(wait_reason::child);
+    co_await async_wait_op([&l, lane](auto h) { l.async_join(lane, std::move(h)); });
+  }
+  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+}
+
+awaitable<void> task_handle::join() const {
+  co_await wait();
+  if (auto e = loop_->lane_error(lane_)) std::rethrow_exception(e);
+}
+
+void event_loop::async_join(lane_id lane, wait_handler h) {
+  auto slot = asio::get_associated_cancellation_slot(h);
+  // Cancelling the awaiter cancels the awaited task, as in asyncio; the
+  // awaiter then wakes when that task has unwound.
+  if (slot.is_connected()) slot.assign([this, lane](asio::cancellation_type) { cancel(lane); });
+  on_task_end(lane, [this, h = std::move(h)]() mutable { complete(std::move(h), {}, now()); });
+}
+
+// ---- Primitives ----
+
+awaitable<void> sleep(nanoseconds d) {
+  if (d.count() <= 0) {
+    co_await yield_now();
+    co_return;
+  }
+  event_loop& l = current_loop();
+  l.set_wait_reason(wait_reason::timer);
+  l.set_wake_hint(l.now() + d.count());
+  co_await wait_for(l, d.count());
+  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+}
+
+awaitable<void> yield_now() {
+  co_await asio::post(asio::use_awaitable);
+  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+}
+
+void block(nanoseconds d) { current_loop().hold(d.count(), run_kind::blocking); }
+void cpu(nanoseconds d) { current_loop().hold(d.count(), run_kind::cpu); }
+
+awaitable<void> to_thread(nanoseconds d, run_kind kind) {
+  event_loop& l = current_loop();
+  l.set_wait_reason(wait_reason::thread_pool);
+  co_await async_wait_op([&l, d, kind](auto h) { l.async_offload(d.count(), kind, std::move(h)); });
+  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+}
+
+task_handle spawn(awaitable<void> body, std::string name, lane_kind kind) {
+  return current_loop().spawn(std::move(body), std::move(name), kind);
+}
+
+// ---- gather ----
+
+namespace {
+struct gather_state {
+  std::size_t remaining = 0;
+  std::vector<std::exception_ptr> errors;
+  std::exception_ptr first;
+  std::optional<event_loop::wait_handler> waiter;
+  bool completed = false;
+};
+}  // namespace
+
+awaitable<std::vector<std::exception_ptr>> gather(std::vector<task_handle> tasks, gather_mode mode) {
+  event_loop& l = current_loop();
+  auto st = std::make_shared<gather_state>();
+  st->remaining = tasks.size();
+  st->errors.resize(tasks.size());
+  if (tasks.empty()) co_return std::move(st->errors);
+
+  auto settle = [&l, st] {
+    st->completed = true;
+    if (st->waiter) l.complete(std::move(*st->waiter), {}, l.now());
+    st->waiter.reset();
+  };
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const lane_id lane = tasks[i].lane();
+    l.on_task_end(lane, [&l, st, i, lane, mode, settle] {
+      --st->remaining;
+      st->errors[i] = l.lane_error(lane);
+      if (st->completed) return;
+      if (st->errors[i] && mode == gather_mode::propagate_first) {
+        st->first = st->errors[i];
+        settle();
+      } else if (st->remaining == 0) {
+        settle();
+      }
+    });
+  }
+
+  std::vector<lane_id> lanes;
+  lanes.reserve(tasks.size());
+  for (const auto& t : tasks) lanes.push_back(t.lane());
+  l.set_wait_reason(wait_reason::child);
+  auto op = async_wait_op([&l, st, lanes = std::move(lanes)](auto h) mutable {
+    auto slot = asio::get_associated_cancellation_slot(h);
+    if (slot.is_connected())
+      slot.assign([&l, lanes = std::move(lanes)](asio::cancellation_type) {
+        for (lane_id lane : lanes) l.cancel(lane);
+      });
+    st->waiter.emplace(std::move(h));
+  });
+  co_await std::move(op);
+  if (st->first) std::rethrow_exception(st->first);
+  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+  co_return std::move(st->errors);
+}
+
+// ---- TaskGroup ----
+
+task_handle task_group::spawn(awaitable<void> body, std::string name, lane_kind kind) {
+  task_handle h = loopscope::spawn(std::move(body), std::move(name), kind);
+  watch(h);
+  return h;
+}
+
+task_handle task_group::spawn_on(lane_id lane, awaitable<void> body) {
+  task_handle h = current_loop().spawn_on(lane, std::move(body));
+  watch(h);
+  return h;
+}
+
+void task_group::cancel_all(state& st) {
+  st.aborting = true;
+  for (const auto& t : st.tasks)
+    if (!t.finished()) t.cancel();
+}
+
+void task_group::watch(task_handle h) {
+  event_loop& l = current_loop();
+  state_->tasks.push_back(h);
+  ++state_->remaining;
+  l.on_task_end(h.lane(), [&l, st = state_, h] {
+    --st->remaining;
+    auto e = h.error();
+    if (e && !is_cancellation(e)) {
+      st->errors.push_back(e);
+      if (!st->aborting) cancel_all(*st);
+    }
+    if (st->remaining == 0 && st->waiter) {
+      l.complete(std::move(*st->waiter), {}, l.now());
+      st->waiter.reset();
+    }
+  });
+}
+
+awaitable<void> task_group::wait() {
+  event_loop& l = current_loop();
+  auto st = state_;
+  if (st->remaining > 0) {
+    l.set_wait_reason(wait_reason::child);
+    auto op = async_wait_op([st](auto h) {
+      auto slot = asio::get_associated_cancellation_slot(h);
+      if (slot.is_connected()) slot.assign([st](asio::cancellation_type) { cancel_all(*st); });
+      st->waiter.emplace(std::move(h));
+    });
+    co_await std::move(op);
+  }
+  if (!st->errors.empty()) {
+    const auto n = st->errors.size();
+    throw exception_group(
+        "unhandled errors in a TaskGroup (" + std::to_string(n) + (n == 1 ? " sub-exception)" : " sub-exceptions)"),
+        st->errors);
+  }
+  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+}
+
+// ---- wait_for ----
+
+namespace {
+awaitable<void> watchdog(nanos d) { co_await wait_for(current_loop(), d); }
+}  // namespace
+
+awaitable<void> with_timeout(awaitable<void> body, nanoseconds d) {
+  auto ex = co_await asio::this_coro::executor;
+  auto op = asio::experimental::make_parallel_group(asio::co_spawn(ex, std::move(body), asio::deferred),
+                                                    asio::co_spawn(ex, watchdog(d.count()), asio::deferred))
+                .async_wait(asio::experimental::wait_for_one(), asio::deferred);
+  auto [order, body_error, watchdog_error] = co_await std::move(op);
+  if (order[0] == 1 && !watchdog_error) throw timeout_error();
+  if (body_error) std::rethrow_exception(body_error);
+  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+}
+
+// ---- Semaphore ----
+
+struct semaphore::impl {
+  using waiter = std::shared_ptr<std::optional<event_loop::wait_handler>>;
+  int count = 0;
+  std::deque<waiter> waiters;
+  event_loop* loop = nullptr;
+
+  void release() {
+    // Hand the permit to the first waiter still waiting, or put it back.
+    while (!waiters.empty()) {
+      waiter w = std::move(waiters.front());
+      waiters.pop_front();
+      if (*w) {
+        auto h = std::move(**w);
+        w->reset();
+        loop->complete(std::move(h), {}, loop->now());
+        return;
+      }
+    }
+    ++count;
+  }
+};
+
+semaphore::semaphore(int permits) : impl_(std::make_shared<impl>()) { impl_->count = permits; }
+
+int semaphore::available() const { return impl_->count; }
+
+std::size_t semaphore::waiting() const {
+  std::size_t n = 0;
+  for (const auto& w : impl_->waiters) n += *w ? 1 : 0;
+  return n;
+}
+
+void semaphore::release() { impl_->release(); }
+
+void semaphore::permit::reset() {
+  if (sem_) std::exchange(sem_, nullptr)->release();
+}
+
+awaitable<semaphore::permit> semaphore::acquire() {
+  auto s = impl_;
+  event_loop& l = current_loop();
+  s->loop = &l;
+  // A free permit is taken without suspending, as asyncio does.
+  if (s->count > 0 && s->waiters.empty()) {
+    --s->count;
+    co_return permit(s);
+  }
+  l.set_wait_reason(wait_reason::semaphore);
+  auto entry = std::make_shared<std::optional<event_loop::wait_handler>>();
+  s->waiters.push_back(entry);
+  auto op = async_wait_op([&l, entry](auto h) {
+    auto slot = asio::get_associated_cancellation_slot(h);
+    if (slot.is_connected())
+      slot.assign([&l, entry](asio::cancellation_type) {
+        if (!*entry) return;  // already handed a permit
+        auto handler = std::move(**entry);
+        entry->reset();
+        l.complete(std::move(handler), asio::error::operation_aborted, l.now());
+      });
+    entry->emplace(std::move(h));
+  });
+  co_await std::move(op);
+  // Woken with the permit. If cancelled meanwhile, the permit passes on as
+  // the exception unwinds.
+  permit p(s);
+  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+  co_return p;
+}
+
+}  // namespace loopscope

@@ -1,0 +1,65 @@
+// The sandbox: the workload of `loopscope run`, under any strategy.
+// Tasks are numbered 1..N; each task's body is, in order: block the loop if
+// asked, burn CPU if asked, await sleep(its duration), raise if asked.
+#pragma once
+
+#include <exception>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/trace.hpp"
+
+namespace loopscope {
+
+class event_loop;
+struct loop_options;
+
+enum class strategy { sequential, gather, gather_return_exceptions, bounded, taskgroup };
+
+std::string_view to_string(strategy s);
+std::optional<strategy> parse_strategy(std::string_view text);
+const std::vector<strategy>& all_strategies();
+
+struct workload {
+  static constexpr int max_tasks = 1'000'000;
+  int tasks = 5;
+  nanos duration = 1'000'000'000;  // for every task without its own
+  std::vector<nanos> durations;    // per task, when given
+  int limit = 2;                   // permits of the bounded strategy
+  std::map<int, nanos> block;      // task -> time it blocks the loop
+  std::map<int, nanos> cpu;        // task -> CPU time it burns on the loop
+  std::set<int> fail;              // tasks that raise after their sleep
+  std::optional<nanos> timeout;    // wait_for around each task's body
+
+  nanos duration_of(int task) const;
+  // A one-line reason the workload cannot run, or nothing.
+  std::optional<std::string> invalid() const;
+};
+
+// A sandbox scenario set up on its own loop; drive sandbox_run::loop.
+struct sandbox_run {
+  strategy how{};
+  workload work;
+  std::unique_ptr<event_loop> loop;
+  lane_id main_lane = no_lane;
+  std::vector<lane_id> task_lanes;  // task i is task_lanes[i - 1]
+  nanos returned = -1;              // when the strategy's await returned or raised
+  std::exception_ptr error;         // what reached the awaiter
+  bool main_done = false;
+
+  sandbox_run();
+  ~sandbox_run();
+};
+
+std::unique_ptr<sandbox_run> make_sandbox(strategy how, workload work, const loop_options& options);
+
+// Runs a sequential sandbox of the same workload on the virtual clock and
+// returns its makespan: the reference every speedup is measured against.
+nanos sequential_makespan(const workload& work);
+
+}  // namespace loopscope

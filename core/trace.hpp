@@ -1,0 +1,163 @@
+// The trace: every state change of every lane, appended by the loop (and by
+// thread-pool workers) and read concurrently by the metrics, the exporters
+// and the GUI. Nothing here includes Asio.
+#pragma once
+
+#include <atomic>
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace loopscope {
+
+using nanos = std::int64_t;  // time everywhere inside: integer nanoseconds
+using lane_id = std::uint32_t;
+
+constexpr lane_id no_lane = 0xffffffffu;
+
+enum class lane_state : std::uint8_t {
+  ready,      // woken, queued, waiting for the loop
+  running,    // holding the loop (or, on a worker lane, the worker)
+  waiting,    // suspended; see wait_reason
+  idle,       // a thread-pool worker with no job
+  done,
+  failed,
+  cancelled,
+};
+
+enum class wait_reason : std::uint8_t {
+  none,
+  timer,
+  semaphore,
+  thread_pool,
+  io,
+  child,
+};
+
+// What a running slice is doing, so a tooltip can tell a blocking call from
+// ordinary coroutine code.
+enum class run_kind : std::uint8_t { code, blocking, cpu };
+
+enum class lane_kind : std::uint8_t {
+  main,    // the coroutine that drives a scenario
+  task,    // a task of the workload
+  worker,  // a thread-pool worker
+  helper,  // any other coroutine a scenario spawns
+};
+
+constexpr bool is_terminal(lane_state s) {
+  return s == lane_state::done || s == lane_state::failed || s == lane_state::cancelled;
+}
+
+std::string_view to_string(lane_state s);
+std::string_view to_string(wait_reason r);
+std::string_view to_string(run_kind k);
+std::string_view to_string(lane_kind k);
+
+// One state change. `detail` is a wait_reason when waiting and a run_kind
+// when running. A failed or cancelled lane's message is a note keyed by lane.
+struct event {
+  nanos t;
+  lane_id lane;
+  lane_state state;
+  std::uint8_t detail;
+};
+static_assert(sizeof(event) == 16);
+
+// A single-writer, many-reader append-only log. The writer never waits on a
+// reader: elements live in fixed chunks that never move, and the size is
+// published with release semantics after the element is written.
+template <class T, unsigned ChunkBits = 14, std::size_t MaxChunks = 4096>
+class append_log {
+ public:
+  static constexpr std::size_t chunk_size = std::size_t{1} << ChunkBits;
+  static constexpr std::size_t capacity = chunk_size * MaxChunks;
+
+  append_log() : chunks_(new std::atomic<T*>[MaxChunks]) {
+    for (std::size_t i = 0; i < MaxChunks; ++i) chunks_[i].store(nullptr, std::memory_order_relaxed);
+  }
+  ~append_log() {
+    for (std::size_t i = 0; i < MaxChunks; ++i) delete[] chunks_[i].load(std::memory_order_relaxed);
+  }
+  append_log(const append_log&) = delete;
+  append_log& operator=(const append_log&) = delete;
+
+  // Writer only. Returns false (and drops the element) when full.
+  bool push(T value) {
+    std::size_t n = size_.load(std::memory_order_relaxed);
+    if (n == capacity) return false;
+    T* chunk = chunks_[n >> ChunkBits].load(std::memory_order_relaxed);
+    if (chunk == nullptr) {
+      chunk = new T[chunk_size];
+      chunks_[n >> ChunkBits].store(chunk, std::memory_order_release);
+    }
+    chunk[n & (chunk_size - 1)] = std::move(value);
+    size_.store(n + 1, std::memory_order_release);
+    return true;
+  }
+
+  // Readers: any index below a size() they have read is safe to read.
+  std::size_t size() const { return size_.load(std::memory_order_acquire); }
+  const T& operator[](std::size_t i) const {
+    return chunks_[i >> ChunkBits].load(std::memory_order_acquire)[i & (chunk_size - 1)];
+  }
+
+ private:
+  std::unique_ptr<std::atomic<T*>[]> chunks_;
+  std::atomic<std::size_t> size_{0};
+};
+
+struct lane_info {
+  lane_id id = no_lane;
+  lane_kind kind = lane_kind::task;
+  lane_id parent = no_lane;
+  std::string name;
+};
+
+struct note_entry {
+  lane_id lane = no_lane;
+  std::string text;
+};
+
+// The trace of one variant. Lanes and notes are written by the loop thread;
+// events come from several writers (the loop and each pool worker), each with
+// a log of its own, so no writer ever takes a lock.
+class trace {
+ public:
+  explicit trace(std::size_t writers = 1);
+
+  lane_id add_lane(lane_kind kind, std::string name, lane_id parent = no_lane);
+  void add_note(lane_id lane, std::string text);
+  void record(std::size_t writer, const event& e) {
+    if (!recording_) return;
+    if (!writers_[writer]->push(e)) overflowed_.store(true, std::memory_order_relaxed);
+  }
+  void set_recording(bool on) { recording_ = on; }
+  bool recording() const { return recording_; }
+
+  std::size_t lane_count() const { return lanes_.size(); }
+  const lane_info& lane(lane_id id) const { return lanes_[id]; }
+  std::size_t note_count() const { return notes_.size(); }
+  const note_entry& note(std::size_t i) const { return notes_[i]; }
+  std::size_t writer_count() const { return writers_.size(); }
+  const append_log<event>& events(std::size_t writer) const { return *writers_[writer]; }
+  bool overflowed() const { return overflowed_.load(std::memory_order_relaxed); }
+
+  // Every event so far, grouped per lane in time order (a reader's snapshot).
+  std::vector<std::vector<event>> by_lane() const;
+  // The message of every lane that has one (failure or cancellation reason).
+  std::vector<std::string> messages() const;
+
+ private:
+  std::vector<std::unique_ptr<append_log<event>>> writers_;
+  append_log<lane_info, 10, 4096> lanes_;
+  append_log<note_entry, 10, 4096> notes_;
+  std::atomic<bool> overflowed_{false};
+  bool recording_ = true;
+};
+
+}  // namespace loopscope
