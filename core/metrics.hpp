@@ -30,6 +30,7 @@ struct lane_stats {
   bool started = false;   // ran at least once
   bool ended = false;
   lane_state final_state = lane_state::ready;
+  nanos created = -1;     // spawned (queued to run)
   nanos start = -1;       // first running
   nanos end = -1;         // terminal
   nanos running = 0;
@@ -54,7 +55,7 @@ struct run_metrics {
   nanos longest_slice = 0;
   lane_id longest_slice_lane = no_lane;
   std::vector<slow_slice> slow_slices;  // every slice at or over the threshold
-  nanos latency_p50 = 0, latency_p95 = 0, latency_p99 = 0;
+  nanos latency_p50 = 0, latency_p95 = 0, latency_p99 = 0;  // task end - creation
   std::vector<lane_stats> lanes;        // by lane id
   std::vector<lane_id> completion_order;  // task lanes in the order they ended
   std::vector<std::pair<nanos, int>> concurrency;  // steps: from t, this many in flight

@@ -81,20 +81,23 @@ void throw_if_cancelled(const asio::cancellation_state& cs) {
 // GCC 12 may copy a non-trivial temporary inside a co_await expression
 // bitwise and destroy it twice. Every awaitable built from such temporaries
 // is therefore first bound to a local and then awaited.
+//
+// The initiations below wrap the handler into an any_completion_handler
+// before connecting its cancellation slot: wrapping installs the wrapper's
+// own cancellation state in the slot, replacing whatever was there.
 template <class Init>
 auto async_wait_op(Init init) {
   return asio::async_initiate<decltype(asio::use_awaitable), void(error_code)>(std::move(init), asio::use_awaitable);
 }
 
 // A timer on the loop's clock that does not say why the task waits: what
-// with_timeout's watchdog and sleep share.
-awaitable<void> wait_for(event_loop& l, nanos d) {
+// with_timeout's watchdog and sleep share. The deadline is absolute.
+awaitable<void> wait_until(event_loop& l, nanos deadline) {
   if (l.clock() == clock_kind::virtual_clock) {
-    const nanos deadline = l.now() + d;
     co_await async_wait_op([&l, deadline](auto h) { l.async_wait_until(deadline, std::move(h)); });
   } else {
     asio::steady_timer timer(co_await asio::this_coro::executor);
-    timer.expires_after(nanoseconds(d));
+    timer.expires_after(nanoseconds(deadline - l.now()));
     co_await timer.async_wait(asio::use_awaitable);
   }
 }
@@ -503,9 +506,8 @@ void event_loop::ensure_workers() {
 
 void event_loop::async_offload(nanos d, run_kind kind, wait_handler h) {
   ensure_workers();
-  auto st = std::make_shared<offload_state>();
   auto slot = asio::get_associated_cancellation_slot(h);
-  st->handler = std::move(h);
+  auto st = std::make_shared<offload_state>(std::move(h));
   if (slot.is_connected()) {
     // The thread keeps going, as a thread does; only the awaiter stops waiting.
     slot.assign([this, st](asio::cancellation_type) {
@@ -613,9 +615,10 @@ awaitable<void> sleep(nanoseconds d) {
     co_return;
   }
   event_loop& l = current_loop();
+  const nanos deadline = l.now() + d.count();
   l.set_wait_reason(wait_reason::timer);
-  l.set_wake_hint(l.now() + d.count());
-  co_await wait_for(l, d.count());
+  l.set_wake_hint(deadline);
+  co_await wait_until(l, deadline);
   throw_if_cancelled(co_await asio::this_coro::cancellation_state);
 }
 
@@ -682,12 +685,11 @@ awaitable<std::vector<std::exception_ptr>> gather(std::vector<task_handle> tasks
   for (const auto& t : tasks) lanes.push_back(t.lane());
   l.set_wait_reason(wait_reason::child);
   auto op = async_wait_op([&l, st, lanes = std::move(lanes)](auto h) mutable {
-    auto slot = asio::get_associated_cancellation_slot(h);
+    auto slot = st->waiter.emplace(std::move(h)).get_cancellation_slot();
     if (slot.is_connected())
       slot.assign([&l, lanes = std::move(lanes)](asio::cancellation_type) {
         for (lane_id lane : lanes) l.cancel(lane);
       });
-    st->waiter.emplace(std::move(h));
   });
   co_await std::move(op);
   if (st->first) std::rethrow_exception(st->first);
@@ -739,9 +741,8 @@ awaitable<void> task_group::wait() {
   if (st->remaining > 0) {
     l.set_wait_reason(wait_reason::child);
     auto op = async_wait_op([st](auto h) {
-      auto slot = asio::get_associated_cancellation_slot(h);
+      auto slot = st->waiter.emplace(std::move(h)).get_cancellation_slot();
       if (slot.is_connected()) slot.assign([st](asio::cancellation_type) { cancel_all(*st); });
-      st->waiter.emplace(std::move(h));
     });
     co_await std::move(op);
   }
@@ -757,13 +758,16 @@ awaitable<void> task_group::wait() {
 // ---- wait_for ----
 
 namespace {
-awaitable<void> watchdog(nanos d) { co_await wait_for(current_loop(), d); }
+awaitable<void> watchdog(nanos deadline) { co_await wait_until(current_loop(), deadline); }
 }  // namespace
 
 awaitable<void> with_timeout(awaitable<void> body, nanoseconds d) {
+  // The deadline is set on entry, before the body runs, as asyncio arms its
+  // timer: a body that blocks the loop cannot push its own deadline back.
+  const nanos deadline = current_loop().now() + d.count();
   auto ex = co_await asio::this_coro::executor;
   auto op = asio::experimental::make_parallel_group(asio::co_spawn(ex, std::move(body), asio::deferred),
-                                                    asio::co_spawn(ex, watchdog(d.count()), asio::deferred))
+                                                    asio::co_spawn(ex, watchdog(deadline), asio::deferred))
                 .async_wait(asio::experimental::wait_for_one(), asio::deferred);
   auto [order, body_error, watchdog_error] = co_await std::move(op);
   if (order[0] == 1 && !watchdog_error) throw timeout_error();
@@ -824,7 +828,7 @@ awaitable<semaphore::permit> semaphore::acquire() {
   auto entry = std::make_shared<std::optional<event_loop::wait_handler>>();
   s->waiters.push_back(entry);
   auto op = async_wait_op([&l, entry](auto h) {
-    auto slot = asio::get_associated_cancellation_slot(h);
+    auto slot = entry->emplace(std::move(h)).get_cancellation_slot();
     if (slot.is_connected())
       slot.assign([&l, entry](asio::cancellation_type) {
         if (!*entry) return;  // already handed a permit
@@ -832,7 +836,6 @@ awaitable<semaphore::permit> semaphore::acquire() {
         entry->reset();
         l.complete(std::move(handler), asio::error::operation_aborted, l.now());
       });
-    entry->emplace(std::move(h));
   });
   co_await std::move(op);
   // Woken with the permit. If cancelled meanwhile, the permit passes on as

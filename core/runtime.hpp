@@ -242,7 +242,10 @@ class event_loop {
     wait_handler handler;  // a coroutine's timer, or
     callback internal;     // the loop's own (a worker finishing a job)
   };
+  // Handlers here are only ever move-constructed: Boost 1.81's
+  // any_completion_handler move-assignment wraps itself without end.
   struct offload_state {
+    explicit offload_state(wait_handler h) : handler(std::move(h)) {}
     wait_handler handler;
     bool live = true;  // false once completed or cancelled
   };
@@ -285,7 +288,7 @@ class event_loop {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::atomic<int> next_worker_{0};
 
-  std::size_t live_ = 0;  // spawned tasks not yet ended
+  std::atomic<std::size_t> live_{0};  // spawned tasks not yet ended (read from any thread)
   std::size_t handlers_run_ = 0;
   friend class traced_executor;
 };

@@ -1,0 +1,176 @@
+// The command line: exit codes, the JSON contract, the trace file.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+
+struct result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+// Runs the built binary with `args` (shell-quoted by the caller).
+result loopscope(const std::string& args) {
+  const std::string err_path = "/tmp/loopscope_cli_test_err_" + std::to_string(::getpid());
+  const std::string cmd = std::string(LOOPSCOPE_BINARY) + " " + args + " 2>" + err_path;
+  result r{};
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream err(err_path);
+  r.err.assign(std::istreambuf_iterator<char>(err), {});
+  std::remove(err_path.c_str());
+  return r;
+}
+
+int lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+}  // namespace
+
+TEST_SUITE("cli") {
+  TEST_CASE("bounded, 10 tasks, limit 3: makespan 4.0") {
+    auto r = loopscope("run --strategy bounded --tasks 10 --limit 3 --json");
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("\"makespan_s\": 4.0") != std::string::npos);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["peak_concurrency"] == 3);
+  }
+
+  TEST_CASE("the JSON summary has the contract's shape") {
+    auto r = loopscope("run --strategy gather --durations 1s,2s,3s,4s,5s --tasks 5 --fail 2 --block 1:200ms --json");
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);  // exactly one object: parse would throw on trailing text
+    for (const char* key : {"strategy", "clock", "returned_s", "makespan_s", "peak_concurrency", "loop_busy_fraction",
+                            "ready_total_s", "longest_slice_s", "warnings", "error", "tasks"})
+      CHECK_MESSAGE(j.contains(key), key);
+    CHECK(j["strategy"] == "gather");
+    CHECK(j["clock"] == "virtual");
+    CHECK(j["error"] == "RuntimeError: task 2 failed");
+    CHECK(j["returned_s"].get<double>() == doctest::Approx(2.2));
+    CHECK(j["makespan_s"].get<double>() == doctest::Approx(5.2));
+    CHECK(j["warnings"].size() == 1);
+    REQUIRE(j["tasks"].size() == 5);
+    for (int i = 0; i < 5; ++i) {
+      const auto& t = j["tasks"][i];
+      CHECK(t["id"] == i + 1);
+      for (const char* key : {"name", "state", "start_s", "end_s", "running_s", "ready_s", "waiting_s"})
+        CHECK_MESSAGE(t.contains(key), key);
+    }
+    CHECK(j["tasks"][1]["state"] == "failed");
+    CHECK(j["tasks"][0]["state"] == "done");
+  }
+
+  TEST_CASE("a sequential run that stops early reports not_started with null times") {
+    auto r = loopscope("run --strategy sequential --fail 2 --json");
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["tasks"][2]["state"] == "not_started");
+    CHECK(j["tasks"][2]["start_s"].is_null());
+    CHECK(j["tasks"][2]["end_s"].is_null());
+    CHECK(j["makespan_s"] == 2.0);
+  }
+
+  TEST_CASE("a timed-out task is cancelled and TimeoutError travels on") {
+    auto r = loopscope("run --strategy gather --durations 1s,3s --tasks 2 --timeout 2s --json");
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["tasks"][1]["state"] == "cancelled");
+    CHECK(j["error"] == "TimeoutError");
+    CHECK(j["returned_s"] == 2.0);
+  }
+
+  TEST_CASE("the trace file parses as JSON") {
+    const std::string path = "/tmp/loopscope_cli_trace_" + std::to_string(::getpid()) + ".json";
+    auto r = loopscope("run --strategy bounded --trace " + path + " --json");
+    REQUIRE(r.code == 0);
+    std::ifstream in(path);
+    const auto j = nlohmann::json::parse(in);
+    CHECK(j["traceEvents"].size() > 10);
+    std::remove(path.c_str());
+  }
+
+  TEST_CASE("text output: a summary and lanes fitted to the width") {
+    auto r = loopscope("run --strategy gather --block 1:2s --width 60");
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("makespan") != std::string::npos);
+    CHECK(r.out.find("warning: slow slice") != std::string::npos);
+    CHECK(r.out.find("task 5") != std::string::npos);
+    std::size_t start = 0;
+    while (start < r.out.size()) {
+      const auto end = r.out.find('\n', start);
+      const auto line = r.out.substr(start, end - start);
+      if (line.find(" |") != std::string::npos) CHECK(line.size() <= 60);
+      start = end == std::string::npos ? r.out.size() : end + 1;
+    }
+  }
+
+  TEST_CASE("compare puts strategies on one time axis") {
+    auto r = loopscope("compare --strategies sequential,gather --tasks 3 --width 80");
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("-- sequential") != std::string::npos);
+    CHECK(r.out.find("-- gather") != std::string::npos);
+  }
+
+  TEST_CASE("bad input exits 2 with one clear line") {
+    const char* bad[] = {
+        "run --strategy fastest",
+        "run --tasks 0",
+        "run --tasks 99999999",
+        "run --duration 1",
+        "run --duration soon",
+        "run --durations 1s,2s --tasks 3",
+        "run --fail 9",
+        "run --block 1",
+        "run --block 7:1s",
+        "run --cpu x:1s",
+        "run --limit 0",
+        "run --clock sundial",
+        "run --timeout 0s",
+        "run --trace /nonexistent-dir/x.json",
+        "run --tasks",
+        "run --no-such-flag",
+        "fly",
+    };
+    for (const char* args : bad) {
+      auto r = loopscope(args);
+      INFO(args << " -> " << r.err);
+      CHECK(r.code == 2);
+      CHECK(lines(r.err) == 1);
+      CHECK(r.err.find("loopscope: error:") == 0);
+      CHECK(r.out.empty());
+    }
+  }
+
+  TEST_CASE("--help describes every flag") {
+    auto r = loopscope("run --help");
+    CHECK(r.code == 0);
+    for (const char* flag : {"--strategy", "--tasks", "--duration", "--durations", "--limit", "--block", "--cpu",
+                             "--fail", "--timeout", "--clock", "--json", "--trace"})
+      CHECK_MESSAGE(r.out.find(flag) != std::string::npos, flag);
+  }
+
+  TEST_CASE("the real clock from the command line") {
+    auto r = loopscope("run --strategy gather --tasks 3 --duration 50ms --clock real --json");
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["clock"] == "real");
+    CHECK(j["makespan_s"].get<double>() >= 0.05);
+    CHECK(j["makespan_s"].get<double>() < 0.5);
+  }
+}

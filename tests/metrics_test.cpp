@@ -1,0 +1,97 @@
+// Metrics, durations, and the Chrome trace.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/chrome_trace.hpp"
+#include "core/duration.hpp"
+#include "helpers.hpp"
+
+using namespace loopscope;
+using namespace loopscope::testing;
+
+TEST_SUITE("metrics") {
+  TEST_CASE("durations read as people type them") {
+    CHECK(parse_duration("250ms") == 250 * ms);
+    CHECK(parse_duration("1s") == sec);
+    CHECK(parse_duration("1.5s") == 1500 * ms);
+    CHECK(parse_duration("40us") == 40'000);
+    CHECK(parse_duration("40µs") == 40'000);
+    CHECK(parse_duration("7ns") == 7);
+    CHECK(parse_duration("0s") == 0);
+    for (const char* bad : {"", "s", "1", "1.5", "-1s", "1 s", "1h", "ms", "1sec", "3601s", "1..5s"})
+      CHECK_MESSAGE(!parse_duration(bad), bad);
+    CHECK(duration_hint("2").find("add a unit") != std::string::npos);
+  }
+
+  TEST_CASE("percentiles are nearest-rank") {
+    std::vector<nanos> v{10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
+    CHECK(percentile(v, 0.5) == 50);
+    CHECK(percentile(v, 0.95) == 100);
+    CHECK(percentile(v, 0.99) == 100);
+    CHECK(percentile({}, 0.5) == 0);
+    CHECK(percentile({7}, 0.99) == 7);
+  }
+
+  TEST_CASE("latency counts from creation, so starvation shows") {
+    workload w;
+    w.block[1] = 2 * sec;
+    auto o = run_sandbox(strategy::gather, w);
+    CHECK(o.m.latency_p50 == 3 * sec);
+    CHECK(o.m.latency_p99 == 3 * sec);
+  }
+
+  TEST_CASE("speedup, concurrency and busy fraction") {
+    workload w;
+    w.tasks = 4;
+    const nanos seq = sequential_makespan(w);
+    CHECK(seq == 4 * sec);
+    auto g = run_sandbox(strategy::gather, w);
+    CHECK(g.m.mean_concurrency == doctest::Approx(4.0));
+    CHECK(g.m.loop_busy_fraction == doctest::Approx(0.0));
+    workload blocking;
+    blocking.tasks = 1;
+    blocking.block[1] = sec;
+    auto b = run_sandbox(strategy::gather, blocking);
+    CHECK(b.m.loop_busy_fraction == doctest::Approx(0.5));
+    CHECK(warnings_of(b.m).size() == 1);
+  }
+
+  TEST_CASE("the completion order follows the loop") {
+    workload w;
+    w.durations = {3 * sec, 1 * sec, 2 * sec, 1 * sec, 5 * sec};
+    auto o = run_sandbox(strategy::gather, w);
+    std::vector<lane_id> expect{o.run->task_lanes[1], o.run->task_lanes[3], o.run->task_lanes[2],
+                                o.run->task_lanes[0], o.run->task_lanes[4]};
+    CHECK(o.m.completion_order == expect);
+  }
+
+  TEST_CASE("the Chrome trace parses, names every lane, and its slices nest per tid") {
+    workload w;
+    w.block[2] = 500 * ms;
+    w.fail = {3};
+    auto o = run_sandbox(strategy::taskgroup, w);
+    std::ostringstream out;
+    write_chrome_trace(out, {{"taskgroup \"quoted\"", &o.run->loop->trace(), o.run->loop->now()}});
+    const auto j = nlohmann::json::parse(out.str());
+    std::set<int> named;
+    std::map<int, double> last_end;
+    int slices = 0;
+    for (const auto& e : j["traceEvents"]) {
+      if (e["ph"] == "M" && e["name"] == "thread_name") named.insert(e["tid"].get<int>());
+      if (e["ph"] == "X") {
+        ++slices;
+        const int tid = e["tid"];
+        const double ts = e["ts"], dur = e["dur"];
+        CHECK(dur > 0);
+        CHECK(ts >= last_end[tid] - 1e-9);  // no overlap on one tid
+        last_end[tid] = ts + dur;
+      }
+    }
+    CHECK(named.size() == o.run->loop->trace().lane_count());
+    CHECK(slices > 0);
+    CHECK(out.str().find("task 3 failed") != std::string::npos);
+    CHECK(json_quote("a\"b\\c\n") == "\"a\\\"b\\\\c\\n\"");
+  }
+}
