@@ -1,3 +1,7 @@
 #include "cli.hpp"
+#include "core/runtime.hpp"
 
-int main(int argc, char** argv) { return loopscope::cli_main(argc, argv); }
+int main(int argc, char** argv) {
+  loopscope::tune_allocator();
+  return loopscope::cli_main(argc, argv);
+}

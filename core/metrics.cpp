@@ -30,6 +30,8 @@ nanos percentile(const std::vector<nanos>& sorted, double q) {
 }
 
 namespace {
+// A started task is in flight unless it queues for a semaphore permit; one
+// that has not run yet is queued too.
 bool in_flight(const span& s) {
   if (s.state == lane_state::running || s.state == lane_state::ready) return true;
   return s.state == lane_state::waiting && s.detail != static_cast<std::uint8_t>(wait_reason::semaphore);
@@ -98,7 +100,7 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
       }
       if (s.state != lane_state::running && on_loop) close_slice(s.t0);
       if (is_task) {
-        const bool active = in_flight(s);
+        const bool active = st.started && in_flight(s);
         if (active && active_since < 0) active_since = s.t0;
         if (!active && active_since >= 0) {
           deltas.emplace_back(active_since, +1);
@@ -133,9 +135,9 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
     while (i < deltas.size() && deltas[i].first == t) level += deltas[i++].second;
     if (m.concurrency.empty() || m.concurrency.back().second != level) m.concurrency.emplace_back(t, level);
   }
-  // On the real clock tasks created together reach their semaphore a few
-  // microseconds apart; a level held for less than 0.1% of the run is such
-  // a passing moment, not concurrency.
+  // On the real clock a task runs its first slice a few microseconds before
+  // it queues on the semaphore; a level held for less than 0.1% of the run
+  // is such a passing moment, not concurrency.
   const nanos min_hold = m.makespan / 1000;
   int any_peak = 0;
   for (std::size_t i = 0; i < m.concurrency.size(); ++i) {

@@ -48,7 +48,7 @@ struct slow_slice {
 struct run_metrics {
   nanos makespan = 0;            // when the last task ended
   nanos window = 0;              // when the last loop lane ended (or now)
-  int peak_concurrency = 0;      // tasks in flight (not queued on a semaphore)
+  int peak_concurrency = 0;      // tasks in flight: started, not ended, not queued on a semaphore
   double mean_concurrency = 0;
   double loop_busy_fraction = 0;
   nanos ready_total = 0;         // time tasks spent woken but waiting for the loop

@@ -13,6 +13,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 
+#include <malloc.h>
+
 #include <cassert>
 #include <condition_variable>
 #include <mutex>
@@ -167,14 +169,14 @@ void event_loop::drain_for_shutdown() {
 
 lane_id event_loop::add_lane(lane_kind kind, std::string name, lane_id parent) {
   const lane_id id = trace_.add_lane(kind, std::move(name), parent);
-  tasks_.emplace_back();
-  tasks_.back().last_t = now();
+  tasks_.push_back(&task_storage_.emplace_back());
+  tasks_.back()->last_t = now();
   return id;
 }
 
 event_loop::task_core& event_loop::core(lane_id lane) {
   assert(lane < tasks_.size());
-  return tasks_[lane];
+  return *tasks_[lane];
 }
 
 nanos event_loop::now() const {
@@ -240,15 +242,18 @@ void event_loop::finish(lane_id lane, std::exception_ptr e) {
   c.terminal = true;
   c.error = std::move(e);
   --live_;
-  for (auto& cb : std::exchange(c.on_end, {})) call_soon(std::move(cb));
+  if (c.on_end) call_soon(std::exchange(c.on_end, {}));
+  for (auto& cb : std::exchange(c.on_end_more, {})) call_soon(std::move(cb));
   if (live_ == 0 && options_.clock == clock_kind::real_clock) work_.reset();
 }
 
 void event_loop::on_task_end(lane_id lane, callback cb) {
   if (core(lane).terminal)
     call_soon(std::move(cb));
+  else if (!core(lane).on_end)
+    core(lane).on_end = std::move(cb);
   else
-    core(lane).on_end.push_back(std::move(cb));
+    core(lane).on_end_more.push_back(std::move(cb));
 }
 
 void event_loop::call_soon(callback cb) {
@@ -285,9 +290,9 @@ void event_loop::complete(wait_handler h, error_code ec, nanos stamp) {
   if (here) stamp_override_ = -1;
 }
 
-bool event_loop::lane_finished(lane_id lane) const { return tasks_[lane].terminal; }
-lane_state event_loop::lane_state_of(lane_id lane) const { return tasks_[lane].state; }
-std::exception_ptr event_loop::lane_error(lane_id lane) const { return tasks_[lane].error; }
+bool event_loop::lane_finished(lane_id lane) const { return tasks_[lane]->terminal; }
+lane_state event_loop::lane_state_of(lane_id lane) const { return tasks_[lane]->state; }
+std::exception_ptr event_loop::lane_error(lane_id lane) const { return tasks_[lane]->error; }
 
 void event_loop::cancel(lane_id lane) {
   if (!on_loop_thread()) {
@@ -297,6 +302,7 @@ void event_loop::cancel(lane_id lane) {
   if (lane >= tasks_.size()) return;
   task_core& c = core(lane);
   if (!c.spawned || c.terminal) return;
+  c.cancel_requested = true;
   c.cancel_signal.emit(asio::cancellation_type::terminal);
 }
 
@@ -565,6 +571,8 @@ void event_loop::start_next_job(std::size_t w, nanos t) {
                                }});
 }
 
+void tune_allocator() { mallopt(M_MXFAST, 0); }
+
 void spend(nanos d, run_kind kind) {
   if (d <= 0) return;
   if (kind == run_kind::blocking) {
@@ -623,8 +631,19 @@ awaitable<void> sleep(nanoseconds d) {
 }
 
 awaitable<void> yield_now() {
-  co_await asio::post(asio::use_awaitable);
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+  // Queued behind everything ready now. A task cancelled while it sits in
+  // the queue raises at this await, as asyncio's sleep(0) does. The handler
+  // keeps its own type: erasing it costs more than the yield itself.
+  event_loop& l = current_loop();
+  const lane_id lane = l.current_lane();
+  return asio::async_initiate<decltype(asio::use_awaitable), void(error_code)>(
+      [&l, lane](auto h) {
+        asio::require(traced_executor(&l, lane), asio::execution::blocking.never)
+            .execute([&l, lane, h = std::move(h)]() mutable {
+              std::move(h)(l.cancel_requested(lane) ? error_code(asio::error::operation_aborted) : error_code());
+            });
+      },
+      asio::use_awaitable);
 }
 
 void block(nanoseconds d) { current_loop().hold(d.count(), run_kind::blocking); }

@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <type_traits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -81,7 +83,8 @@ class append_log {
     for (std::size_t i = 0; i < MaxChunks; ++i) chunks_[i].store(nullptr, std::memory_order_relaxed);
   }
   ~append_log() {
-    for (std::size_t i = 0; i < MaxChunks; ++i) delete[] chunks_[i].load(std::memory_order_relaxed);
+    for (std::size_t i = 0; i < MaxChunks; ++i)
+      if (T* c = chunks_[i].load(std::memory_order_relaxed)) recycle(c);
   }
   append_log(const append_log&) = delete;
   append_log& operator=(const append_log&) = delete;
@@ -92,7 +95,7 @@ class append_log {
     if (n == capacity) return false;
     T* chunk = chunks_[n >> ChunkBits].load(std::memory_order_relaxed);
     if (chunk == nullptr) {
-      chunk = new T[chunk_size];
+      chunk = fresh_chunk();
       chunks_[n >> ChunkBits].store(chunk, std::memory_order_release);
     }
     chunk[n & (chunk_size - 1)] = std::move(value);
@@ -107,6 +110,46 @@ class append_log {
   }
 
  private:
+  // Chunks of plain data go back to a small process-wide pool when a log
+  // dies, so the next run writes into memory that is already paged in
+  // instead of faulting on every fresh page.
+  static constexpr bool pooled = std::is_trivially_copyable_v<T>;
+  static constexpr std::size_t pool_cap = 64;
+  struct pool {
+    std::mutex m;
+    std::vector<T*> free;
+    ~pool() {
+      for (T* c : free) delete[] c;
+    }
+  };
+  static pool& chunk_pool() {
+    static pool p;
+    return p;
+  }
+  static T* fresh_chunk() {
+    if constexpr (pooled) {
+      pool& p = chunk_pool();
+      std::lock_guard lock(p.m);
+      if (!p.free.empty()) {
+        T* c = p.free.back();
+        p.free.pop_back();
+        return c;
+      }
+    }
+    return new T[chunk_size];
+  }
+  static void recycle(T* c) {
+    if constexpr (pooled) {
+      pool& p = chunk_pool();
+      std::lock_guard lock(p.m);
+      if (p.free.size() < pool_cap) {
+        p.free.push_back(c);
+        return;
+      }
+    }
+    delete[] c;
+  }
+
   std::unique_ptr<std::atomic<T*>[]> chunks_;
   std::atomic<std::size_t> size_{0};
 };
