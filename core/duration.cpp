@@ -37,11 +37,13 @@ std::optional<nanos> parse_duration(std::string_view text) {
 }
 
 std::string duration_hint(std::string_view text) {
-  const std::string s = "'" + std::string(text) + "' is not a duration";
+  // Built with append: GCC 12 warns falsely on "literal" + std::string.
+  std::string s;
+  s.append("'").append(text).append("' is not a duration");
   const bool bare_number = !text.empty() && text.find_first_not_of("0123456789.") == std::string_view::npos;
-  if (bare_number && parse_duration(std::string(text) + "s"))
-    return s + ": add a unit, e.g. " + std::string(text) + "s or " + std::string(text) + "ms";
-  return s + " (write it as 250ms, 1s, 1.5s or 40us, at most 1 hour)";
+  if (bare_number && parse_duration(std::string(text).append("s")))
+    return s.append(": add a unit, e.g. ").append(text).append("s or ").append(text).append("ms");
+  return s.append(" (write it as 250ms, 1s, 1.5s or 40us, at most 1 hour)");
 }
 
 }  // namespace loopscope
