@@ -142,8 +142,10 @@ void event_loop::drain_for_shutdown() {
   // Tear down by cancelling every task and letting each one unwind, so no
   // coroutine frame or handler is left to be destroyed half-way.
   if (options_.clock == clock_kind::virtual_clock) {
+    // Run until nothing is left (done-callbacks too), within a budget that
+    // only a task ignoring its cancellation could exhaust.
     cancel_all();
-    for (std::size_t budget = 10'000'000; budget > 0 && !finished() && step(); --budget) {
+    for (std::size_t budget = 10'000'000; budget > 0 && step(); --budget) {
     }
   } else if (thread_.joinable()) {
     std::mutex m;
