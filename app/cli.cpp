@@ -1,8 +1,12 @@
 #include "cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
+#include <thread>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -133,6 +137,54 @@ std::string percent(double f) {
 
 // ---- Running ----
 
+std::atomic<bool> interrupted{false};
+extern "C" void on_interrupt(int) { interrupted = true; }
+
+// Ctrl-C during a run cancels every task, as asyncio.run does on
+// KeyboardInterrupt; the run then ends and its summary is still printed.
+class interrupt_scope {
+ public:
+  interrupt_scope() {
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &previous_);
+  }
+  ~interrupt_scope() { sigaction(SIGINT, &previous_, nullptr); }
+
+ private:
+  struct sigaction previous_ {};
+};
+
+// Runs a loop to its end. A real-clock run shows its progress on stderr
+// when that is a terminal.
+void drive(event_loop& loop) {
+  interrupt_scope scope;
+  bool cancelled = false;
+  auto cancel_once = [&] {
+    if (interrupted && !cancelled) {
+      loop.cancel_all();
+      cancelled = true;
+    }
+  };
+  if (loop.clock() == clock_kind::virtual_clock) {
+    for (std::size_t n = 0; loop.step(); ++n)
+      if ((n & 0xffff) == 0) cancel_once();
+    return;
+  }
+  const bool show = isatty(STDERR_FILENO) != 0;
+  loop.start();
+  while (!loop.finished()) {
+    cancel_once();
+    if (show)
+      std::fprintf(stderr, "\r  running on the real clock: %.1f s, %zu coroutines alive%s   ",
+                   static_cast<double>(loop.now()) / 1e9, loop.live_tasks(), cancelled ? ", cancelling" : "");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  loop.wait();
+  if (show) std::fprintf(stderr, "\r\033[K");
+}
+
 struct finished_run {
   std::unique_ptr<sandbox_run> run;
   run_metrics metrics;
@@ -143,9 +195,17 @@ finished_run run_one(strategy how, const workload& w, bool real) {
   options.clock = real ? clock_kind::real_clock : clock_kind::virtual_clock;
   finished_run f;
   f.run = make_sandbox(how, w, options);
-  f.run->loop->run();
+  drive(*f.run->loop);
   f.metrics = compute_metrics(f.run->loop->trace(), f.run->loop->now());
   return f;
+}
+
+constexpr int exit_interrupted = 130;
+
+int finish_status() {
+  if (!interrupted) return 0;
+  std::cerr << "loopscope: interrupted; every task was cancelled\n";
+  return exit_interrupted;
 }
 
 void print_summary(std::ostream& out, const finished_run& f, nanos sequential) {
@@ -196,7 +256,7 @@ int run_command(const workload_flags& flags, const std::string& strategy_name, b
   }
   if (json) {
     std::cout << summary_json(*f.run, f.metrics, sequential) << "\n";
-    return 0;
+    return finish_status();
   }
   print_summary(std::cout, f, sequential);
   std::cout << "\n"
@@ -204,7 +264,7 @@ int run_command(const workload_flags& flags, const std::string& strategy_name, b
                               f.metrics.window, width)
             << ascii_legend();
   if (!trace_path.empty()) std::cout << "trace written to " << trace_path << " (open it in ui.perfetto.dev)\n";
-  return 0;
+  return finish_status();
 }
 
 int compare_command(const workload_flags& flags, const std::vector<std::string>& names, const std::string& trace_path,
@@ -241,7 +301,7 @@ int compare_command(const workload_flags& flags, const std::vector<std::string>&
     write_chrome_trace(trace_file, sources);
     std::cout << "trace written to " << trace_path << "\n";
   }
-  return 0;
+  return finish_status();
 }
 
 }  // namespace

@@ -180,6 +180,7 @@ class event_loop {
   void start();                   // real: the loop runs on its own thread
   void wait();                    // real: until every task has ended
   bool finished() const { return live_ == 0; }
+  std::size_t live_tasks() const { return live_; }
   bool stalled() const;           // tasks are alive but nothing can ever wake them
 
   // -- Control from outside --

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -163,6 +164,21 @@ TEST_SUITE("cli") {
     for (const char* flag : {"--strategy", "--tasks", "--duration", "--durations", "--limit", "--block", "--cpu",
                              "--fail", "--timeout", "--clock", "--json", "--trace"})
       CHECK_MESSAGE(r.out.find(flag) != std::string::npos, flag);
+  }
+
+  TEST_CASE("Ctrl-C cancels every task and still prints the summary") {
+    const std::string cmd = "sh -c 'exec timeout --preserve-status -s INT 0.5 " + std::string(LOOPSCOPE_BINARY) +
+                            " run --strategy gather --duration 10s --clock real --json'";
+    const std::string out_path = "/tmp/loopscope_cli_int_" + std::to_string(::getpid());
+    const int status = std::system((cmd + " >" + out_path + " 2>/dev/null").c_str());
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 130);
+    std::ifstream in(out_path);
+    const auto j = nlohmann::json::parse(in);
+    CHECK(j["error"] == "CancelledError");
+    for (const auto& t : j["tasks"]) CHECK(t["state"] == "cancelled");
+    CHECK(j["makespan_s"].get<double>() < 5.0);
+    std::remove(out_path.c_str());
   }
 
   TEST_CASE("the real clock from the command line") {
