@@ -233,9 +233,10 @@ task_handle event_loop::spawn_on(lane_id lane, awaitable<void> body) {
 void event_loop::finish(lane_id lane, std::exception_ptr e) {
   task_core& c = core(lane);
   lane_state s = lane_state::done;
-  if (is_cancellation(e) || is_timeout(e)) {
+  const bool timed_out = is_timeout(e);
+  if (timed_out || is_cancellation(e)) {
     s = lane_state::cancelled;
-    trace_.add_note(lane, is_timeout(e) ? "timed out (TimeoutError)" : "cancelled (CancelledError)");
+    trace_.add_note(lane, timed_out ? "timed out (TimeoutError)" : "cancelled (CancelledError)");
   } else if (e) {
     s = lane_state::failed;
     trace_.add_note(lane, describe(e));
