@@ -136,15 +136,18 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
     if (m.concurrency.empty() || m.concurrency.back().second != level) m.concurrency.emplace_back(t, level);
   }
   // On the real clock a task runs its first slice a few microseconds before
-  // it queues on the semaphore; a level held for less than 0.1% of the run
-  // is such a passing moment, not concurrency.
-  const nanos min_hold = m.makespan / 1000;
+  // it queues on a semaphore, and a released permit wakes the next task just
+  // before the releasing one ends; the OS may stretch such a moment. A level
+  // held for under 1 ms (or 0.5% of a long run) there is a passing moment,
+  // not concurrency. Virtual time has no such moments: changes at one
+  // instant are applied together above.
+  const nanos min_hold = tr.real_time() ? std::max<nanos>(1'000'000, m.makespan / 200) : 0;
   int any_peak = 0;
   for (std::size_t i = 0; i < m.concurrency.size(); ++i) {
     const auto [t, lvl] = m.concurrency[i];
     const nanos until = i + 1 < m.concurrency.size() ? m.concurrency[i + 1].first : std::max(t, m.makespan);
     any_peak = std::max(any_peak, lvl);
-    if (until - t >= min_hold && until > t) m.peak_concurrency = std::max(m.peak_concurrency, lvl);
+    if (until > t && until - t >= min_hold) m.peak_concurrency = std::max(m.peak_concurrency, lvl);
   }
   if (m.peak_concurrency == 0) m.peak_concurrency = any_peak;
   const nanos horizon = std::max(m.makespan, nanos{1});

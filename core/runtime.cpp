@@ -134,6 +134,7 @@ event_loop::event_loop(loop_options options)
       epoch_(std::chrono::steady_clock::now()) {
   if (options_.pool_size < 1) options_.pool_size = 1;
   trace_.set_recording(options.record);
+  trace_.set_real_time(options.clock == clock_kind::real_clock);
 }
 
 event_loop::~event_loop() { drain_for_shutdown(); }

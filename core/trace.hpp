@@ -181,6 +181,9 @@ class trace {
   }
   void set_recording(bool on) { recording_ = on; }
   bool recording() const { return recording_; }
+  // Real-clock traces carry scheduling noise that virtual ones do not.
+  void set_real_time(bool real) { real_time_ = real; }
+  bool real_time() const { return real_time_; }
 
   std::size_t lane_count() const { return lanes_.size(); }
   const lane_info& lane(lane_id id) const { return lanes_[id]; }
@@ -201,6 +204,7 @@ class trace {
   append_log<note_entry, 10, 4096> notes_;
   std::atomic<bool> overflowed_{false};
   bool recording_ = true;
+  bool real_time_ = false;
 };
 
 }  // namespace loopscope
