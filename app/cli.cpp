@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "app/ascii_timeline.hpp"
+#include "app/gui/gui.hpp"
 #include "core/chrome_trace.hpp"
 #include "core/duration.hpp"
 #include "core/metrics.hpp"
@@ -304,13 +305,66 @@ int compare_command(const workload_flags& flags, const std::vector<std::string>&
   return finish_status();
 }
 
+int window_command(const CLI::App& app, const workload_flags& flags, const std::string& lesson,
+                   const std::string& screenshot, const std::string& at_text, const std::string& size_text,
+                   const std::string& theme, const std::vector<std::string>& panels) {
+  gui::gui_options o;
+  o.page = lesson;
+  o.screenshot = screenshot;
+  if (!at_text.empty()) o.at = duration_flag("--at", at_text);
+  if (!size_text.empty()) {
+    int w = 0, h = 0;
+    char x = 0;
+    if (std::sscanf(size_text.c_str(), "%d%c%d", &w, &x, &h) != 3 || x != 'x' || w < 320 || h < 240 || w > 16384 ||
+        h > 16384)
+      throw usage_error("--size: '" + size_text + "' should be WIDTHxHEIGHT, e.g. 1280x800");
+    o.width = w;
+    o.height = h;
+  }
+  if (!theme.empty()) {
+    if (theme != "dark" && theme != "light") throw usage_error("--theme: '" + theme + "' is not dark or light");
+    o.dark = theme == "dark";
+  }
+  for (const auto& n : panels) {
+    auto s = parse_strategy(n);
+    if (!s) throw usage_error("--strategies: '" + n + "' is not a strategy");
+    o.strategies.push_back(*s);
+  }
+  if (o.strategies.size() > 4) throw usage_error("--strategies: at most 4 panels");
+  // Workload flags given on the command line shape the sandbox.
+  bool any_workload_flag = false;
+  for (const char* f : {"--tasks", "--duration", "--durations", "--limit", "--block", "--cpu", "--fail", "--timeout",
+                        "--clock"})
+    any_workload_flag = any_workload_flag || app.count(f) > 0;
+  if (any_workload_flag) {
+    o.work = flags.build(o.real_clock);
+  }
+  return gui::run_app(o);
+}
+
 }  // namespace
 
 int cli_main(int argc, char** argv) {
   CLI::App app{"Loopscope: watch an event loop run real coroutines.\n"
-               "With no command it compares sequential, gather and bounded on the default workload."};
+               "With no command it opens the window; `run` and `compare` work without one."};
   app.set_version_flag("--version", "loopscope 0.1.0");
   app.require_subcommand(0, 1);
+
+  // ---- The window ----
+  std::string lesson = "sandbox", screenshot, at_text, size_text, theme;
+  int bench = 0, bench_tasks = 10'000;
+  std::vector<std::string> panels;
+  workload_flags window_flags;
+  app.add_option("--lesson", lesson, "The page to open: sandbox")->capture_default_str();
+  app.add_option("--screenshot", screenshot, "Render one frame to this PNG and exit (needs a display, e.g. Xvfb)");
+  app.add_option("--at", at_text, "With --screenshot: the time to show, e.g. 2.5s (default: the end)");
+  app.add_option("--size", size_text, "Window size WIDTHxHEIGHT, e.g. 1280x800");
+  app.add_option("--theme", theme, "dark or light (default: as last time)");
+  app.add_option("--strategies", panels, "Strategies of the sandbox panels, comma-separated (at most 4)")
+      ->delimiter(',');
+  app.add_option("--bench-frames", bench, "Headless: time building this many frames of a large timeline");
+  app.add_option("--bench-tasks", bench_tasks, "With --bench-frames: tasks in the timeline")->capture_default_str();
+  window_flags.add_to(app);
 
   int width = 0;
   // ---- run ----
@@ -355,7 +409,9 @@ int cli_main(int argc, char** argv) {
   if (width <= 0) width = terminal_width();
   try {
     if (*run) return run_command(run_flags, strategy_name, json, trace_path, width);
-    return compare_command(*compare ? compare_flags : workload_flags{}, strategies, compare_trace, width);
+    if (*compare) return compare_command(compare_flags, strategies, compare_trace, width);
+    if (bench > 0) return gui::bench_frames(bench, std::clamp(bench_tasks, 1, 100'000));
+    return window_command(app, window_flags, lesson, screenshot, at_text, size_text, theme, panels);
   } catch (const usage_error& e) {
     std::cerr << "loopscope: error: " << e.what() << "\n";
     return exit_bad_input;

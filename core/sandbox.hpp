@@ -58,8 +58,9 @@ struct sandbox_run {
 
 std::unique_ptr<sandbox_run> make_sandbox(strategy how, workload work, const loop_options& options);
 
-// Runs a sequential sandbox of the same workload on the virtual clock and
-// returns its makespan: the reference every speedup is measured against.
+// Runs the same tasks one after another on the virtual clock (failures
+// ignored, so every task runs) and returns the makespan: the reference
+// every speedup is measured against.
 nanos sequential_makespan(const workload& work);
 
 }  // namespace loopscope

@@ -1,0 +1,32 @@
+// The desktop app and its headless modes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/sandbox.hpp"
+
+namespace loopscope::gui {
+
+struct gui_options {
+  std::string page = "sandbox";       // what to open (--lesson)
+  std::string screenshot;             // write a PNG of one frame and exit
+  std::optional<nanos> at;            // the time to show in the screenshot
+  int width = 0, height = 0;          // 0: remembered or default
+  std::optional<bool> dark;           // --theme; otherwise remembered
+  std::optional<workload> work;       // workload flags given on the command line
+  bool real_clock = false;            // start on the real clock
+  std::vector<strategy> strategies;   // --strategies for the sandbox panels
+};
+
+// The pages there are, for --lesson and for error messages.
+const std::vector<std::string>& page_names();
+
+// Opens the window; returns the process exit code.
+int run_app(const gui_options& options);
+
+// Headless: CPU time to build frames of a large timeline, with percentiles.
+int bench_frames(int frames, int tasks);
+
+}  // namespace loopscope::gui

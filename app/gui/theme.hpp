@@ -1,0 +1,26 @@
+// Colours: the Okabe–Ito palette, safe for the common colour-vision
+// deficiencies, the same in the dark and the light theme and in exports.
+#pragma once
+
+#include <imgui.h>
+
+#include "core/trace.hpp"
+
+namespace loopscope::gui {
+
+struct palette {
+  ImU32 running, running_blocking, ready;
+  ImU32 wait_timer, wait_semaphore, wait_pool, wait_io, wait_child;
+  ImU32 done, failed, cancelled;
+  ImU32 cursor, slow, grid, lane_alt, text, text_dim, fold_mark, in_flight;
+};
+
+const palette& colors(bool dark);
+ImU32 span_color(const palette& p, lane_state s, std::uint8_t detail);
+// What a legend and a tooltip call a state.
+const char* state_label(lane_state s, std::uint8_t detail);
+void apply_theme(bool dark, float scale);
+// An end marker: done a dot, failed a cross, cancelled a hollow square.
+void draw_end_marker(ImDrawList* dl, const palette& p, lane_state s, ImVec2 center, float r);
+
+}  // namespace loopscope::gui

@@ -1,0 +1,51 @@
+// The timeline: every variant's lanes stacked on one shared time axis.
+// Draws from plain data (lane stores, metrics); returns what the user asked
+// for (a task to cancel) instead of acting on the runtime itself.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/gui/timeline_model.hpp"
+
+namespace loopscope::gui {
+
+struct variant_view {
+  std::string title;
+  const lane_store* lanes = nullptr;
+  const density_steps* density = nullptr;  // shown instead of lanes past max_lanes
+  nanos finish = -1;                       // when its last task ended, if it has
+  const std::vector<std::pair<nanos, int>>* concurrency = nullptr;
+  int peak = 0;
+};
+
+class timeline_view {
+ public:
+  static constexpr std::size_t max_lanes = 200;  // per variant; more become a density band
+
+  struct cancel_request {
+    std::size_t variant;
+    lane_id lane;
+  };
+
+  // Draws into the rest of the current window. `cursor`: nothing after it is
+  // drawn; `end`: what F fits. `dark`: the theme's palette.
+  std::optional<cancel_request> draw(const std::vector<variant_view>& variants, nanos cursor, nanos end, bool dark,
+                                     bool cancellable);
+
+  time_axis& axis() { return axis_; }
+  void request_fit() { fit_pending_ = true; }
+  float lane_height() const { return lane_h_; }
+
+ private:
+  void handle_input(float canvas_x0, float canvas_w, nanos end);
+
+  time_axis axis_;
+  bool fit_pending_ = true;
+  float lane_h_ = 18;
+  std::vector<lane_item> items_;  // one lane's items, reused every lane
+  lane_item hover_{};             // the item under the mouse this frame
+};
+
+}  // namespace loopscope::gui

@@ -1,0 +1,104 @@
+// The window, for real: screenshots under Xvfb (the pixels must show lanes
+// in their colours), the message without a display, the frame benchmark.
+#include <doctest/doctest.h>
+#include <stb_image.h>
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+namespace {
+
+struct result {
+  int code;
+  std::string out;
+};
+
+result shell(const std::string& cmd) {
+  result r{};
+  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+const std::string binary = LOOPSCOPE_BINARY;
+
+// Pixels within `tol` of an RGB colour.
+std::size_t count_colour(const unsigned char* px, int w, int h, unsigned rgb, int tol = 12) {
+  const int r = (rgb >> 16) & 0xff, g = (rgb >> 8) & 0xff, b = rgb & 0xff;
+  std::size_t n = 0;
+  for (int i = 0; i < w * h; ++i) {
+    const unsigned char* p = px + static_cast<std::size_t>(i) * 4;
+    if (std::abs(p[0] - r) <= tol && std::abs(p[1] - g) <= tol && std::abs(p[2] - b) <= tol) ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_SUITE("gui") {
+  TEST_CASE("a screenshot of the sandbox shows lanes in their colours") {
+    const std::string png = "/tmp/loopscope_gui_test_" + std::to_string(::getpid()) + ".png";
+    for (const char* theme : {"dark", "light"}) {
+      INFO(theme);
+      auto r = shell("xvfb-run -a -s '-screen 0 1280x800x24' " + binary + " --screenshot " + png +
+                     " --lesson sandbox --at 2.5s --size 1280x800 --block 1:1500ms --theme " + theme);
+      INFO(r.out);
+      REQUIRE(r.code == 0);
+      int w = 0, h = 0, channels = 0;
+      unsigned char* px = stbi_load(png.c_str(), &w, &h, &channels, 4);
+      REQUIRE(px != nullptr);
+      CHECK(w == 1280);
+      CHECK(h == 800);
+      // Not blank: the pixels vary.
+      double sum = 0, sum2 = 0;
+      for (int i = 0; i < w * h * 4; i += 4) {
+        const double v = px[i] + px[i + 1] + px[i + 2];
+        sum += v;
+        sum2 += v * v;
+      }
+      const double n = static_cast<double>(w) * h;
+      CHECK(sum2 / n - (sum / n) * (sum / n) > 1000.0);
+      // The blocking call (vermillion), the tasks it keeps ready (yellow),
+      // the tasks that ended (green dots).
+      CHECK(count_colour(px, w, h, 0xD55E00) > 500);
+      CHECK(count_colour(px, w, h, theme == std::string("dark") ? 0xF0E442 : 0xD8C820) > 2000);
+      CHECK(count_colour(px, w, h, 0x009E73) > 50);
+      stbi_image_free(px);
+    }
+    std::remove(png.c_str());
+  }
+
+  TEST_CASE("without a display the app says so in one line and exits non-zero") {
+    auto r = shell("env -u DISPLAY -u WAYLAND_DISPLAY " + binary + " --lesson sandbox");
+    CHECK(r.code == 1);
+    CHECK(r.out.find("no display") != std::string::npos);
+    CHECK(r.out.find("loopscope run") != std::string::npos);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+  }
+
+  TEST_CASE("an unknown lesson and a malformed size are refused") {
+    auto r = shell(binary + " --lesson nosuch");
+    CHECK(r.code == 2);
+    CHECK(r.out.find("nosuch") != std::string::npos);
+    r = shell(binary + " --size huge --screenshot /tmp/x.png");
+    CHECK(r.code == 2);
+  }
+
+  TEST_CASE("the frame benchmark runs headless and prints its percentiles") {
+    auto r = shell(binary + " --bench-frames 10 --bench-tasks 300");
+    CHECK(r.code == 0);
+    CHECK(r.out.find("p99") != std::string::npos);
+    CHECK(r.out.find("target") != std::string::npos);
+  }
+}

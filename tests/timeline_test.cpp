@@ -1,0 +1,138 @@
+// The timeline's logic without pixels: mapping, culling, folding, hit
+// testing, the ruler, the incremental lane store and the density view.
+#include <doctest/doctest.h>
+
+#include "app/gui/timeline_model.hpp"
+#include "helpers.hpp"
+
+using namespace loopscope;
+using namespace loopscope::gui;
+using namespace loopscope::testing;
+
+namespace {
+time_axis axis_of(nanos t0, nanos t1, float width) {
+  time_axis a;
+  a.t0 = t0;
+  a.t1 = t1;
+  a.x0 = 100;
+  a.width = width;
+  return a;
+}
+}  // namespace
+
+TEST_SUITE("timeline") {
+  TEST_CASE("time and pixels map both ways; zoom keeps the time under the mouse") {
+    auto a = axis_of(0, 1000 * ms, 1000);
+    CHECK(a.to_x(0) == doctest::Approx(100));
+    CHECK(a.to_x(500 * ms) == doctest::Approx(600));
+    CHECK(a.to_t(600) == 500 * ms);
+    const nanos under = a.to_t(350);
+    a.zoom_around(350, 4.0);
+    CHECK(a.t1 - a.t0 == 250 * ms);
+    CHECK(std::llabs(a.to_t(350) - under) <= 1);
+    a.pan_px(100);  // drag right: earlier times come into view
+    CHECK(a.t0 == under - 62'500'000 - 25 * ms);
+    a.fit(2 * sec);
+    CHECK(a.t0 == 0);
+    CHECK(a.t1 > 2 * sec);
+  }
+
+  TEST_CASE("items are culled to the visible range and cut at the cursor") {
+    std::vector<event> ev{{0, 0, lane_state::ready, 0},
+                          {100 * ms, 0, lane_state::running, 0},
+                          {200 * ms, 0, lane_state::waiting, 1},
+                          {700 * ms, 0, lane_state::running, 0},
+                          {800 * ms, 0, lane_state::done, 0}};
+    std::vector<lane_item> items;
+    SUBCASE("everything visible") {
+      build_lane_items(ev, axis_of(0, 1000 * ms, 1000), 1000 * ms, items);
+      REQUIRE(items.size() == 5);
+      CHECK(items[2].state == lane_state::waiting);
+      CHECK(items[2].x0 == doctest::Approx(300));
+      CHECK(items[4].marker);
+      CHECK(items[4].state == lane_state::done);
+    }
+    SUBCASE("a window in the middle starts with the span covering its left edge") {
+      build_lane_items(ev, axis_of(300 * ms, 400 * ms, 1000), 1000 * ms, items);
+      REQUIRE(items.size() == 1);
+      CHECK(items[0].state == lane_state::waiting);
+      CHECK(items[0].x0 == doctest::Approx(100));
+      CHECK(items[0].x1 == doctest::Approx(1100));
+    }
+    SUBCASE("nothing after the cursor") {
+      build_lane_items(ev, axis_of(0, 1000 * ms, 1000), 450 * ms, items);
+      REQUIRE(items.size() == 3);
+      CHECK(items.back().t1 == 450 * ms);
+      for (const auto& it : items) CHECK_FALSE(it.marker);
+    }
+  }
+
+  TEST_CASE("spans under 3 px fold into one counted item showing the longest state") {
+    std::vector<event> ev;
+    // 100 alternating 1 ms spans over 100 ms on a 100 px axis: 1 px each.
+    for (int i = 0; i < 100; ++i)
+      ev.push_back({i * ms, 0, i % 2 ? lane_state::waiting : lane_state::running, static_cast<std::uint8_t>(1)});
+    ev.push_back({100 * ms, 0, lane_state::done, 0});
+    std::vector<lane_item> items;
+    build_lane_items(ev, axis_of(0, 100 * ms, 100), 200 * ms, items);
+    std::uint32_t spans = 0;
+    std::vector<lane_item> spans_only;
+    for (const auto& it : items)
+      if (!it.marker) spans_only.push_back(it);
+    for (std::size_t i = 0; i < spans_only.size(); ++i) {
+      spans += spans_only[i].folded;
+      // Every fold is at least 3 px wide, but the last: nothing is left to join it.
+      if (i + 1 < spans_only.size()) CHECK(spans_only[i].x1 - spans_only[i].x0 >= 2.99f);
+    }
+    CHECK(spans == 100);
+    CHECK(items.size() < 40);
+  }
+
+  TEST_CASE("hit testing finds the span under the mouse, and markers first") {
+    std::vector<lane_item> items{{0, 50, 0, 1, lane_state::running, 0, 1, false},
+                                 {50, 90, 1, 2, lane_state::waiting, 1, 1, false},
+                                 {90, 90, 2, 2, lane_state::done, 0, 1, true}};
+    CHECK(hit_test(items, 10)->state == lane_state::running);
+    CHECK(hit_test(items, 60)->state == lane_state::waiting);
+    CHECK(hit_test(items, 88)->marker);
+    CHECK(hit_test(items, 200) == nullptr);
+  }
+
+  TEST_CASE("the ruler picks 1-2-5 steps and units that suit the zoom") {
+    auto seconds_axis = axis_of(0, 10 * sec, 1000);
+    auto t = ruler_ticks(seconds_axis, 90);
+    REQUIRE(t.size() >= 2);
+    CHECK(t[1].t - t[0].t == 1 * sec);
+    CHECK(t[1].label == "1 s");
+    auto micro_axis = axis_of(0, 50'000, 1000);
+    t = ruler_ticks(micro_axis, 90);
+    CHECK(t[1].t - t[0].t == 5'000);
+    CHECK(t[1].label == "5 µs");
+    CHECK(format_tick(1'500'000'000, 100'000'000) == "1.5 s");
+    CHECK(format_tick(250 * ms, 50 * ms) == "250 ms");
+    CHECK(format_tick(7, 1) == "7 ns");
+  }
+
+  TEST_CASE("the lane store reads only what was appended, and the density counts states") {
+    workload w;
+    w.tasks = 4;
+    w.limit = 2;
+    auto run = make_sandbox(strategy::bounded, w, loop_options{});
+    lane_store lanes;
+    CHECK(lanes.sync(run->loop->trace()));
+    const std::size_t early = lanes.event_count();
+    CHECK_FALSE(lanes.sync(run->loop->trace()));
+    run->loop->run();
+    CHECK(lanes.sync(run->loop->trace()));
+    CHECK(lanes.event_count() > early);
+    std::size_t total = 0;
+    for (const auto& events : run->loop->trace().by_lane()) total += events.size();
+    CHECK(lanes.event_count() == total);
+
+    const auto d = compute_density(lanes, run->loop->now());
+    CHECK(d.peak == 4);  // all four tasks are alive at t=0: two with permits, two waiting for one
+    const auto mid = d.index_at(500 * ms);
+    CHECK(d.waiting[mid] == 4);  // two on timers, two on the semaphore
+    CHECK(d.running[mid] == 0);
+  }
+}
