@@ -11,7 +11,6 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "app/ascii_timeline.hpp"
 #include "app/gui/gui.hpp"
@@ -62,11 +61,11 @@ std::map<int, nanos> task_durations(const std::string& flag, const std::vector<s
 }
 
 std::vector<nanos> duration_list(const std::string& flag, const std::string& text) {
-  std::vector<nanos> out;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) out.push_back(duration_flag(flag, item));
-  if (out.empty()) throw usage_error(flag + ": give at least one duration, e.g. 1s,2s,3s");
-  return out;
+  std::string bad;
+  auto out = parse_duration_list(text, bad);
+  if (!out) throw usage_error(flag + ": " + duration_hint(bad));
+  if (out->empty()) throw usage_error(flag + ": give at least one duration, e.g. 1s,2s,3s");
+  return *out;
 }
 
 // Every workload flag, shared by `run` and `compare`.

@@ -36,6 +36,34 @@ std::optional<nanos> parse_duration(std::string_view text) {
   return std::nullopt;
 }
 
+std::string duration_text(nanos d) {
+  if (d % 1'000'000'000 == 0) return std::to_string(d / 1'000'000'000) + "s";
+  if (d % 1'000'000 == 0) return std::to_string(d / 1'000'000) + "ms";
+  if (d % 1'000 == 0) return std::to_string(d / 1'000) + "us";
+  return std::to_string(d) + "ns";
+}
+
+std::optional<std::vector<nanos>> parse_duration_list(std::string_view text, std::string& bad) {
+  std::vector<nanos> out;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) {
+      const auto d = parse_duration(item);
+      if (!d) {
+        bad = std::string(item);
+        return std::nullopt;
+      }
+      out.push_back(*d);
+    }
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
 std::string duration_hint(std::string_view text) {
   // Built with append: GCC 12 warns falsely on "literal" + std::string.
   std::string s;

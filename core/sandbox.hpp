@@ -51,15 +51,17 @@ struct sandbox_run {
   nanos returned = -1;              // when the strategy's await returned or raised
   std::exception_ptr error;         // what reached the awaiter
   bool main_done = false;
+  bool keep_going = false;          // sequential only: an error does not stop the run
 
   sandbox_run();
   ~sandbox_run();
 };
 
-std::unique_ptr<sandbox_run> make_sandbox(strategy how, workload work, const loop_options& options);
+std::unique_ptr<sandbox_run> make_sandbox(strategy how, workload work, const loop_options& options,
+                                          bool keep_going = false);
 
-// Runs the same tasks one after another on the virtual clock (failures
-// ignored, so every task runs) and returns the makespan: the reference
+// Runs the same tasks one after another on the virtual clock, every one of
+// them whatever the others raise, and returns the makespan: the reference
 // every speedup is measured against.
 nanos sequential_makespan(const workload& work);
 

@@ -79,6 +79,32 @@ TEST_SUITE("gui") {
     std::remove(png.c_str());
   }
 
+  TEST_CASE("theme and window size are remembered between runs") {
+    const std::string home = "/tmp/loopscope_gui_settings_" + std::to_string(::getpid());
+    const std::string png = home + "/shot.png";
+    shell("rm -rf " + home + " && mkdir -p " + home);
+    // SIGTERM closes the window as its close button does: the settings are saved.
+    auto r = shell("XDG_CONFIG_HOME=" + home + " xvfb-run -a -s '-screen 0 1280x800x24' timeout --preserve-status -s TERM 2 " +
+                   binary + " --theme light --size 900x700");
+    INFO(r.out);
+    CHECK(r.code == 0);
+    std::ifstream in(home + "/loopscope/settings.ini");
+    const std::string saved((std::istreambuf_iterator<char>(in)), {});
+    CHECK(saved.find("width=900") != std::string::npos);
+    CHECK(saved.find("dark=0") != std::string::npos);
+    // The next run, told nothing about the theme, is light.
+    r = shell("XDG_CONFIG_HOME=" + home + " xvfb-run -a -s '-screen 0 1280x800x24' " + binary + " --screenshot " + png);
+    REQUIRE(r.code == 0);
+    int w = 0, h = 0, channels = 0;
+    unsigned char* px = stbi_load(png.c_str(), &w, &h, &channels, 4);
+    REQUIRE(px != nullptr);
+    CHECK(w == 900);
+    const unsigned char* corner = px + (static_cast<std::size_t>(h - 2) * w + (w - 2)) * 4;
+    CHECK(corner[0] > 200);  // a light background
+    stbi_image_free(px);
+    shell("rm -rf " + home);
+  }
+
   TEST_CASE("without a display the app says so in one line and exits non-zero") {
     auto r = shell("env -u DISPLAY -u WAYLAND_DISPLAY " + binary + " --lesson sandbox");
     CHECK(r.code == 1);

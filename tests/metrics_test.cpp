@@ -23,6 +23,11 @@ TEST_SUITE("metrics") {
     for (const char* bad : {"", "s", "1", "1.5", "-1s", "1 s", "1h", "ms", "1sec", "3601s", "1..5s"})
       CHECK_MESSAGE(!parse_duration(bad), bad);
     CHECK(duration_hint("2").find("add a unit") != std::string::npos);
+    for (nanos d : {nanos{7}, nanos{40'000}, 250 * ms, 1500 * ms, 3 * sec}) CHECK(parse_duration(duration_text(d)) == d);
+    std::string bad;
+    CHECK(parse_duration_list("1s, 250ms,2s", bad) == std::vector<nanos>{sec, 250 * ms, 2 * sec});
+    CHECK_FALSE(parse_duration_list("1s,soon", bad));
+    CHECK(bad == "soon");
   }
 
   TEST_CASE("percentiles are nearest-rank") {
@@ -47,6 +52,10 @@ TEST_SUITE("metrics") {
     w.tasks = 4;
     const nanos seq = sequential_makespan(w);
     CHECK(seq == 4 * sec);
+    workload failing = w;  // the reference runs every task whatever the others raise
+    failing.fail = {1};
+    failing.timeout = 500 * ms;
+    CHECK(sequential_makespan(failing) == 2 * sec);
     auto g = run_sandbox(strategy::gather, w);
     CHECK(g.m.mean_concurrency == doctest::Approx(4.0));
     CHECK(g.m.loop_busy_fraction == doctest::Approx(0.0));

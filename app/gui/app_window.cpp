@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -193,6 +195,11 @@ void draw_legend(bool dark) {
   }
 }
 
+// SIGINT and SIGTERM close the window as its close button does, so the
+// settings are still saved.
+std::atomic<bool> close_requested{false};
+extern "C" void on_close_signal(int) { close_requested = true; }
+
 // GLFW reports why it failed through a callback; the reason goes into the
 // one line we print.
 std::string glfw_failure;
@@ -248,6 +255,9 @@ int run_app(const gui_options& options) {
   glfwGetWindowContentScale(window, &xscale, &yscale);
   const float scale = std::clamp(std::max(xscale, yscale), 1.0f, 4.0f);
 
+  std::signal(SIGINT, on_close_signal);
+  std::signal(SIGTERM, on_close_signal);
+
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // one fixed layout; our own settings file keeps the rest
@@ -272,6 +282,7 @@ int run_app(const gui_options& options) {
     int frame = 0;
     while (!glfwWindowShouldClose(window)) {
       glfwPollEvents();
+      if (close_requested) glfwSetWindowShouldClose(window, GLFW_TRUE);
       const auto now = std::chrono::steady_clock::now();
       const double dt = capture_only ? 0.0 : std::chrono::duration<double>(now - last).count();
       last = now;
@@ -338,8 +349,10 @@ int run_app(const gui_options& options) {
         else
           sandbox.set_status("Could not save the PNG: " + error, false);
       }
-      // A screenshot waits a few frames so that the layout has settled.
-      if (capture_only && ++frame == 4) {
+      // A screenshot waits a few frames so that the layout has settled, and
+      // on the real clock until the time asked for has really passed.
+      const bool due = !options.real_clock || sandbox.finished() || (options.at && sandbox.cursor() >= *options.at);
+      if (capture_only && ++frame >= 4 && due) {
         std::string error;
         if (!write_png(options.screenshot, 0, 0, io.DisplaySize.x, io.DisplaySize.y, error)) {
           std::cerr << "loopscope: error: " << error << "\n";

@@ -11,6 +11,7 @@
 
 #include "app/gui/theme.hpp"
 #include "core/chrome_trace.hpp"
+#include "core/duration.hpp"
 #include "core/pacer.hpp"
 #include "core/runtime.hpp"
 
@@ -52,6 +53,7 @@ sandbox_page::~sandbox_page() = default;
 
 workload sandbox_page::effective_workload() const {
   workload w = work_;
+  if (w.durations.size() == static_cast<std::size_t>(w.tasks)) return w;  // an explicit list wins
   w.durations.clear();
   if (spread_percent_ > 0) {
     // A fixed, even spread around the duration, so a re-run is the same run.
@@ -108,6 +110,11 @@ void sandbox_page::rebuild(bool keep_cursor) {
 }
 
 void sandbox_page::configure(workload w, bool real_clock) {
+  durations_text_.clear();
+  for (nanos d : w.durations) {
+    if (!durations_text_.empty()) durations_text_ += ',';
+    durations_text_ += duration_text(d);
+  }
   work_ = std::move(w);
   real_clock_ = real_clock;
   rebuild(false);
@@ -286,6 +293,31 @@ void sandbox_page::draw_controls() {
   ImGui::SetNextItemWidth(w * 0.6f);
   if (ImGui::SliderInt("limit", &work_.limit, 1, std::max(1, work_.tasks))) changed = shape = true;
   help_marker("Permits of the bounded strategy's semaphore: at most this many tasks in flight.");
+
+  // An explicit duration per task, as --durations takes them.
+  char list[1024];
+  std::snprintf(list, sizeof list, "%s", durations_text_.c_str());
+  ImGui::SetNextItemWidth(w * 1.6f);
+  if (ImGui::InputTextWithHint("durations", "one per task, e.g. 1s,250ms,2s (overrides duration and spread)", list,
+                               sizeof list)) {
+    durations_text_ = list;
+    durations_note_.clear();
+    std::string bad;
+    if (auto parsed = parse_duration_list(durations_text_, bad)) {
+      work_.durations = std::move(*parsed);
+      if (!work_.durations.empty() && work_.durations.size() != static_cast<std::size_t>(work_.tasks))
+        durations_note_ = std::to_string(work_.durations.size()) + " durations for " + std::to_string(work_.tasks) +
+                          " tasks: the list is used when the counts match";
+    } else {
+      work_.durations.clear();
+      durations_note_ = duration_hint(bad);
+    }
+    changed = shape = true;
+  }
+  if (!durations_note_.empty()) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(0.9f, 0.62f, 0.0f, 1.0f), "%s", durations_note_.c_str());
+  }
 
   // Tasks that misbehave: one row per kind, each with its task and duration.
   auto task_list = [&](const char* label, std::map<int, nanos>& m, const char* tip) {

@@ -42,6 +42,7 @@ class sandbox_page {
   void set_playing(bool on);
   void set_status(std::string text, bool ok);
   nanos cursor() const;
+  bool finished() const { return ended_; }
   const std::vector<strategy>& strategies() const { return strategies_; }
   void set_strategies(std::vector<strategy> s);
   // Sets the workload and the clock, and runs again from the start.
@@ -61,6 +62,8 @@ class sandbox_page {
   std::vector<strategy> strategies_{strategy::sequential, strategy::gather, strategy::bounded};
   workload work_;
   int spread_percent_ = 0;
+  std::string durations_text_;  // an explicit list, as --durations takes it
+  std::string durations_note_;
   bool real_clock_ = false;
   std::vector<std::unique_ptr<panel>> panels_;
   std::unique_ptr<pacer> pacer_;
