@@ -150,8 +150,9 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
     if (until > t && until - t >= min_hold) m.peak_concurrency = std::max(m.peak_concurrency, lvl);
   }
   if (m.peak_concurrency == 0) m.peak_concurrency = any_peak;
-  const nanos horizon = std::max(m.makespan, nanos{1});
-  m.mean_concurrency = m.makespan > 0 ? area / static_cast<double>(horizon) : 0.0;
+  // While no task has ended yet (a live run), average over the run so far.
+  const nanos horizon = m.makespan > 0 ? m.makespan : m.window;
+  m.mean_concurrency = horizon > 0 ? area / static_cast<double>(horizon) : 0.0;
   m.loop_busy_fraction =
       m.window > 0 ? std::min(1.0, static_cast<double>(busy) / static_cast<double>(m.window)) : 0.0;
 
@@ -172,6 +173,7 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
 }
 
 std::string format_duration(nanos d) {
+  if (d == 0) return "0 s";
   char buf[64];
   const double v = static_cast<double>(d);
   const nanos a = d < 0 ? -d : d;

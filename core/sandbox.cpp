@@ -144,7 +144,9 @@ awaitable<void> sandbox_main(sandbox_run& run) {
     run.error = std::current_exception();
   }
   run.returned = current_loop().now();
-  if (is_cancellation(run.error)) {
+  // Only main's own cancellation ends it here; a child's CancelledError that
+  // gather passed on is an error like any other, as in asyncio.
+  if (is_cancellation(run.error) && current_loop().cancel_requested(run.main_lane)) {
     run.main_done = true;
     std::rethrow_exception(run.error);
   }

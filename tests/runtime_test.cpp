@@ -229,6 +229,22 @@ TEST_SUITE("runtime") {
     CHECK(m.lanes[run->task_lanes[2]].final_state == lane_state::done);
   }
 
+  TEST_CASE("a cancelled child reaches gather's awaiter as an error; the siblings run on") {
+    workload w;
+    w.tasks = 3;
+    w.duration = 10 * sec;
+    auto run = make_sandbox(strategy::gather, w, loop_options{});
+    run->loop->run_until(2 * sec);
+    run->loop->cancel(run->task_lanes[1]);
+    run->loop->run();
+    const auto m = compute_metrics(run->loop->trace(), run->loop->now());
+    CHECK(describe(run->error) == "CancelledError");
+    CHECK(run->returned == 2 * sec);
+    CHECK(m.lanes[run->task_lanes[0]].final_state == lane_state::done);
+    CHECK(m.lanes[run->task_lanes[0]].end == 10 * sec);
+    CHECK(m.lanes[run->main_lane].final_state == lane_state::done);
+  }
+
   TEST_CASE("cancelling the awaiter of a gather cancels every child, as asyncio does") {
     workload w;
     w.duration = 10 * sec;

@@ -20,7 +20,7 @@ namespace loopscope::gui {
 namespace {
 using clock = std::chrono::steady_clock;
 constexpr nanos ms = 1'000'000;
-constexpr double metrics_period_s = 0.25;  // live runs: metrics at most 4 times a second
+constexpr double metrics_period_s = 0.25;  // live metrics: at most 4 times a second
 
 std::string seconds(nanos t) {
   char buf[32];
@@ -42,6 +42,8 @@ struct sandbox_page::panel {
   run_metrics metrics;
   density_steps density;
   std::size_t metrics_events = static_cast<std::size_t>(-1);
+  nanos metrics_now = -1;
+  double metrics_cost_s = 0;
   clock::time_point metrics_at{};
   nanos expected_end = 0;  // the same run on the virtual clock, to the end
 };
@@ -160,16 +162,23 @@ nanos sandbox_page::cursor() const {
 void sandbox_page::sync_panels() {
   const auto now = clock::now();
   for (auto& p : panels_) {
-    const bool changed = p->lanes.sync(p->run->loop->trace());
-    const bool live = real_clock_ && !p->run->loop->finished();
-    const bool due = !live || std::chrono::duration<double>(now - p->metrics_at).count() >= metrics_period_s;
-    if ((changed || p->metrics_events != p->lanes.event_count()) && due) {
-      p->metrics = compute_metrics(p->run->loop->trace(), p->run->loop->now());
+    p->lanes.sync(p->run->loop->trace());
+    const nanos loop_now = p->run->loop->now();
+    // Metrics follow the events and the clock, but no more often than a few
+    // times a second, and never taking more than a fifth of the time.
+    const bool stale = p->metrics_events != p->lanes.event_count() || p->metrics_now != loop_now;
+    const double since = std::chrono::duration<double>(now - p->metrics_at).count();
+    const bool final = p->run->loop->finished() && p->metrics_now != loop_now;
+    if (stale && (final || since >= std::max(metrics_period_s, 5 * p->metrics_cost_s))) {
+      const auto t0 = clock::now();
+      p->metrics = compute_metrics(p->run->loop->trace(), loop_now);
       p->metrics_events = p->lanes.event_count();
+      p->metrics_now = loop_now;
       p->metrics_at = now;
       std::size_t tasks = 0;
       for (lane_id id = 0; id < p->lanes.lane_count(); ++id) tasks += p->lanes.info(id).kind == lane_kind::task;
-      if (tasks > timeline_view::max_lanes) p->density = compute_density(p->lanes, p->run->loop->now());
+      if (tasks > timeline_view::max_lanes) p->density = compute_density(p->lanes, loop_now);
+      p->metrics_cost_s = std::chrono::duration<double>(clock::now() - t0).count();
     }
   }
   if (pacer_ && pacer_->finished()) ended_ = true;
@@ -492,7 +501,10 @@ void sandbox_page::draw_metrics() {
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(to_string(p->how).data());
     ImGui::TableNextColumn();
-    ImGui::Text("%s%s", seconds(m.makespan).c_str(), done ? "" : " so far");
+    if (done)
+      ImGui::TextUnformatted(seconds(m.makespan).c_str());
+    else
+      ImGui::TextDisabled("running, %s so far", seconds(cursor()).c_str());
     ImGui::TableNextColumn();
     if (done && m.makespan > 0)
       ImGui::Text("%.2fx", static_cast<double>(sequential_) / static_cast<double>(m.makespan));

@@ -34,7 +34,14 @@ void timeline_view::handle_input(float canvas_x0, float canvas_w, nanos end) {
   const bool hovered = ImGui::IsItemHovered();
   const bool focused = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
   if (hovered && io.MouseWheel != 0 && !io.KeyShift) axis_.zoom_around(io.MousePos.x, io.MouseWheel > 0 ? 1.25 : 0.8);
-  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f)) axis_.pan_px(io.MouseDelta.x);
+  // Pan by the drag measured from where the button went down, so movement
+  // before the press (in the same frame) never pans.
+  if (ImGui::IsItemActivated()) drag_prev_ = 0;
+  if (ImGui::IsItemActive()) {
+    const float dx = ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0.0f).x;
+    axis_.pan_px(dx - drag_prev_);
+    drag_prev_ = dx;
+  }
   if ((hovered || focused) && !io.WantTextInput) {
     const float mid = canvas_x0 + canvas_w / 2;
     const float step = io.DeltaTime * 60.0f;  // steady speed whatever the frame rate

@@ -46,6 +46,7 @@ class timeline_view {
   float lane_h_ = 18;
   std::vector<lane_item> items_;  // one lane's items, reused every lane
   lane_item hover_{};             // the item under the mouse this frame
+  float drag_prev_ = 0;           // drag so far, as last applied
 };
 
 }  // namespace loopscope::gui
