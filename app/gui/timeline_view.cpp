@@ -190,8 +190,12 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
         const float x1 = std::max(it.x1, it.x0 + 1);
         dl->AddRectFilled(ImVec2(it.x0, y0 + inset), ImVec2(x1, y0 + lane_h_ - inset), span_color(p, it.state, it.detail));
         if (it.folded > 1) dl->AddLine(ImVec2(it.x0, y0 + inset), ImVec2(x1, y0 + inset), p.fold_mark);
-        if (it.state == lane_state::running && it.folded == 1 && it.t1 - it.t0 >= slow_slice_threshold)
-          dl->AddRect(ImVec2(it.x0, y0 + 1), ImVec2(x1, y0 + lane_h_ - 1), p.slow, 0, 0, 2.0f);
+        if (it.state == lane_state::running && it.folded == 1 && it.t1 - it.t0 >= slow_slice_threshold) {
+          // A slow slice: outlined, with a flag at its start.
+          dl->AddRect(ImVec2(it.x0, y0 + 1), ImVec2(x1, y0 + lane_h_ - 1), p.cursor, 0, 0, 1.5f);
+          const float f = lane_h_ * 0.45f;
+          dl->AddTriangleFilled(ImVec2(it.x0, y0 + 1), ImVec2(it.x0 + f, y0 + 1), ImVec2(it.x0, y0 + 1 + f), p.cursor);
+        }
       }
       dl->PopClipRect();
       if (hovered && io.MousePos.y >= y0 && io.MousePos.y < y0 + lane_h_ && io.MousePos.x >= canvas_x0) {
