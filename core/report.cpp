@@ -11,10 +11,10 @@ double seconds(nanos t) { return static_cast<double>(t) / 1e9; }
 nlohmann::json seconds_or_null(bool known, nanos t) { return known ? nlohmann::json(seconds(t)) : nlohmann::json(); }
 }  // namespace
 
-std::string summary_json(const sandbox_run& run, const run_metrics& m, std::optional<nanos> sequential_reference) {
+std::string summary_json(const scenario_run& run, const run_metrics& m, std::optional<nanos> sequential_reference) {
   using nlohmann::json;
   json j;
-  j["strategy"] = std::string(to_string(run.how));
+  j["strategy"] = run.variant;
   j["clock"] = std::string(to_string(run.loop->clock()));
   j["returned_s"] = seconds_or_null(run.returned >= 0, run.returned);
   j["makespan_s"] = seconds(m.makespan);

@@ -2,6 +2,7 @@
 
 #include "metrics.hpp"
 #include "runtime.hpp"
+#include "supervise.hpp"
 
 namespace loopscope {
 
@@ -136,36 +137,18 @@ awaitable<void> run_strategy(sandbox_run& run, std::vector<task_handle>& started
   }
 }
 
-awaitable<void> sandbox_main(sandbox_run& run) {
-  std::vector<task_handle> started;
-  try {
-    co_await run_strategy(run, started);
-  } catch (...) {
-    run.error = std::current_exception();
-  }
-  run.returned = current_loop().now();
-  // Only main's own cancellation ends it here; a child's CancelledError that
-  // gather passed on is an error like any other, as in asyncio.
-  if (is_cancellation(run.error) && current_loop().cancel_requested(run.main_lane)) {
-    run.main_done = true;
-    std::rethrow_exception(run.error);
-  }
-  // The sandbox keeps watching until every started task has ended, so that
-  // the ends of the siblings of a failure are recorded too.
-  for (const auto& t : started) co_await t.wait();
-  run.main_done = true;
-}
-
 }  // namespace
 
-sandbox_run::sandbox_run() = default;
+scenario_run::scenario_run() = default;
 // The loop goes first: tearing it down unwinds coroutines that still use the run.
-sandbox_run::~sandbox_run() { loop.reset(); }
+scenario_run::~scenario_run() { loop.reset(); }
+
 
 std::unique_ptr<sandbox_run> make_sandbox(strategy how, workload work, const loop_options& options,
                                           bool keep_going) {
   auto run = std::make_unique<sandbox_run>();
   run->how = how;
+  run->variant = std::string(to_string(how));
   run->keep_going = keep_going;
   run->work = std::move(work);
   run->loop = std::make_unique<event_loop>(options);
@@ -174,7 +157,8 @@ std::unique_ptr<sandbox_run> make_sandbox(strategy how, workload work, const loo
   run->task_lanes.reserve(static_cast<std::size_t>(run->work.tasks));
   for (int i = 1; i <= run->work.tasks; ++i)
     run->task_lanes.push_back(l.add_lane(lane_kind::task, "task " + std::to_string(i), run->main_lane));
-  l.spawn_on(run->main_lane, sandbox_main(*run));
+  sandbox_run& r = *run;
+  l.spawn_on(run->main_lane, supervise(r, [&r](std::vector<task_handle>& started) { return run_strategy(r, started); }));
   return run;
 }
 

@@ -12,11 +12,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/scenario.hpp"
 #include "core/trace.hpp"
 
 namespace loopscope {
 
-class event_loop;
 struct loop_options;
 
 enum class strategy { sequential, gather, gather_return_exceptions, bounded, taskgroup };
@@ -42,19 +42,10 @@ struct workload {
 };
 
 // A sandbox scenario set up on its own loop; drive sandbox_run::loop.
-struct sandbox_run {
+struct sandbox_run : scenario_run {
   strategy how{};
   workload work;
-  std::unique_ptr<event_loop> loop;
-  lane_id main_lane = no_lane;
-  std::vector<lane_id> task_lanes;  // task i is task_lanes[i - 1]
-  nanos returned = -1;              // when the strategy's await returned or raised
-  std::exception_ptr error;         // what reached the awaiter
-  bool main_done = false;
-  bool keep_going = false;          // sequential only: an error does not stop the run
-
-  sandbox_run();
-  ~sandbox_run();
+  bool keep_going = false;  // sequential only: an error does not stop the run
 };
 
 std::unique_ptr<sandbox_run> make_sandbox(strategy how, workload work, const loop_options& options,
