@@ -3,6 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -20,6 +23,7 @@
 #include "core/report.hpp"
 #include "core/runtime.hpp"
 #include "core/sandbox.hpp"
+#include "lessons/lesson.hpp"
 
 namespace loopscope {
 
@@ -186,7 +190,7 @@ void drive(event_loop& loop) {
 }
 
 struct finished_run {
-  std::unique_ptr<sandbox_run> run;
+  std::unique_ptr<scenario_run> run;
   run_metrics metrics;
 };
 
@@ -208,18 +212,20 @@ int finish_status() {
   return exit_interrupted;
 }
 
-void print_summary(std::ostream& out, const finished_run& f, nanos sequential) {
-  const sandbox_run& r = *f.run;
+// `sequential`: the reference for the speedup, when there is one.
+void print_summary(std::ostream& out, const finished_run& f, std::optional<nanos> sequential) {
+  const scenario_run& r = *f.run;
   const run_metrics& m = f.metrics;
-  out << to_string(r.how) << " · " << r.work.tasks << (r.work.tasks == 1 ? " task" : " tasks") << " · "
-      << to_string(r.loop->clock()) << " clock\n";
+  const std::size_t tasks = r.task_lanes.size();
+  out << r.variant << " · " << tasks << (tasks == 1 ? " task" : " tasks") << " · " << to_string(r.loop->clock())
+      << " clock\n";
   out << "  returned after " << seconds(r.returned) << "; the last task ended at " << seconds(m.makespan)
       << " (makespan)\n";
   if (r.error) out << "  the await raised " << describe(r.error) << "\n";
-  if (m.makespan > 0) {
+  if (sequential && m.makespan > 0) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.2fx", static_cast<double>(sequential) / static_cast<double>(m.makespan));
-    out << "  speedup " << buf << " against sequential (" << seconds(sequential) << ")\n";
+    std::snprintf(buf, sizeof buf, "%.2fx", static_cast<double>(*sequential) / static_cast<double>(m.makespan));
+    out << "  speedup " << buf << " against sequential (" << seconds(*sequential) << ")\n";
   }
   char conc[64];
   std::snprintf(conc, sizeof conc, "%d, mean %.2f", m.peak_concurrency, m.mean_concurrency);
@@ -292,9 +298,9 @@ int compare_command(const workload_flags& flags, const std::vector<std::string>&
   std::vector<trace_source> sources;
   for (const auto& f : runs) {
     print_summary(std::cout, f, sequential);
-    const std::string title = std::string(to_string(f.run->how)) + " — makespan " + seconds(f.metrics.makespan);
+    const std::string title = f.run->variant + " — makespan " + seconds(f.metrics.makespan);
     lanes.push_back({title, &f.run->loop->trace(), f.run->loop->now()});
-    sources.push_back({std::string(to_string(f.run->how)), &f.run->loop->trace(), f.run->loop->now()});
+    sources.push_back({f.run->variant, &f.run->loop->trace(), f.run->loop->now()});
   }
   std::cout << "\n" << ascii_timeline(lanes, t_end, width) << ascii_legend();
   if (trace_file.is_open()) {
@@ -304,11 +310,93 @@ int compare_command(const workload_flags& flags, const std::vector<std::string>&
   return finish_status();
 }
 
+// ---- Lessons ----
+
+int list_command() {
+  for (const auto& l : lessons::all())
+    std::printf("%2d  %-12s %s\n      %s\n", l.number, l.id.c_str(), l.title.c_str(), l.summary.c_str());
+  std::printf("\nRun one headless:  loopscope run --lesson ID [--set NAME=VALUE]... [--json]\n");
+  return 0;
+}
+
+int lesson_command(const std::string& id, const std::vector<std::string>& sets, const std::string& variant, bool json,
+                   const std::string& trace_path, int width) {
+  const lessons::lesson* l = lessons::find(id);
+  if (l == nullptr) throw usage_error("--lesson: there is no lesson '" + id + "' (loopscope list shows them)");
+  lessons::values values = lessons::defaults(*l);
+  for (const auto& s : sets)
+    if (auto why = lessons::assign(*l, values, s)) throw usage_error("--set: " + *why);
+  std::size_t chosen = l->variants.size();
+  if (!variant.empty()) {
+    const auto it = std::find(l->variants.begin(), l->variants.end(), variant);
+    if (it == l->variants.end()) {
+      std::string names;
+      for (const auto& v : l->variants) names.append(names.empty() ? "" : ", ").append(v);
+      throw usage_error("--variant: lesson '" + id + "' has no variant '" + variant + "' (it has: " + names + ")");
+    }
+    chosen = static_cast<std::size_t>(it - l->variants.begin());
+  }
+  std::ofstream trace_file;
+  if (!trace_path.empty()) trace_file = open_output("--trace", trace_path);
+
+  // Every variant runs: the prediction's answer is computed from all of them.
+  std::vector<finished_run> runs;
+  for (std::size_t i = 0; i < l->variants.size(); ++i) {
+    finished_run f;
+    f.run = l->make(i, values, loop_options{});
+    drive(*f.run->loop);
+    f.metrics = compute_metrics(f.run->loop->trace(), f.run->loop->now());
+    runs.push_back(std::move(f));
+  }
+  std::vector<lessons::outcome> outcomes;
+  for (const auto& f : runs) outcomes.push_back({f.run.get(), &f.metrics});
+  const double answer = l->predict.answer(outcomes);
+
+  if (trace_file.is_open()) {
+    std::vector<trace_source> sources;
+    for (const auto& f : runs) sources.push_back({f.run->variant, &f.run->loop->trace(), f.run->loop->now()});
+    write_chrome_trace(trace_file, sources);
+  }
+  if (json) {
+    if (chosen < runs.size()) {
+      std::cout << summary_json(*runs[chosen].run, runs[chosen].metrics, std::nullopt) << "\n";
+      return finish_status();
+    }
+    nlohmann::json j;
+    j["lesson"] = l->id;
+    j["title"] = l->title;
+    j["params"] = values;
+    j["prediction"] = {{"question", l->predict.text}, {"answer", answer}, {"unit", l->predict.unit}};
+    if (!l->predict.choices.empty()) j["prediction"]["choices"] = l->predict.choices;
+    j["variants"] = nlohmann::json::array();
+    for (const auto& f : runs) j["variants"].push_back(nlohmann::json::parse(summary_json(*f.run, f.metrics, std::nullopt)));
+    std::cout << j.dump(2) << "\n";
+    return finish_status();
+  }
+  std::cout << "Lesson " << l->number << ": " << l->title << "\n  " << l->predict.text << "\n  answer: ";
+  if (l->predict.choices.empty())
+    std::printf("%.3g %s\n\n", answer, l->predict.unit.c_str());
+  else
+    std::cout << l->predict.choices[static_cast<std::size_t>(answer)] << "\n\n";
+  nanos t_end = 0;
+  std::vector<ascii_variant> lanes;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (chosen < runs.size() && i != chosen) continue;
+    print_summary(std::cout, runs[i], std::nullopt);
+    t_end = std::max(t_end, runs[i].metrics.window);
+    lanes.push_back({runs[i].run->variant + " — makespan " + seconds(runs[i].metrics.makespan),
+                     &runs[i].run->loop->trace(), runs[i].run->loop->now()});
+  }
+  std::cout << "\n" << ascii_timeline(lanes, t_end, width) << ascii_legend();
+  return finish_status();
+}
+
 int window_command(const CLI::App& app, const workload_flags& flags, const std::string& lesson,
                    const std::string& screenshot, const std::string& at_text, const std::string& size_text,
                    const std::string& theme, const std::vector<std::string>& panels) {
   gui::gui_options o;
   o.page = lesson;
+  o.page_is_lesson = lessons::find(lesson) != nullptr;
   o.screenshot = screenshot;
   if (!at_text.empty()) o.at = duration_flag("--at", at_text);
   if (!size_text.empty()) {
@@ -379,6 +467,14 @@ int cli_main(int argc, char** argv) {
   run->add_flag("--json", json, "Print exactly one JSON object (the run summary) instead of text");
   run->add_option("--trace", trace_path, "Write a Chrome trace (Perfetto, chrome://tracing) to FILE");
   run->add_option("--width", width, "Columns for the text timeline (default: the terminal's)");
+  std::string run_lesson, run_variant;
+  std::vector<std::string> sets;
+  run->add_option("--lesson", run_lesson, "Run a lesson's variants instead of the sandbox (loopscope list)");
+  run->add_option("--set", sets, "With --lesson: NAME=VALUE for one of its parameters (repeatable)");
+  run->add_option("--variant", run_variant, "With --lesson: print only this variant, its summary in the sandbox's shape");
+
+  // ---- list ----
+  auto* list = app.add_subcommand("list", "List the lessons with a line on each");
 
   // ---- compare ----
   auto* compare = app.add_subcommand("compare", "Run one workload under several strategies on one time axis");
@@ -407,6 +503,15 @@ int cli_main(int argc, char** argv) {
 
   if (width <= 0) width = terminal_width();
   try {
+    if (*list) return list_command();
+    if (*run && !run_lesson.empty()) {
+      for (const char* f : {"--strategy", "--tasks", "--duration", "--durations", "--limit", "--block", "--cpu", "--fail",
+                            "--timeout", "--clock"})
+        if (run->count(f) > 0)
+          throw usage_error(std::string(f) + " is a sandbox flag; a lesson takes --set NAME=VALUE (loopscope list)");
+      return lesson_command(run_lesson, sets, run_variant, json, trace_path, width);
+    }
+    if (!sets.empty() || !run_variant.empty()) throw usage_error("--set and --variant go with --lesson NAME");
     if (*run) return run_command(run_flags, strategy_name, json, trace_path, width);
     if (*compare) return compare_command(compare_flags, strategies, compare_trace, width);
     if (bench > 0) return gui::bench_frames(bench, std::clamp(bench_tasks, 1, 100'000));

@@ -158,6 +158,45 @@ TEST_SUITE("cli") {
     }
   }
 
+  TEST_CASE("lessons from the command line: list, run, --set, --variant") {
+    auto r = loopscope("list");
+    REQUIRE(r.code == 0);
+    for (const char* id : {"await", "sequential", "gather", "semaphore"}) CHECK(r.out.find(id) != std::string::npos);
+
+    r = loopscope("run --lesson semaphore --set requests=20 --set limit=4 --json");
+    REQUIRE(r.code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["lesson"] == "semaphore");
+    CHECK(j["params"]["limit"] == 4.0);
+    REQUIRE(j["variants"].size() == 2);
+    CHECK(j["variants"][1]["strategy"] == "bounded");
+    CHECK(j["variants"][1]["makespan_s"] == 2.5);  // ceil(20/4) x 0.5 s
+    CHECK(j["variants"][1]["peak_concurrency"] == 4);
+    CHECK(j["prediction"]["answer"] == 2.5);
+
+    r = loopscope("run --lesson gather --variant gather --json");
+    REQUIRE(r.code == 0);
+    j = nlohmann::json::parse(r.out);
+    CHECK(j["strategy"] == "gather");
+    CHECK(j["tasks"].size() == 8);
+
+    r = loopscope("run --lesson sequential --width 70");
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("answer: 2.2 s") != std::string::npos);  // 400 ms x (1 + 1.5 + 0.5 + 1 + 1.5)
+  }
+
+  TEST_CASE("lesson input errors exit 2 with one line") {
+    for (const char* args : {"run --lesson nosuch", "run --lesson semaphore --set limit=500",
+                             "run --lesson semaphore --set speed=2", "run --lesson semaphore --set limit=many",
+                             "run --lesson semaphore --variant fastest", "run --lesson gather --tasks 3",
+                             "run --set limit=2"}) {
+      auto r = loopscope(args);
+      INFO(args << " -> " << r.err);
+      CHECK(r.code == 2);
+      CHECK(lines(r.err) == 1);
+    }
+  }
+
   TEST_CASE("--help describes every flag") {
     auto r = loopscope("run --help");
     CHECK(r.code == 0);

@@ -214,7 +214,11 @@ const std::vector<std::string>& page_names() {
 
 int run_app(const gui_options& options) {
   if (std::find(page_names().begin(), page_names().end(), options.page) == page_names().end()) {
-    std::cerr << "loopscope: error: no lesson or page named '" << options.page << "' (there is: sandbox)\n";
+    if (options.page_is_lesson)
+      std::cerr << "loopscope: error: the window shows the sandbox; run lesson '" << options.page
+                << "' headless with: loopscope run --lesson " << options.page << "\n";
+    else
+      std::cerr << "loopscope: error: no lesson or page named '" << options.page << "' (loopscope list shows them)\n";
     return 2;
   }
   const char* display = std::getenv("DISPLAY");

@@ -11,6 +11,7 @@ namespace loopscope::gui {
 
 struct gui_options {
   std::string page = "sandbox";       // what to open (--lesson)
+  bool page_is_lesson = false;        // `page` names a lesson (not a typo)
   std::string screenshot;             // write a PNG of one frame and exit
   std::optional<nanos> at;            // the time to show in the screenshot
   int width = 0, height = 0;          // 0: remembered or default

@@ -1,0 +1,92 @@
+"""Runs one variant of a lesson's asyncio program and prints what happened
+as one JSON object, in the shape of `loopscope run --json`:
+
+    python3 lessons/03_gather/lesson.py --variant gather --scale 0.05 --set pages=5
+
+--scale shrinks every duration (0.05: one second lasts 50 ms) so the test
+suite runs fast; the times printed are scaled back to the lesson's seconds.
+"""
+import argparse
+import asyncio
+import json
+import time
+
+
+def main(variants, defaults):
+    parser = argparse.ArgumentParser(description="Run one variant of this lesson")
+    parser.add_argument("--variant", choices=sorted(variants), default=next(iter(variants)))
+    parser.add_argument("--scale", type=float, default=1.0, help="time unit: 0.05 runs 20 times faster")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    args = parser.parse_args()
+
+    params = dict(defaults)
+    for item in args.set:
+        name, _, value = item.partition("=")
+        if name not in params:
+            parser.error(f"no parameter {name!r} (there is: {', '.join(params)})")
+        params[name] = float(value)
+
+    def seconds(ms):
+        """A duration in milliseconds, as this run's scaled seconds."""
+        return ms / 1000.0 * args.scale
+
+    print(json.dumps(asyncio.run(_observe(variants[args.variant], params, seconds, args.scale))))
+
+
+async def _observe(variant, params, seconds, scale):
+    loop = asyncio.get_running_loop()
+    start = time.perf_counter()
+    tasks = []  # every task the variant creates, in order: ids 1..N
+
+    def now():
+        return (time.perf_counter() - start) / scale
+
+    def factory(loop, coro, **kwargs):
+        record = {"id": len(tasks) + 1, "state": "not_started", "start_s": None, "end_s": None}
+
+        async def observed():
+            record["start_s"] = now()
+            try:
+                result = await coro
+            except asyncio.CancelledError:
+                record["state"] = "cancelled"
+                raise
+            except TimeoutError:
+                record["state"] = "cancelled"  # its body was cut off by wait_for
+                raise
+            except BaseException:
+                record["state"] = "failed"
+                raise
+            else:
+                record["state"] = "done"
+                return result
+            finally:
+                record["end_s"] = now()
+
+        task = asyncio.Task(observed(), loop=loop, **kwargs)
+        task._loopscope_record = record
+        tasks.append(task)
+        return task
+
+    loop.set_task_factory(factory)
+    error = None
+    try:
+        await variant(params, seconds)
+    except Exception as e:  # what reached the variant's await
+        error = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+    except asyncio.CancelledError:
+        error = "CancelledError"
+    returned = now()
+    # Keep watching until every task has ended, so their ends are recorded.
+    await asyncio.gather(*tasks, return_exceptions=True)
+    loop.set_task_factory(None)
+    records = [t._loopscope_record for t in tasks]
+    ends = [r["end_s"] for r in records if r["end_s"] is not None]
+    return {
+        "returned_s": returned,
+        "makespan_s": max(ends, default=0.0),
+        "error": error,
+        "tasks": records,
+        "completion_order": [r["id"] for r in sorted(records, key=lambda r: r["end_s"] or 0.0)
+                             if r["end_s"] is not None],
+    }

@@ -1,0 +1,231 @@
+// The lessons: every one runs at its defaults and its slider extremes, every
+// claim its prose makes holds on the virtual clock, and real asyncio,
+// running the lesson's own .py, agrees with the engine.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "helpers.hpp"
+#include "lessons/lesson.hpp"
+
+using namespace loopscope;
+using namespace loopscope::testing;
+namespace ls = loopscope::lessons;
+
+namespace {
+
+struct lesson_runs {
+  std::vector<std::unique_ptr<scenario_run>> runs;
+  std::vector<run_metrics> metrics;
+  double answer = 0;
+};
+
+lesson_runs run_lesson(const ls::lesson& l, const ls::values& v) {
+  lesson_runs out;
+  for (std::size_t i = 0; i < l.variants.size(); ++i) {
+    out.runs.push_back(l.make(i, v, loop_options{}));
+    out.runs.back()->loop->run();
+    out.metrics.push_back(compute_metrics(out.runs.back()->loop->trace(), out.runs.back()->loop->now()));
+  }
+  std::vector<ls::outcome> outcomes;
+  for (std::size_t i = 0; i < out.runs.size(); ++i) outcomes.push_back({out.runs[i].get(), &out.metrics[i]});
+  out.answer = l.predict.answer(outcomes);
+  return out;
+}
+
+const ls::lesson& lesson(std::string_view id) {
+  const ls::lesson* l = ls::find(id);
+  REQUIRE(l != nullptr);
+  return *l;
+}
+
+// Every value set a learner can reach with the sliders' ends, and the defaults.
+std::vector<ls::values> spread_of(const ls::lesson& l) {
+  std::vector<ls::values> sets{ls::defaults(l)};
+  ls::values lo = ls::defaults(l), hi = ls::defaults(l);
+  for (const auto& p : l.params) {
+    lo[p.name] = p.min;
+    hi[p.name] = p.max;
+    ls::values one = ls::defaults(l);
+    one[p.name] = p.max;
+    sets.push_back(one);
+  }
+  sets.push_back(lo);
+  sets.push_back(hi);
+  return sets;
+}
+
+double page_latency_sequential(int i, double latency) {
+  constexpr double factor[] = {1.0, 1.5, 0.5};
+  return latency * factor[(i - 1) % 3];
+}
+
+}  // namespace
+
+TEST_SUITE("lessons") {
+  TEST_CASE("the curriculum is there, in order, with its texts embedded from the lesson folders") {
+    const auto& all = ls::all();
+    REQUIRE(all.size() >= 4);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const auto& l = all[i];
+      INFO(l.id);
+      CHECK(l.number == static_cast<int>(i + 1));
+      CHECK(l.variants.size() >= 2);
+      CHECK(l.prose.find("# ") == 0);
+      CHECK(l.prose.find("Take away") != std::string_view::npos);
+      CHECK(l.code.find("awaitable<void>") != std::string_view::npos);
+      CHECK(l.code.find("[lesson]") == std::string_view::npos);
+      CHECK(l.python.find("import asyncio") != std::string_view::npos);
+      CHECK(l.python.find("harness") == std::string_view::npos);  // the lesson, not the test plumbing
+      CHECK_FALSE(l.predict.text.empty());
+    }
+    CHECK(ls::find("nosuch") == nullptr);
+  }
+
+  TEST_CASE("every lesson runs at its defaults and slider extremes, and its traces keep the invariants") {
+    for (const auto& l : ls::all())
+      for (const auto& v : spread_of(l)) {
+        auto r = run_lesson(l, v);
+        for (std::size_t i = 0; i < r.runs.size(); ++i) {
+          CHECK(r.runs[i]->loop->finished());
+          CHECK(r.runs[i]->main_done);
+          check_invariants(r.runs[i]->loop->trace(), l.id + " / " + r.runs[i]->variant);
+        }
+        CHECK(std::isfinite(r.answer));
+      }
+  }
+
+  TEST_CASE("parameters: unknown, malformed and out-of-range values are refused; the app clamps") {
+    const auto& l = lesson("semaphore");
+    auto v = ls::defaults(l);
+    CHECK_FALSE(ls::assign(l, v, "limit=5"));
+    CHECK(v["limit"] == 5);
+    CHECK(ls::assign(l, v, "limit=500")->find("out of range") != std::string::npos);
+    CHECK(ls::assign(l, v, "limit=five")->find("not a number") != std::string::npos);
+    CHECK(ls::assign(l, v, "speed=2")->find("no parameter") != std::string::npos);
+    CHECK(ls::assign(l, v, "limit")->find("NAME=VALUE") != std::string::npos);
+    v["limit"] = 500;
+    v["requests"] = 0;
+    const auto notes = ls::clamp(l, v);
+    CHECK(notes.size() == 2);
+    CHECK(v["limit"] == 20);
+    CHECK(v["requests"] == 1);
+  }
+
+  TEST_CASE("lesson 1: a coroutine suspends at its await and resumes when the timer fires") {
+    const auto& l = lesson("await");
+    for (const auto& v : spread_of(l)) {
+      auto r = run_lesson(l, v);
+      const nanos home = static_cast<nanos>(v.at("home") * 1e6), about = static_cast<nanos>(v.at("about") * 1e6);
+      CHECK(r.metrics[0].makespan == home);
+      CHECK(r.metrics[1].makespan == std::max(home, about));  // waits overlap: the longer one
+      CHECK(r.answer == doctest::Approx(static_cast<double>(std::max(home, about)) / 1e9));
+      // ready -> running -> waiting for a timer -> ready -> running -> done
+      const auto lanes = r.runs[0]->loop->trace().by_lane();
+      std::vector<lane_state> states;
+      for (const auto& e : lanes[r.runs[0]->task_lanes[0]]) states.push_back(e.state);
+      CHECK(states == std::vector<lane_state>{lane_state::ready, lane_state::running, lane_state::waiting,
+                                              lane_state::ready, lane_state::running, lane_state::done});
+      CHECK(lanes[r.runs[0]->task_lanes[0]][2].detail == static_cast<std::uint8_t>(wait_reason::timer));
+    }
+  }
+
+  TEST_CASE("lesson 2: a loop of awaits costs the sum; nothing overlaps") {
+    const auto& l = lesson("sequential");
+    for (const auto& v : spread_of(l)) {
+      auto r = run_lesson(l, v);
+      const int pages = static_cast<int>(v.at("pages"));
+      double sum = 0, longest = 0;
+      for (int i = 1; i <= pages; ++i) {
+        sum += page_latency_sequential(i, v.at("latency"));
+        longest = std::max(longest, page_latency_sequential(i, v.at("latency")));
+      }
+      CHECK(static_cast<double>(r.metrics[0].makespan) / 1e6 == doctest::Approx(sum).epsilon(1e-9));
+      CHECK(static_cast<double>(r.metrics[1].makespan) / 1e6 == doctest::Approx(longest).epsilon(1e-9));
+      CHECK(r.metrics[0].peak_concurrency == 1);
+      CHECK(r.metrics[0].loop_busy_fraction < 0.01);
+      CHECK(r.answer == doctest::Approx(sum / 1e3));
+    }
+  }
+
+  TEST_CASE("lesson 3: gather takes as long as the slowest fetch; the speedup is sum over max") {
+    const auto& l = lesson("gather");
+    for (const auto& v : spread_of(l)) {
+      auto r = run_lesson(l, v);
+      nanos longest = 0, sum = 0;
+      for (lane_id lane : r.runs[1]->task_lanes) {
+        const auto& st = r.metrics[1].lanes[lane];
+        CHECK(st.start == 0);  // every fetch starts at once
+        longest = std::max(longest, st.end);
+      }
+      for (lane_id lane : r.runs[0]->task_lanes) sum += r.metrics[0].lanes[lane].end - r.metrics[0].lanes[lane].start;
+      CHECK(r.metrics[1].makespan == longest);
+      CHECK(r.metrics[0].makespan == sum);
+      CHECK(r.metrics[1].peak_concurrency == static_cast<int>(v.at("pages")));
+      CHECK(r.answer == doctest::Approx(static_cast<double>(sum) / static_cast<double>(longest)));
+    }
+  }
+
+  TEST_CASE("lesson 4: a semaphore of k: ceil(N/k) rounds, never more than k in flight") {
+    const auto& l = lesson("semaphore");
+    for (const auto& v : spread_of(l)) {
+      auto r = run_lesson(l, v);
+      const int n = static_cast<int>(v.at("requests")), k = static_cast<int>(v.at("limit"));
+      const nanos d = static_cast<nanos>(v.at("latency") * 1e6);
+      CHECK(r.metrics[0].makespan == d);
+      CHECK(r.metrics[0].peak_concurrency == n);
+      CHECK(r.metrics[1].makespan == ((n + k - 1) / k) * d);
+      CHECK(r.metrics[1].peak_concurrency == std::min(n, k));
+      CHECK(r.answer == doctest::Approx(static_cast<double>(((n + k - 1) / k) * d) / 1e9));
+    }
+  }
+
+  TEST_CASE("real asyncio agrees: the lesson's .py and the engine, same parameters") {
+    constexpr double scale = 0.05;  // a second of the lesson lasts 50 ms
+    for (const auto& l : ls::all()) {
+      for (const auto& v : {ls::defaults(l), spread_of(l).back()}) {
+        for (std::size_t vi = 0; vi < l.variants.size(); ++vi) {
+          const std::string& variant = l.variants[vi];
+          std::string cmd = "python3 " LOOPSCOPE_LESSONS_DIR "/";
+          char folder[8];
+          std::snprintf(folder, sizeof folder, "%02d_", l.number);
+          cmd += folder + l.id + "/lesson.py --variant '" + variant + "' --scale " + std::to_string(scale);
+          for (const auto& [name, value] : v) cmd += " --set " + name + "=" + std::to_string(value);
+          INFO(cmd);
+          std::string out;
+          FILE* p = ::popen(cmd.c_str(), "r");
+          REQUIRE(p != nullptr);
+          std::array<char, 4096> buf{};
+          for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), p)) > 0;) out.append(buf.data(), n);
+          REQUIRE(::pclose(p) == 0);
+          const auto py = nlohmann::json::parse(out);
+
+          auto engine = l.make(vi, v, loop_options{});
+          engine->loop->run();
+          const auto m = compute_metrics(engine->loop->trace(), engine->loop->now());
+          const double makespan = static_cast<double>(m.makespan) / 1e9;
+          CHECK(py["makespan_s"].get<double>() == doctest::Approx(makespan).epsilon(0.10));
+
+          // The same tasks, in the same states...
+          std::vector<const lane_stats*> started;
+          for (lane_id lane : engine->task_lanes)
+            if (m.lanes[lane].spawned) started.push_back(&m.lanes[lane]);
+          REQUIRE(py["tasks"].size() == started.size());
+          for (std::size_t i = 0; i < started.size(); ++i)
+            CHECK(py["tasks"][i]["state"] == std::string(to_string(started[i]->final_state)));
+          // ...ending in the same order wherever the engine's ends are apart.
+          const double apart = 0.05 * makespan;
+          for (std::size_t a = 0; a < started.size(); ++a)
+            for (std::size_t b = 0; b < started.size(); ++b)
+              if (static_cast<double>(started[a]->end) / 1e9 + apart < static_cast<double>(started[b]->end) / 1e9)
+                CHECK(py["tasks"][a]["end_s"].get<double>() < py["tasks"][b]["end_s"].get<double>());
+        }
+      }
+    }
+  }
+}
