@@ -142,6 +142,7 @@ awaitable<void> run_strategy(sandbox_run& run, std::vector<task_handle>& started
 scenario_run::scenario_run() = default;
 // The loop goes first: tearing it down unwinds coroutines that still use the run.
 scenario_run::~scenario_run() { loop.reset(); }
+sandbox_run::~sandbox_run() { loop.reset(); }
 
 
 std::unique_ptr<sandbox_run> make_sandbox(strategy how, workload work, const loop_options& options,

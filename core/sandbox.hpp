@@ -46,6 +46,9 @@ struct sandbox_run : scenario_run {
   strategy how{};
   workload work;
   bool keep_going = false;  // sequential only: an error does not stop the run
+
+  // The loop goes before these members: its coroutines read them as they unwind.
+  ~sandbox_run() override;
 };
 
 std::unique_ptr<sandbox_run> make_sandbox(strategy how, workload work, const loop_options& options,

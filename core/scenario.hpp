@@ -23,7 +23,10 @@ struct scenario_run {
   bool main_done = false;
 
   scenario_run();
-  virtual ~scenario_run();  // tears the loop down first: its coroutines use the run
+  // Tears the loop down first: its coroutines use the run. A derived run
+  // whose coroutines read its own members must reset `loop` in its own
+  // destructor, before those members go.
+  virtual ~scenario_run();
   scenario_run(const scenario_run&) = delete;
   scenario_run& operator=(const scenario_run&) = delete;
 };
