@@ -277,9 +277,9 @@ int run_app(const gui_options& options) {
     if (options.work) sandbox.configure(*options.work, options.real_clock);
     if (capture_only) {
       if (options.at)
-        sandbox.seek(*options.at);
+        sandbox.variants().seek(*options.at);
       else
-        sandbox.run_to_end();
+        sandbox.variants().run_to_end();
     }
     bool help = false;
     auto last = std::chrono::steady_clock::now();
@@ -349,13 +349,14 @@ int run_app(const gui_options& options) {
       if (req.save_png) {
         std::string error;
         if (write_png(req.png_path, req.png_x0, req.png_y0, req.png_x1, req.png_y1, error))
-          sandbox.set_status("Timeline saved to " + req.png_path, true);
+          sandbox.variants().set_status("Timeline saved to " + req.png_path, true);
         else
-          sandbox.set_status("Could not save the PNG: " + error, false);
+          sandbox.variants().set_status("Could not save the PNG: " + error, false);
       }
       // A screenshot waits a few frames so that the layout has settled, and
       // on the real clock until the time asked for has really passed.
-      const bool due = !options.real_clock || sandbox.finished() || (options.at && sandbox.cursor() >= *options.at);
+      const variants_view& shown = sandbox.variants();
+      const bool due = !options.real_clock || shown.finished() || (options.at && shown.cursor() >= *options.at);
       if (capture_only && ++frame >= 4 && due) {
         std::string error;
         if (!write_png(options.screenshot, 0, 0, io.DisplaySize.x, io.DisplaySize.y, error)) {

@@ -1,0 +1,343 @@
+#include "variants_view.hpp"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+
+#include "app/gui/theme.hpp"
+#include "core/chrome_trace.hpp"
+#include "core/pacer.hpp"
+#include "core/runtime.hpp"
+
+namespace loopscope::gui {
+
+namespace {
+using clock = std::chrono::steady_clock;
+constexpr double metrics_period_s = 0.25;  // live metrics: at most 4 times a second
+
+std::string seconds(nanos t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(t) / 1e9);
+  return buf;
+}
+}  // namespace
+
+struct variants_view::panel {
+  std::unique_ptr<scenario_run> run;
+  lane_store lanes;
+  run_metrics metrics;
+  density_steps density;
+  std::size_t metrics_events = static_cast<std::size_t>(-1);
+  nanos metrics_now = -1;
+  double metrics_cost_s = 0;
+  clock::time_point metrics_at{};
+};
+
+variants_view::variants_view() = default;
+variants_view::~variants_view() = default;
+
+std::size_t variants_view::size() const { return panels_.size(); }
+const scenario_run& variants_view::run(std::size_t i) const { return *panels_[i]->run; }
+const run_metrics& variants_view::metrics(std::size_t i) const { return panels_[i]->metrics; }
+
+// ---- Runs ----
+
+void variants_view::reset(std::size_t count, factory make, std::optional<nanos> reference, bool keep_cursor) {
+  const nanos previous = cursor();
+  const bool was_done = ended_;
+  const bool playing = pacer_ ? pacer_->playing() : true;
+  panels_.clear();
+  pacer_.reset();
+  count_ = count;
+  make_ = std::move(make);
+  reference_ = reference;
+
+  loop_options options;
+  options.clock = real_clock_ ? clock_kind::real_clock : clock_kind::virtual_clock;
+  std::vector<event_loop*> loops;
+  end_ = 0;
+  for (std::size_t i = 0; i < count_; ++i) {
+    {
+      // The same variant on the virtual clock, run to its end: how long the
+      // axis must be before the real one has got there.
+      auto shadow = make_(i, loop_options{});
+      shadow->loop->run();
+      end_ = std::max(end_, compute_metrics(shadow->loop->trace(), shadow->loop->now()).window);
+    }
+    auto p = std::make_unique<panel>();
+    p->run = make_(i, options);
+    loops.push_back(p->run->loop.get());
+    panels_.push_back(std::move(p));
+  }
+  ended_ = false;
+  if (real_clock_) {
+    for (event_loop* l : loops) l->start();
+  } else {
+    pacer_ = std::make_unique<pacer>(loops);
+    if (keep_cursor) {
+      if (was_done)
+        run_to_end();
+      else
+        pacer_->seek_forward(previous);
+    }
+    if (playing && !ended_) pacer_->play();
+  }
+  if (!keep_cursor) timeline_.request_fit();
+  sync();
+}
+
+void variants_view::set_real_clock(bool real) {
+  if (real == real_clock_) return;
+  real_clock_ = real;
+  if (make_) reset(count_, make_, reference_, false);
+}
+
+void variants_view::seek(nanos t) {
+  if (!pacer_) return;
+  pacer_->pause();
+  pacer_->seek_forward(t);
+  sync();
+}
+
+void variants_view::run_to_end() {
+  if (!pacer_) return;
+  pacer_->pause();
+  pacer_->seek_forward(std::max(end_, pacer_->cursor()));
+  ended_ = true;
+  sync();
+}
+
+void variants_view::set_playing(bool on) {
+  if (!pacer_) return;
+  if (on && !ended_)
+    pacer_->play();
+  else
+    pacer_->pause();
+}
+
+nanos variants_view::cursor() const {
+  if (pacer_) return pacer_->cursor();
+  nanos t = 0;
+  for (const auto& p : panels_) t = std::max(t, p->run->loop->finished() ? p->metrics.window : p->run->loop->now());
+  return t;
+}
+
+void variants_view::set_status(std::string text, bool ok) {
+  status_ = std::move(text);
+  status_ok_ = ok;
+}
+
+void variants_view::sync() {
+  const auto now = clock::now();
+  for (auto& p : panels_) {
+    p->lanes.sync(p->run->loop->trace());
+    const nanos loop_now = p->run->loop->now();
+    // Metrics follow the events and the clock, but no more often than a few
+    // times a second, and never taking more than a fifth of the time.
+    const bool stale = p->metrics_events != p->lanes.event_count() || p->metrics_now != loop_now;
+    const double since = std::chrono::duration<double>(now - p->metrics_at).count();
+    const bool final = p->run->loop->finished() && p->metrics_now != loop_now;
+    if (stale && (final || since >= std::max(metrics_period_s, 5 * p->metrics_cost_s))) {
+      const auto t0 = clock::now();
+      p->metrics = compute_metrics(p->run->loop->trace(), loop_now);
+      p->metrics_events = p->lanes.event_count();
+      p->metrics_now = loop_now;
+      p->metrics_at = now;
+      std::size_t tasks = 0;
+      for (lane_id id = 0; id < p->lanes.lane_count(); ++id) tasks += p->lanes.info(id).kind == lane_kind::task;
+      if (tasks > timeline_view::max_lanes) p->density = compute_density(p->lanes, loop_now);
+      p->metrics_cost_s = std::chrono::duration<double>(clock::now() - t0).count();
+    }
+  }
+  if (pacer_ && pacer_->finished()) ended_ = true;
+  if (real_clock_ && std::all_of(panels_.begin(), panels_.end(), [](const auto& p) { return p->run->loop->finished(); }))
+    ended_ = true;
+}
+
+void variants_view::tick(double wall_dt) {
+  if (pacer_) pacer_->tick(static_cast<nanos>(wall_dt * 1e9));
+  sync();
+}
+
+// ---- Drawing ----
+
+void variants_view::handle_keys() {
+  if (ImGui::GetIO().WantTextInput) return;
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false) && pacer_) set_playing(!pacer_->playing());
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow)) && pacer_) {
+    pacer_->step();
+    sync();
+  }
+  if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) restart();
+}
+
+void variants_view::draw_playback() {
+  const float em = ImGui::GetFontSize() / 16;
+  const bool virtual_clock = pacer_ != nullptr;
+  ImGui::BeginDisabled(!virtual_clock);
+  const bool playing = virtual_clock && pacer_->playing();
+  if (ImGui::Button(playing ? "Pause" : "Play", ImVec2(70 * em, 0))) set_playing(!playing);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space");
+  ImGui::SameLine();
+  if (ImGui::Button("Step") && virtual_clock) {
+    pacer_->step();
+    sync();
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run exactly one handler of the loop (Right arrow)");
+  ImGui::SameLine();
+  if (ImGui::Button("End")) run_to_end();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run to the end at once");
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Restart")) restart();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run every variant again from the start (R)");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!virtual_clock);
+  float speed = virtual_clock ? static_cast<float>(pacer_->speed()) : 1.0f;
+  ImGui::SetNextItemWidth(160 * em);
+  if (ImGui::SliderFloat("speed", &speed, static_cast<float>(pacer::min_speed), static_cast<float>(pacer::max_speed),
+                         "%.1fx", ImGuiSliderFlags_Logarithmic) &&
+      virtual_clock)
+    pacer_->set_speed(speed);
+  ImGui::EndDisabled();
+  ImGui::SameLine(0, 24 * em);
+  int clock_choice = real_clock_ ? 1 : 0;
+  bool clock_changed = ImGui::RadioButton("virtual clock", &clock_choice, 0);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Exact and pausable: time jumps to the next timer");
+  ImGui::SameLine();
+  clock_changed |= ImGui::RadioButton("real clock", &clock_choice, 1);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("The same scenario for real: steady_clock, real blocking calls, the loop on its own thread");
+  if (clock_changed) set_real_clock(clock_choice == 1);
+  ImGui::SameLine(0, 24 * em);
+  ImGui::Text("t = %s / %s%s", seconds(cursor()).c_str(), seconds(end_).c_str(),
+              ended_ ? "  (finished)" : (real_clock_ ? "  (running live)" : ""));
+}
+
+page_requests variants_view::draw_body(bool dark) {
+  std::vector<variant_view> views;
+  for (const auto& p : panels_) {
+    variant_view v;
+    v.title = p->run->variant;
+    if (p->run->loop->finished()) v.title += " — makespan " + seconds(p->metrics.makespan);
+    v.lanes = &p->lanes;
+    v.density = &p->density;
+    v.finish = p->run->loop->finished() ? p->metrics.makespan : -1;
+    v.concurrency = &p->metrics.concurrency;
+    v.peak = p->metrics.peak_concurrency;
+    views.push_back(std::move(v));
+  }
+
+  // The timeline takes what is left above the metrics and export rows.
+  const float bottom = ImGui::GetFrameHeightWithSpacing() * (3.5f + static_cast<float>(panels_.size()));
+  const float timeline_h = std::max(ImGui::GetContentRegionAvail().y - bottom, 160.0f);
+  const ImVec2 tl_min = ImGui::GetCursorScreenPos();
+  ImGui::BeginChild("##timeline", ImVec2(0, timeline_h), true);
+  const auto cancel = timeline_.draw(views, cursor(), end_, dark, !ended_);
+  ImGui::EndChild();
+  const ImVec2 tl_max(tl_min.x + ImGui::GetItemRectSize().x, tl_min.y + timeline_h);
+  if (cancel) panels_[cancel->variant]->run->loop->cancel(cancel->lane);
+
+  // ---- Metrics ----
+  const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
+  if (ImGui::BeginTable("##metrics", 8, flags)) {
+    for (const char* h : {"variant", "makespan", "speedup", "peak / mean in flight", "loop busy", "ready total",
+                          "longest slice", "warnings"})
+      ImGui::TableSetupColumn(h);
+    ImGui::TableHeadersRow();
+    for (const auto& p : panels_) {
+      const run_metrics& m = p->metrics;
+      const bool done = p->run->loop->finished();
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(p->run->variant.c_str());
+      ImGui::TableNextColumn();
+      if (done)
+        ImGui::TextUnformatted(seconds(m.makespan).c_str());
+      else
+        ImGui::TextDisabled("running, %s so far", seconds(cursor()).c_str());
+      ImGui::TableNextColumn();
+      if (done && reference_ && m.makespan > 0)
+        ImGui::Text("%.2fx", static_cast<double>(*reference_) / static_cast<double>(m.makespan));
+      else
+        ImGui::TextDisabled("-");
+      if (ImGui::IsItemHovered() && reference_)
+        ImGui::SetTooltip("Against the same tasks run one after another: %s", seconds(*reference_).c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%d / %.2f", m.peak_concurrency, m.mean_concurrency);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.1f %%", m.loop_busy_fraction * 100);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(seconds(m.ready_total).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(seconds(m.longest_slice).c_str());
+      ImGui::TableNextColumn();
+      const auto warnings = warnings_of(m);
+      if (warnings.empty()) {
+        ImGui::TextDisabled("none");
+      } else {
+        ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1.0f), "%zu slow slice%s", warnings.size(),
+                           warnings.size() == 1 ? "" : "s");
+        if (ImGui::IsItemHovered()) {
+          ImGui::BeginTooltip();
+          for (std::size_t i = 0; i < warnings.size() && i < 12; ++i) ImGui::TextUnformatted(warnings[i].c_str());
+          if (warnings.size() > 12) ImGui::Text("... and %zu more", warnings.size() - 12);
+          ImGui::EndTooltip();
+        }
+      }
+    }
+    ImGui::EndTable();
+  }
+
+  // ---- Exports ----
+  page_requests r;
+  char trace_buf[512], png_buf[512];
+  std::snprintf(trace_buf, sizeof trace_buf, "%s", trace_path_.c_str());
+  std::snprintf(png_buf, sizeof png_buf, "%s", png_path_.c_str());
+  const float w = 260 * ImGui::GetFontSize() / 16;
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::InputText("##trace", trace_buf, sizeof trace_buf)) trace_path_ = trace_buf;
+  ImGui::SameLine();
+  if (ImGui::Button("Export trace")) {
+    std::ofstream out(trace_path_, std::ios::trunc);
+    if (!out) {
+      set_status("Could not write " + trace_path_ + ": " + std::strerror(errno), false);
+    } else {
+      std::vector<trace_source> sources;
+      for (const auto& p : panels_) sources.push_back({p->run->variant, &p->run->loop->trace(), p->run->loop->now()});
+      write_chrome_trace(out, sources);
+      out.close();
+      if (out)
+        set_status("Trace written to " + trace_path_ + " (open it in ui.perfetto.dev)", true);
+      else
+        set_status("Writing " + trace_path_ + " failed", false);
+    }
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Chrome trace event JSON: opens in Perfetto and chrome://tracing");
+  ImGui::SameLine(0, 24);
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::InputText("##png", png_buf, sizeof png_buf)) png_path_ = png_buf;
+  ImGui::SameLine();
+  if (ImGui::Button("Save PNG")) {
+    r.save_png = true;
+    r.png_path = png_path_;
+    r.png_x0 = tl_min.x;
+    r.png_y0 = tl_min.y;
+    r.png_x1 = tl_max.x;
+    r.png_y1 = tl_max.y;
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("A picture of the timeline as shown, in the same colours");
+  if (!status_.empty()) {
+    ImGui::SameLine(0, 24);
+    ImGui::TextColored(status_ok_ ? ImVec4(0.0f, 0.62f, 0.45f, 1.0f) : ImVec4(0.84f, 0.37f, 0.0f, 1.0f), "%s",
+                       status_.c_str());
+  }
+  return r;
+}
+
+}  // namespace loopscope::gui
