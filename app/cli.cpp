@@ -396,7 +396,7 @@ int window_command(const CLI::App& app, const workload_flags& flags, const std::
                    const std::string& theme, const std::vector<std::string>& panels) {
   gui::gui_options o;
   o.page = lesson;
-  o.page_is_lesson = lessons::find(lesson) != nullptr;
+  o.page_given = app.count("--lesson") > 0;
   o.screenshot = screenshot;
   if (!at_text.empty()) o.at = duration_flag("--at", at_text);
   if (!size_text.empty()) {
@@ -442,7 +442,7 @@ int cli_main(int argc, char** argv) {
   int bench = 0, bench_tasks = 10'000;
   std::vector<std::string> panels;
   workload_flags window_flags;
-  app.add_option("--lesson", lesson, "The page to open: sandbox")->capture_default_str();
+  app.add_option("--lesson", lesson, "The page to open: a lesson (loopscope list) or sandbox")->capture_default_str();
   app.add_option("--screenshot", screenshot, "Render one frame to this PNG and exit (needs a display, e.g. Xvfb)");
   app.add_option("--at", at_text, "With --screenshot: the time to show, e.g. 2.5s (default: the end)");
   app.add_option("--size", size_text, "Window size WIDTHxHEIGHT, e.g. 1280x800");

@@ -79,6 +79,30 @@ TEST_SUITE("gui") {
     std::remove(png.c_str());
   }
 
+  TEST_CASE("every lesson's page renders in screenshot mode, its lanes moving with the cursor") {
+    const std::string png = "/tmp/loopscope_gui_lesson_" + std::to_string(::getpid()) + ".png";
+    auto done_green_at = [&](const std::string& id, const char* at) -> std::size_t {
+      auto r = shell("xvfb-run -a -s '-screen 0 1280x800x24' " + binary + " --screenshot " + png + " --lesson " + id +
+                     " --size 1280x800 --theme dark --at " + at);
+      INFO(r.out);
+      REQUIRE(r.code == 0);
+      int w = 0, h = 0, channels = 0;
+      unsigned char* px = stbi_load(png.c_str(), &w, &h, &channels, 4);
+      REQUIRE(px != nullptr);
+      const std::size_t n = count_colour(px, w, h, 0x009E73);
+      stbi_image_free(px);
+      return n;
+    };
+    for (const char* id : {"await", "sequential", "gather", "semaphore"}) {
+      INFO(id);
+      // At 0 s nothing has ended (only the legend is green); by 1 s tasks have.
+      // A finished task's dot is some 45 px of that green.
+      const std::size_t later = done_green_at(id, "1s"), start = done_green_at(id, "0s");
+      CHECK(later > start + 40);
+    }
+    std::remove(png.c_str());
+  }
+
   TEST_CASE("theme and window size are remembered between runs") {
     const std::string home = "/tmp/loopscope_gui_settings_" + std::to_string(::getpid());
     const std::string png = home + "/shot.png";

@@ -16,8 +16,11 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
+#include <sstream>
 
 #include "app/gui/gui.hpp"
+#include "app/gui/lesson_page.hpp"
 #include "app/gui/sandbox_page.hpp"
 #include "app/gui/theme.hpp"
 
@@ -31,6 +34,7 @@ struct settings {
   int x = -1, y = -1, width = 1440, height = 900;
   bool dark = true;
   std::string page = "sandbox";
+  std::set<std::string> done;  // lessons whose run the learner has seen to the end
 };
 
 std::string settings_path() {
@@ -59,6 +63,11 @@ settings load_settings() {
       if (key == "height") s.height = std::clamp(std::stoi(value), 480, 16384);
       if (key == "dark") s.dark = value == "1";
       if (key == "page") s.page = value;
+      if (key == "done") {
+        std::stringstream ids(value);
+        for (std::string id; std::getline(ids, id, ',');)
+          if (!id.empty()) s.done.insert(id);
+      }
     } catch (const std::exception&) {
       // A damaged line is skipped; the default stands.
     }
@@ -74,14 +83,16 @@ void save_settings(const settings& s) {
   ::mkdir(dir.c_str(), 0755);
   std::ofstream out(path, std::ios::trunc);
   out << "x=" << s.x << "\ny=" << s.y << "\nwidth=" << s.width << "\nheight=" << s.height << "\ndark=" << s.dark
-      << "\npage=" << s.page << "\n";
+      << "\npage=" << s.page << "\ndone=";
+  for (const auto& id : s.done) out << id << ",";
+  out << "\n";
 }
 
 // ---- Fonts: the system's, or ImGui's own with a notice ----
 
 std::string load_fonts(float scale) {
   ImGuiIO& io = ImGui::GetIO();
-  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x2190, 0x21FF, 0x2200, 0x22FF, 0};
+  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x2700, 0x27BF, 0};
   const char* candidates[] = {
       "/usr/share/fonts/opentype/inter/Inter-Regular.otf",
       "/usr/share/fonts/truetype/inter/Inter-Regular.ttf",
@@ -208,17 +219,17 @@ void glfw_error(int, const char* text) { glfw_failure = text; }
 }  // namespace
 
 const std::vector<std::string>& page_names() {
-  static const std::vector<std::string> names{"sandbox"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n{"sandbox"};
+    for (const auto& l : lessons::all()) n.push_back(l.id);
+    return n;
+  }();
   return names;
 }
 
 int run_app(const gui_options& options) {
   if (std::find(page_names().begin(), page_names().end(), options.page) == page_names().end()) {
-    if (options.page_is_lesson)
-      std::cerr << "loopscope: error: the window shows the sandbox; run lesson '" << options.page
-                << "' headless with: loopscope run --lesson " << options.page << "\n";
-    else
-      std::cerr << "loopscope: error: no lesson or page named '" << options.page << "' (loopscope list shows them)\n";
+    std::cerr << "loopscope: error: no lesson or page named '" << options.page << "' (loopscope list shows them)\n";
     return 2;
   }
   const char* display = std::getenv("DISPLAY");
@@ -235,6 +246,8 @@ int run_app(const gui_options& options) {
   }
 
   settings s = load_settings();
+  if (options.page_given || std::find(page_names().begin(), page_names().end(), s.page) == page_names().end())
+    s.page = options.page;
   if (options.dark) s.dark = *options.dark;
   if (options.width > 0) s.width = options.width;
   if (options.height > 0) s.height = options.height;
@@ -275,11 +288,18 @@ int run_app(const gui_options& options) {
     sandbox_page sandbox;
     if (!options.strategies.empty()) sandbox.set_strategies(options.strategies);
     if (options.work) sandbox.configure(*options.work, options.real_clock);
+    std::map<std::string, std::unique_ptr<lesson_page>> lesson_pages;  // made on first visit
+    auto shown_variants = [&]() -> variants_view& {
+      if (s.page == "sandbox") return sandbox.variants();
+      auto& page = lesson_pages[s.page];
+      if (!page) page = std::make_unique<lesson_page>(*lessons::find(s.page));
+      return page->variants();
+    };
     if (capture_only) {
       if (options.at)
-        sandbox.variants().seek(*options.at);
+        shown_variants().seek(*options.at);
       else
-        sandbox.variants().run_to_end();
+        shown_variants().run_to_end();
     }
     bool help = false;
     auto last = std::chrono::steady_clock::now();
@@ -309,12 +329,21 @@ int run_app(const gui_options& options) {
                        ImGuiWindowFlags_NoBringToFrontOnFocus);
 
       // ---- Sidebar ----
-      ImGui::BeginChild("##sidebar", ImVec2(190 * scale, 0), true);
+      ImGui::BeginChild("##sidebar", ImVec2(250 * scale, 0), true);
       ImGui::TextUnformatted("Loopscope");
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
       ImGui::TextWrapped("see what an event loop does");
       ImGui::PopStyleColor();
       ImGui::Separator();
+      ImGui::TextDisabled("lessons");
+      for (const auto& l : lessons::all()) {
+        const bool done = s.done.count(l.id) > 0;
+        char label[160];
+        std::snprintf(label, sizeof label, "%s %d. %s", done ? "\u2713" : "  ", l.number, l.title.c_str());
+        if (ImGui::Selectable(label, s.page == l.id)) s.page = l.id;
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s%s", l.summary.c_str(), done ? "\n(seen to the end)" : "");
+      }
+      ImGui::Spacing();
       if (ImGui::Selectable("Sandbox", s.page == "sandbox")) s.page = "sandbox";
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("Any workload, any strategy, side by side");
       ImGui::Separator();
@@ -332,7 +361,21 @@ int run_app(const gui_options& options) {
 
       // ---- The page ----
       ImGui::BeginChild("##page", ImVec2(0, 0), false);
-      const page_requests req = sandbox.draw(dt, s.dark);
+      page_requests req;
+      if (s.page == "sandbox") {
+        req = sandbox.draw(dt, s.dark);
+      } else {
+        shown_variants();  // makes the page on its first visit
+        lesson_page& page = *lesson_pages[s.page];
+        const auto& all = lessons::all();
+        const auto at = static_cast<std::size_t>(page.lesson().number - 1);
+        lesson_nav nav;
+        req = page.draw(dt, s.dark, nav, at > 0, at + 1 < all.size());
+        if (nav.completed) s.done.insert(page.lesson().id);
+        if (nav.previous) s.page = all[at - 1].id;
+        if (nav.next) s.page = all[at + 1].id;
+        if (nav.sandbox) s.page = "sandbox";
+      }
       ImGui::EndChild();
       draw_help(help);
       ImGui::End();
@@ -349,13 +392,13 @@ int run_app(const gui_options& options) {
       if (req.save_png) {
         std::string error;
         if (write_png(req.png_path, req.png_x0, req.png_y0, req.png_x1, req.png_y1, error))
-          sandbox.variants().set_status("Timeline saved to " + req.png_path, true);
+          shown_variants().set_status("Timeline saved to " + req.png_path, true);
         else
-          sandbox.variants().set_status("Could not save the PNG: " + error, false);
+          shown_variants().set_status("Could not save the PNG: " + error, false);
       }
       // A screenshot waits a few frames so that the layout has settled, and
       // on the real clock until the time asked for has really passed.
-      const variants_view& shown = sandbox.variants();
+      const variants_view& shown = shown_variants();
       const bool due = !options.real_clock || shown.finished() || (options.at && shown.cursor() >= *options.at);
       if (capture_only && ++frame >= 4 && due) {
         std::string error;

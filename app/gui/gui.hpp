@@ -11,7 +11,7 @@ namespace loopscope::gui {
 
 struct gui_options {
   std::string page = "sandbox";       // what to open (--lesson)
-  bool page_is_lesson = false;        // `page` names a lesson (not a typo)
+  bool page_given = false;            // --lesson was given; otherwise the last page shown
   std::string screenshot;             // write a PNG of one frame and exit
   std::optional<nanos> at;            // the time to show in the screenshot
   int width = 0, height = 0;          // 0: remembered or default

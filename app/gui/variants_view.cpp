@@ -18,7 +18,7 @@ namespace loopscope::gui {
 
 namespace {
 using clock = std::chrono::steady_clock;
-constexpr double metrics_period_s = 0.25;  // live metrics: at most 4 times a second
+constexpr double metrics_period_s = 0.25;  // real-clock runs: metrics at most 4 times a second
 
 std::string seconds(nanos t) {
   char buf[32];
@@ -142,7 +142,8 @@ void variants_view::sync() {
     const bool stale = p->metrics_events != p->lanes.event_count() || p->metrics_now != loop_now;
     const double since = std::chrono::duration<double>(now - p->metrics_at).count();
     const bool final = p->run->loop->finished() && p->metrics_now != loop_now;
-    if (stale && (final || since >= std::max(metrics_period_s, 5 * p->metrics_cost_s))) {
+    const double period = real_clock_ ? metrics_period_s : 0.0;  // a paced run changes only when we step it
+    if (stale && (final || since >= std::max(period, 5 * p->metrics_cost_s))) {
       const auto t0 = clock::now();
       p->metrics = compute_metrics(p->run->loop->trace(), loop_now);
       p->metrics_events = p->lanes.event_count();

@@ -1,9 +1,12 @@
-// The timeline's logic without pixels: mapping, culling, folding, hit
-// testing, the ruler, the incremental lane store and the density view.
+// What the window shows, without pixels: the timeline's mapping, culling,
+// folding, hit testing, ruler, lane store and density view, and the lesson
+// prose parsed from Markdown.
 #include <doctest/doctest.h>
 
+#include "app/gui/markdown.hpp"
 #include "app/gui/timeline_model.hpp"
 #include "helpers.hpp"
+#include "lessons/lesson.hpp"
 
 using namespace loopscope;
 using namespace loopscope::gui;
@@ -20,7 +23,7 @@ time_axis axis_of(nanos t0, nanos t1, float width) {
 }
 }  // namespace
 
-TEST_SUITE("timeline") {
+TEST_SUITE("view") {
   TEST_CASE("time and pixels map both ways; zoom keeps the time under the mouse") {
     auto a = axis_of(0, 1000 * ms, 1000);
     CHECK(a.to_x(0) == doctest::Approx(100));
@@ -134,5 +137,34 @@ TEST_SUITE("timeline") {
     const auto mid = d.index_at(500 * ms);
     CHECK(d.waiting[mid] == 4);  // two on timers, two on the semaphore
     CHECK(d.running[mid] == 0);
+  }
+
+  TEST_CASE("lesson prose: headings, paragraphs, lists, emphasis and inline code") {
+    const auto blocks = parse_markdown(
+        "# Title\n\nA *suspended* task holds **nothing**: `await` hands the\nloop back.\n\n"
+        "## Watch\n\n- first item\n- second `code`\n");
+    REQUIRE(blocks.size() == 5);
+    CHECK(blocks[0].kind == md_block::heading);
+    CHECK(blocks[0].level == 1);
+    CHECK(blocks[0].runs[0].text == "Title");
+    CHECK(blocks[1].kind == md_block::paragraph);
+    std::string text;
+    for (const auto& r : blocks[1].runs) text += r.text;
+    CHECK(text == "A suspended task holds nothing: await hands the loop back.");
+    CHECK(blocks[1].runs[1].style == md_style::emphasis);
+    CHECK(blocks[1].runs[3].style == md_style::strong);
+    CHECK(blocks[1].runs[5].style == md_style::code);
+    CHECK(blocks[2].level == 2);
+    CHECK(blocks[3].kind == md_block::bullet);
+    CHECK(blocks[4].runs.back().style == md_style::code);
+  }
+
+  TEST_CASE("every lesson's prose parses into headings and paragraphs") {
+    for (const auto& l : lessons::all()) {
+      const auto blocks = parse_markdown(l.prose);
+      INFO(l.id);
+      REQUIRE(blocks.size() > 3);
+      CHECK(blocks[0].kind == md_block::heading);
+    }
   }
 }

@@ -1,0 +1,269 @@
+#include "lesson_page.hpp"
+
+#include <imgui.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "core/metrics.hpp"
+#include "core/runtime.hpp"
+
+namespace loopscope::gui {
+
+// ---- Markdown ----
+
+namespace {
+
+ImVec4 style_colour(md_style s, bool dark) {
+  switch (s) {
+    case md_style::emphasis: return dark ? ImVec4(0.34f, 0.71f, 0.91f, 1) : ImVec4(0.0f, 0.45f, 0.70f, 1);
+    case md_style::strong: return dark ? ImVec4(1, 1, 1, 1) : ImVec4(0, 0, 0, 1);
+    case md_style::code: return dark ? ImVec4(0.94f, 0.89f, 0.26f, 1) : ImVec4(0.6f, 0.35f, 0.0f, 1);
+    default: return ImGui::GetStyle().Colors[ImGuiCol_Text];
+  }
+}
+
+// Lays styled runs out word by word, wrapping at the window's edge.
+void draw_runs(const std::vector<md_run>& runs, bool dark, float indent) {
+  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+  const float left = ImGui::GetCursorScreenPos().x + indent;
+  const float space = ImGui::CalcTextSize(" ").x;
+  ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y));
+  float x = left;
+  bool first = true;
+  for (const md_run& run : runs) {
+    std::size_t i = 0;
+    while (i < run.text.size()) {
+      if (run.text[i] == ' ') {  // a space that follows another run's last word
+        if (!first) {
+          ImGui::SameLine(0, 0);
+          ImGui::TextUnformatted(" ");
+          x += space;
+        }
+        ++i;
+        continue;
+      }
+      const bool newline = run.text[i] == '\n';
+      const std::size_t end = newline ? i + 1 : std::min(run.text.find_first_of(" \n", i), run.text.size());
+      const std::string word = newline ? std::string() : run.text.substr(i, end - i);
+      const bool space_after = end < run.text.size() && run.text[end] == ' ';
+      i = end + (space_after ? 1 : 0);
+      if (newline) {
+        x = right + 1;  // force a break
+        continue;
+      }
+      if (word.empty()) continue;
+      const float w = ImGui::CalcTextSize(word.c_str()).x;
+      if (!first && x + w > right) {
+        ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y));
+        x = left;
+      } else if (!first) {
+        ImGui::SameLine(0, 0);
+      }
+      const ImVec2 at = ImGui::GetCursorScreenPos();
+      if (run.style == md_style::code)
+        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(at.x - 2, at.y), ImVec2(at.x + w + 2, at.y + ImGui::GetTextLineHeight()),
+                                                  dark ? IM_COL32(255, 255, 255, 22) : IM_COL32(0, 0, 0, 16), 3);
+      ImGui::PushStyleColor(ImGuiCol_Text, style_colour(run.style, dark));
+      ImGui::TextUnformatted(word.c_str());
+      ImGui::PopStyleColor();
+      x += w;
+      if (space_after) {
+        ImGui::SameLine(0, 0);
+        ImGui::TextUnformatted(" ");
+        x += space;
+      }
+      first = false;
+    }
+  }
+}
+
+}  // namespace
+
+void draw_markdown(const std::vector<md_block>& blocks, bool dark) {
+  const float em = ImGui::GetFontSize();
+  for (const md_block& b : blocks) {
+    switch (b.kind) {
+      case md_block::heading:
+        ImGui::Spacing();
+        ImGui::PushStyleColor(ImGuiCol_Text, style_colour(md_style::emphasis, dark));
+        for (const auto& r : b.runs) ImGui::TextWrapped("%s", r.text.c_str());
+        ImGui::PopStyleColor();
+        if (b.level <= 1) ImGui::Separator();
+        break;
+      case md_block::bullet: {
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        const float indent = em * 0.9f * static_cast<float>(b.level);
+        ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(at.x + indent - em * 0.45f, at.y + em * 0.55f), em * 0.15f,
+                                                    ImGui::GetColorU32(ImGuiCol_Text));
+        draw_runs(b.runs, dark, indent);
+        break;
+      }
+      case md_block::code:
+        for (const auto& r : b.runs) ImGui::TextUnformatted(r.text.c_str());
+        break;
+      default:
+        draw_runs(b.runs, dark, 0);
+        ImGui::Spacing();
+        break;
+    }
+  }
+}
+
+// ---- The page ----
+
+lesson_page::lesson_page(const lessons::lesson& l)
+    : lesson_(l), values_(lessons::defaults(l)), prose_(parse_markdown(l.prose)) {
+  rebuild(false);
+}
+
+void lesson_page::rebuild(bool keep_cursor) {
+  const lessons::values v = values_;
+  const lessons::lesson* l = &lesson_;
+  variants_.reset(
+      lesson_.variants.size(),
+      [l, v](std::size_t i, const loop_options& options) { return l->make(i, v, options); }, std::nullopt,
+      keep_cursor);
+  // Predict first: nothing plays until the guess is in (or skipped).
+  if (!locked_ && !skipped_) variants_.set_playing(false);
+}
+
+double lesson_page::answer() const {
+  std::vector<lessons::outcome> outcomes;
+  for (std::size_t i = 0; i < variants_.size(); ++i) outcomes.push_back({&variants_.run(i), &variants_.metrics(i)});
+  return lesson_.predict.answer(outcomes);
+}
+
+void lesson_page::draw_text_tabs(float height, bool dark) {
+  ImGui::BeginChild("##texts", ImVec2(ImGui::GetContentRegionAvail().x * 0.58f, height), true);
+  if (ImGui::BeginTabBar("##tabs")) {
+    if (ImGui::BeginTabItem("Lesson")) {
+      ImGui::BeginChild("##prose");
+      draw_markdown(prose_, dark);
+      ImGui::EndChild();
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("C++ (the code that runs)")) {
+      ImGui::BeginChild("##cpp", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+      ImGui::TextUnformatted(lesson_.code.data(), lesson_.code.data() + lesson_.code.size());
+      ImGui::EndChild();
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Python (asyncio)")) {
+      ImGui::BeginChild("##py", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+      ImGui::TextDisabled("The same program in asyncio. The test suite runs it and checks it agrees.");
+      ImGui::TextUnformatted(lesson_.python.data(), lesson_.python.data() + lesson_.python.size());
+      ImGui::EndChild();
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  ImGui::EndChild();
+}
+
+void lesson_page::draw_params() {
+  bool changed = false;
+  const float w = 200 * ImGui::GetFontSize() / 16;
+  for (const auto& p : lesson_.params) {
+    int value = static_cast<int>(std::lround(values_[p.name]));
+    ImGui::SetNextItemWidth(w);
+    const std::string format = "%d " + p.unit;
+    const int lo = static_cast<int>(p.min), hi = static_cast<int>(p.max);
+    const bool wide = hi - lo > 200;
+    if (ImGui::SliderInt(p.label.c_str(), &value, lo, hi, format.c_str(),
+                         wide ? ImGuiSliderFlags_Logarithmic : ImGuiSliderFlags_None)) {
+      values_[p.name] = value;
+      changed = true;
+    }
+    if (ImGui::IsItemHovered() && !p.help.empty()) ImGui::SetTooltip("%s (--set %s=...)", p.help.c_str(), p.name.c_str());
+  }
+  if (changed) {
+    notes_ = lessons::clamp(lesson_, values_);
+    rebuild(true);
+  }
+  for (const auto& n : notes_) ImGui::TextColored(ImVec4(0.9f, 0.62f, 0.0f, 1.0f), "%s", n.c_str());
+}
+
+void lesson_page::draw_predict() {
+  ImGui::Separator();
+  ImGui::TextColored(ImVec4(0.9f, 0.62f, 0.0f, 1.0f), "Predict first");
+  ImGui::TextWrapped("%s", lesson_.predict.text.c_str());
+  const bool has_choices = !lesson_.predict.choices.empty();
+  if (!locked_ && !skipped_) {
+    if (has_choices) {
+      for (std::size_t i = 0; i < lesson_.predict.choices.size(); ++i)
+        ImGui::RadioButton(lesson_.predict.choices[i].c_str(), &choice_, static_cast<int>(i));
+    } else {
+      ImGui::SetNextItemWidth(120 * ImGui::GetFontSize() / 16);
+      ImGui::InputFloat(("##guess " + lesson_.predict.unit).c_str(), &guess_, 0, 0, "%.2f");
+      ImGui::SameLine();
+      ImGui::TextUnformatted(lesson_.predict.unit.c_str());
+    }
+    if (ImGui::Button("Lock in and run")) {
+      locked_ = true;
+      variants_.set_playing(true);
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton("skip, just run it")) {
+      skipped_ = true;
+      variants_.set_playing(true);
+    }
+    return;
+  }
+  if (!variants_.finished()) {
+    ImGui::TextDisabled(locked_ ? "Your guess is in. Watch the run..." : "Watch the run...");
+    return;
+  }
+  const double truth = answer();
+  if (has_choices) {
+    const auto right = static_cast<std::size_t>(truth);
+    ImGui::Text("From the run: %s", lesson_.predict.choices[right].c_str());
+    if (locked_)
+      ImGui::TextColored(static_cast<std::size_t>(choice_) == right ? ImVec4(0, 0.62f, 0.45f, 1) : ImVec4(0.84f, 0.37f, 0, 1),
+                         static_cast<std::size_t>(choice_) == right ? "You were right." : "Not this time: look at the lanes for why.");
+  } else {
+    ImGui::Text("From the run: %.3g %s", truth, lesson_.predict.unit.c_str());
+    if (locked_) {
+      const double off = truth != 0 ? std::abs(guess_ - truth) / std::abs(truth) * 100 : std::abs(guess_);
+      ImGui::TextColored(off <= 5 ? ImVec4(0, 0.62f, 0.45f, 1) : ImVec4(0.84f, 0.37f, 0, 1),
+                         "You said %.3g: %s", guess_, off <= 5 ? "spot on." : (off <= 25 ? "close." : "far off: why?"));
+    }
+  }
+  if (ImGui::SmallButton("predict again")) {
+    locked_ = skipped_ = false;
+    variants_.restart();
+    variants_.set_playing(false);
+  }
+}
+
+page_requests lesson_page::draw(double wall_dt, bool dark, lesson_nav& nav, bool has_previous, bool has_next) {
+  variants_.tick(wall_dt);
+  nav.completed = variants_.finished();
+
+  ImGui::Text("Lesson %d: %s", lesson_.number, lesson_.title.c_str());
+  ImGui::SameLine(ImGui::GetContentRegionAvail().x - 330 * ImGui::GetFontSize() / 16);
+  ImGui::BeginDisabled(!has_previous);
+  nav.previous = ImGui::Button("< Previous");
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!has_next);
+  nav.next = ImGui::Button("Next >");
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  nav.sandbox = ImGui::Button("Open the sandbox");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every knob free: any workload, any strategy");
+
+  const float top_h = 270 * ImGui::GetFontSize() / 16;
+  draw_text_tabs(top_h, dark);
+  ImGui::SameLine();
+  ImGui::BeginChild("##side", ImVec2(0, top_h), true);
+  draw_params();
+  draw_predict();
+  ImGui::EndChild();
+
+  variants_.draw_playback();
+  variants_.handle_keys();
+  return variants_.draw_body(dark);
+}
+
+}  // namespace loopscope::gui
