@@ -107,7 +107,18 @@ awaitable<void> wait_until(event_loop& l, nanos deadline) {
 awaitable<void> task_entry(awaitable<void> body) {
   // A task cancelled before its first step never runs, as in asyncio.
   throw_if_cancelled(co_await asio::this_coro::cancellation_state);
-  co_await std::move(body);
+  // The task ends when its body does. co_spawn may post once more before it
+  // calls its completion handler (for a body that never suspended), and the
+  // task must not look ready in that gap.
+  event_loop& l = current_loop();
+  const lane_id lane = l.current_lane();
+  try {
+    co_await std::move(body);
+  } catch (...) {
+    l.end_task(lane, std::current_exception());
+    throw;
+  }
+  l.end_task(lane, nullptr);
 }
 
 }  // namespace
@@ -231,8 +242,10 @@ task_handle event_loop::spawn_on(lane_id lane, awaitable<void> body) {
   return task_handle(this, lane);
 }
 
-void event_loop::finish(lane_id lane, std::exception_ptr e) {
+void event_loop::end_task(lane_id lane, const std::exception_ptr& e) {
   task_core& c = core(lane);
+  if (c.ended) return;
+  c.ended = true;
   lane_state s = lane_state::done;
   const bool timed_out = is_timeout(e);
   if (timed_out || is_cancellation(e)) {
@@ -244,7 +257,12 @@ void event_loop::finish(lane_id lane, std::exception_ptr e) {
   }
   record(lane, now(), s);
   c.terminal = true;
-  c.error = std::move(e);
+  c.error = e;
+}
+
+void event_loop::finish(lane_id lane, std::exception_ptr e) {
+  task_core& c = core(lane);
+  end_task(lane, e);  // when the body never ran (cancelled before its first step)
   --live_;
   if (c.on_end) call_soon(std::exchange(c.on_end, {}));
   for (auto& cb : std::exchange(c.on_end_more, {})) call_soon(std::move(cb));
@@ -789,11 +807,13 @@ awaitable<void> with_timeout(awaitable<void> body, nanoseconds d) {
   // timer: a body that blocks the loop cannot push its own deadline back.
   const nanos deadline = current_loop().now() + d.count();
   auto ex = co_await asio::this_coro::executor;
-  auto op = asio::experimental::make_parallel_group(asio::co_spawn(ex, std::move(body), asio::deferred),
-                                                    asio::co_spawn(ex, watchdog(deadline), asio::deferred))
+  // The watchdog starts first, so its timer is armed before anything the
+  // body awaits: at equal deadlines the timeout wins, as in asyncio.
+  auto op = asio::experimental::make_parallel_group(asio::co_spawn(ex, watchdog(deadline), asio::deferred),
+                                                    asio::co_spawn(ex, std::move(body), asio::deferred))
                 .async_wait(asio::experimental::wait_for_one(), asio::deferred);
-  auto [order, body_error, watchdog_error] = co_await std::move(op);
-  if (order[0] == 1 && !watchdog_error) throw timeout_error();
+  auto [order, watchdog_error, body_error] = co_await std::move(op);
+  if (order[0] == 0 && !watchdog_error) throw timeout_error();
   if (body_error) std::rethrow_exception(body_error);
   throw_if_cancelled(co_await asio::this_coro::cancellation_state);
 }

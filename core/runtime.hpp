@@ -206,6 +206,7 @@ class event_loop {
   void async_join(lane_id lane, wait_handler h);
   void async_offload(nanos d, run_kind kind, wait_handler h);  // to_thread
   void on_task_end(lane_id lane, callback cb);  // as add_done_callback: called soon after the end
+  void end_task(lane_id lane, const std::exception_ptr& e);  // records the end, once
   void call_soon(callback cb);                  // a plain callback on the loop, not a task
   // Completes h on its task's executor as woken at `stamp`.
   void complete(wait_handler h, error_code ec, nanos stamp);
@@ -235,6 +236,7 @@ class event_loop {
     bool started = false;
     bool spawned = false;
     bool terminal = false;
+    bool ended = false;  // its end is recorded (the body returned or raised)
     bool cancel_requested = false;
     std::size_t writer = 0;  // the trace writer of this lane (workers have their own)
     std::exception_ptr error;

@@ -55,6 +55,9 @@ struct lesson {
   std::function<std::unique_ptr<scenario_run>(std::size_t variant, const values&, const loop_options&)> make;
   question predict;
   std::string_view prose, code, python;  // embedded
+  // How much faster than real time the asyncio twin can run and still keep
+  // time (its shortest sleeps must stay well above the OS timer's 1 ms).
+  double fastest_scale = 0.05;
 };
 
 const std::vector<lesson>& all();

@@ -11,10 +11,15 @@ lesson lesson_await();
 lesson lesson_sequential();
 lesson lesson_gather();
 lesson lesson_semaphore();
+lesson lesson_blocking();
+lesson lesson_cpu();
+lesson lesson_errors();
+lesson lesson_timeouts();
 
 const std::vector<lesson>& all() {
   static const std::vector<lesson> curriculum = [] {
-    std::vector<lesson> v{lesson_await(), lesson_sequential(), lesson_gather(), lesson_semaphore()};
+    std::vector<lesson> v{lesson_await(),    lesson_sequential(), lesson_gather(), lesson_semaphore(),
+                          lesson_blocking(), lesson_cpu(),        lesson_errors(), lesson_timeouts()};
     for (std::size_t i = 0; i < v.size(); ++i) {
       v[i].number = static_cast<int>(i + 1);
       v[i].prose = embedded(v[i].id, "prose");

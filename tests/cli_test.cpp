@@ -161,7 +161,8 @@ TEST_SUITE("cli") {
   TEST_CASE("lessons from the command line: list, run, --set, --variant") {
     auto r = loopscope("list");
     REQUIRE(r.code == 0);
-    for (const char* id : {"await", "sequential", "gather", "semaphore"}) CHECK(r.out.find(id) != std::string::npos);
+    for (const char* id : {"await", "sequential", "gather", "semaphore", "blocking", "cpu", "errors", "timeouts"})
+      CHECK(r.out.find(id) != std::string::npos);
 
     r = loopscope("run --lesson semaphore --set requests=20 --set limit=4 --json");
     REQUIRE(r.code == 0);

@@ -34,7 +34,8 @@ inline bool allowed(lane_state from, lane_state to) {
   switch (from) {
     case lane_state::ready: return to == lane_state::running;
     case lane_state::running:
-      return to == lane_state::running || to == lane_state::ready || to == lane_state::waiting || is_terminal(to);
+      return to == lane_state::running || to == lane_state::ready || to == lane_state::waiting ||
+             to == lane_state::idle || is_terminal(to);  // idle: a worker that finished its job
     case lane_state::waiting: return to == lane_state::ready || to == lane_state::running;
     case lane_state::idle: return to == lane_state::running;
     default: return false;  // nothing follows an end

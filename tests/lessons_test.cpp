@@ -70,7 +70,7 @@ double page_latency_sequential(int i, double latency) {
 TEST_SUITE("lessons") {
   TEST_CASE("the curriculum is there, in order, with its texts embedded from the lesson folders") {
     const auto& all = ls::all();
-    REQUIRE(all.size() >= 4);
+    REQUIRE(all.size() == 8);
     for (std::size_t i = 0; i < all.size(); ++i) {
       const auto& l = all[i];
       INFO(l.id);
@@ -185,9 +185,99 @@ TEST_SUITE("lessons") {
     }
   }
 
+  TEST_CASE("lesson 5: a blocking driver serialises every request and keeps the others ready") {
+    const auto& l = lesson("blocking");
+    for (const auto& v : spread_of(l)) {
+      auto r = run_lesson(l, v);
+      const int n = static_cast<int>(v.at("requests")), pool = static_cast<int>(v.at("pool"));
+      const nanos q = static_cast<nanos>(v.at("query") * 1e6);
+      CHECK(r.metrics[0].makespan == n * q);
+      for (int i = 1; i <= n; ++i) CHECK(r.metrics[0].lanes[r.runs[0]->task_lanes[i - 1]].end == i * q);
+      CHECK(r.metrics[0].ready_total >= q * n * (n - 1) / 2);  // request i waits (i - 1) queries, ready
+      if (q >= slow_slice_threshold) CHECK(r.metrics[0].slow_slices.size() == static_cast<std::size_t>(n));
+      CHECK(r.metrics[1].makespan == q);  // the async driver: every query at once
+      CHECK(r.metrics[1].ready_total == 0);
+      CHECK(r.metrics[2].makespan == ((n + pool - 1) / pool) * q);  // to_thread: the pool is the limit
+      CHECK(r.metrics[2].longest_slice == 0);                        // and the loop is never held
+      CHECK(r.answer == doctest::Approx(static_cast<double>(n * q) / 1e9));
+    }
+  }
+
+  TEST_CASE("lesson 6: computing holds the loop; chunks share it; a thread frees it") {
+    const auto& l = lesson("cpu");
+    for (const auto& v : spread_of(l)) {
+      auto r = run_lesson(l, v);
+      const nanos work = static_cast<nanos>(v.at("work") * 1e6), chunk = static_cast<nanos>(v.at("chunk") * 1e6);
+      auto worst_wait = [&](std::size_t variant) {
+        const auto events = r.runs[variant]->loop->trace().by_lane()[r.runs[variant]->task_lanes[0]];
+        nanos worst = 0;
+        for (const span& sp : lane_spans(events, r.runs[variant]->loop->now()))
+          if (sp.state == lane_state::ready) worst = std::max(worst, sp.t1 - sp.t0);
+        return worst;
+      };
+      CHECK(r.metrics[0].longest_slice == work);
+      CHECK(worst_wait(0) >= work - 100 * ms);  // the heartbeat sat ready for most of the computation
+      CHECK(worst_wait(1) < 2 * std::min(chunk, work));  // woken in one chunk, run after the next
+      CHECK(worst_wait(1) <= worst_wait(0));  // equal when one chunk is the whole work
+      CHECK(r.metrics[1].longest_slice <= chunk);
+      CHECK(worst_wait(2) == 0);  // on a thread, the loop keeps time
+      CHECK(r.metrics[2].longest_slice == 0);
+      CHECK(r.answer == doctest::Approx(static_cast<double>(worst_wait(1)) / 1e6));
+    }
+  }
+
+  TEST_CASE("lesson 7: gather raises at once and leaves the others running; TaskGroup cancels them") {
+    const auto& l = lesson("errors");
+    for (const auto& v : spread_of(l)) {
+      auto r = run_lesson(l, v);
+      const int calls = static_cast<int>(v.at("calls")), failing = static_cast<int>(v.at("failing"));
+      const double latency = v.at("latency");
+      auto end_of = [&](int i) { return static_cast<nanos>(latency * 1e6 * i / calls); };
+      if (failing > calls) {  // nobody fails
+        for (const auto& run : r.runs) CHECK_FALSE(run->error);
+        CHECK(r.answer == 0);
+        continue;
+      }
+      CHECK(r.runs[0]->returned == end_of(failing));  // gather: at the failure
+      CHECK(describe(r.runs[0]->error).find("RuntimeError: API call") == 0);
+      CHECK(r.runs[1]->returned == end_of(calls));    // return_exceptions: at the end, no error
+      CHECK_FALSE(r.runs[1]->error);
+      CHECK(r.runs[2]->returned == end_of(failing));  // TaskGroup: the others stopped at once
+      CHECK(describe(r.runs[2]->error).find("ExceptionGroup") == 0);
+      for (int i = 1; i <= calls; ++i) {
+        const auto gathered = r.metrics[0].lanes[r.runs[0]->task_lanes[i - 1]].final_state;
+        const auto grouped = r.metrics[2].lanes[r.runs[2]->task_lanes[i - 1]].final_state;
+        CHECK(gathered == (i == failing ? lane_state::failed : lane_state::done));
+        CHECK(grouped == (i == failing ? lane_state::failed : i < failing ? lane_state::done : lane_state::cancelled));
+      }
+      CHECK(r.answer == (failing < calls ? 1 : 0));
+    }
+  }
+
+  TEST_CASE("lesson 8: wait_for cancels at the await, the cleanup runs, then TimeoutError") {
+    const auto& l = lesson("timeouts");
+    for (const auto& v : spread_of(l)) {
+      auto r = run_lesson(l, v);
+      const nanos latency = static_cast<nanos>(v.at("latency") * 1e6), timeout = static_cast<nanos>(v.at("timeout") * 1e6),
+                  close = static_cast<nanos>(v.at("close") * 1e6);
+      CHECK(r.metrics[0].makespan == latency + close);
+      const auto& fetch = r.metrics[1].lanes[r.runs[1]->task_lanes[0]];
+      if (timeout <= latency) {  // at equal times the deadline wins, as in asyncio
+        CHECK(fetch.final_state == lane_state::cancelled);
+        CHECK(describe(r.runs[1]->error) == "TimeoutError");
+        CHECK(r.runs[1]->returned == timeout + close);  // only after the cleanup
+        CHECK(fetch.end == timeout + close);
+      } else {
+        CHECK(fetch.final_state == lane_state::done);
+        CHECK_FALSE(r.runs[1]->error);
+      }
+      CHECK(r.answer == doctest::Approx(static_cast<double>(r.runs[1]->returned) / 1e9));
+    }
+  }
+
   TEST_CASE("real asyncio agrees: the lesson's .py and the engine, same parameters") {
-    constexpr double scale = 0.05;  // a second of the lesson lasts 50 ms
     for (const auto& l : ls::all()) {
+      const double scale = l.fastest_scale;  // 0.05: a second of the lesson lasts 50 ms
       for (const auto& v : {ls::defaults(l), spread_of(l).back()}) {
         for (std::size_t vi = 0; vi < l.variants.size(); ++vi) {
           const std::string& variant = l.variants[vi];
