@@ -95,7 +95,12 @@ int main(int argc, char** argv) {
   tune_allocator();  // as the app does
   if (argc == 3 && std::strcmp(argv[1], "--memory") == 0) return memory_child(std::atoi(argv[2]));
 
-  std::printf("Loopscope benchmarks (ratios measured in this run; allocator tuned as the app runs)\n\n");
+#ifdef LOOPSCOPE_MIMALLOC
+  const char* allocator = "mimalloc, as the app";
+#else
+  const char* allocator = "glibc malloc, fastbins off, as the app";
+#endif
+  std::printf("Loopscope benchmarks (ratios measured in this run; allocator: %s)\n\n", allocator);
 
   // ---- Tracing overhead: the same engine with recording on and off ----
   double traced = 1e9, untraced = 1e9;

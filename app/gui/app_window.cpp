@@ -18,6 +18,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "app/gui/gui.hpp"
 #include "app/gui/lesson_page.hpp"
@@ -304,8 +305,13 @@ int run_app(const gui_options& options) {
     bool help = false;
     auto last = std::chrono::steady_clock::now();
     int frame = 0;
+    bool animating = true;
     while (!glfwWindowShouldClose(window)) {
-      glfwPollEvents();
+      // Nothing moving: sleep until input (or a quarter second), not spin.
+      if (animating || capture_only)
+        glfwPollEvents();
+      else
+        glfwWaitEventsTimeout(0.25);
       if (close_requested) glfwSetWindowShouldClose(window, GLFW_TRUE);
       const auto now = std::chrono::steady_clock::now();
       const double dt = capture_only ? 0.0 : std::chrono::duration<double>(now - last).count();
@@ -409,6 +415,12 @@ int run_app(const gui_options& options) {
         glfwSetWindowShouldClose(window, GLFW_TRUE);
       }
       glfwSwapBuffers(window);
+      animating = shown_variants().animating() || help;
+      // Where swapping does not wait for the display (no vsync, as under
+      // Xvfb), keep to about 60 frames a second.
+      const auto spent = std::chrono::steady_clock::now() - now;
+      if (!capture_only && spent < std::chrono::milliseconds(16))
+        std::this_thread::sleep_for(std::chrono::milliseconds(16) - spent);
     }
   }
 

@@ -127,6 +127,8 @@ nanos variants_view::cursor() const {
   return t;
 }
 
+bool variants_view::animating() const { return (pacer_ && pacer_->playing()) || (real_clock_ && !ended_); }
+
 void variants_view::set_status(std::string text, bool ok) {
   status_ = std::move(text);
   status_ok_ = ok;

@@ -53,6 +53,8 @@ class variants_view {
   bool real_clock() const { return real_clock_; }
   nanos cursor() const;
   bool finished() const { return ended_; }
+  // Whether the picture changes without input: playing, or a live real-clock run.
+  bool animating() const;
   void set_status(std::string text, bool ok);
 
   // The runs and their metrics, for a lesson's answer.
