@@ -335,7 +335,7 @@ int run_app(const gui_options& options) {
                        ImGuiWindowFlags_NoBringToFrontOnFocus);
 
       // ---- Sidebar ----
-      ImGui::BeginChild("##sidebar", ImVec2(250 * scale, 0), true);
+      ImGui::BeginChild("##sidebar", ImVec2(270 * scale, 0), true);
       ImGui::TextUnformatted("Loopscope");
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
       ImGui::TextWrapped("see what an event loop does");

@@ -25,7 +25,7 @@ void time_axis::pan_px(float dx) {
 
 void time_axis::fit(nanos end) {
   t0 = 0;
-  t1 = std::max<nanos>(end + end / 20, 1'000'000);
+  t1 = std::max<nanos>(end + end / 8, 1'000'000);  // room on the right for the finish labels
 }
 
 // ---- Lanes ----
