@@ -425,6 +425,10 @@ int window_command(const CLI::App& app, const workload_flags& flags, const std::
     any_workload_flag = any_workload_flag || app.count(f) > 0;
   if (any_workload_flag) {
     o.work = flags.build(o.real_clock);
+    constexpr int window_max_tasks = 100'000;  // every panel keeps its lanes and a shadow run
+    if (o.work->tasks > window_max_tasks)
+      throw usage_error("--tasks: the window shows at most " + std::to_string(window_max_tasks) +
+                        " tasks; for more, use loopscope run");
   }
   return gui::run_app(o);
 }

@@ -143,6 +143,9 @@ TEST_SUITE("gui") {
     CHECK(r.out.find("nosuch") != std::string::npos);
     r = shell(binary + " --size huge --screenshot /tmp/x.png");
     CHECK(r.code == 2);
+    r = shell(binary + " --tasks 500000 --screenshot /tmp/x.png");
+    CHECK(r.code == 2);
+    CHECK(r.out.find("loopscope run") != std::string::npos);
   }
 
   TEST_CASE("the frame benchmark runs headless and prints its percentiles") {
