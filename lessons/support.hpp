@@ -33,6 +33,13 @@ std::unique_ptr<scenario_run> make_run(const loop_options& options, std::string 
   return run;
 }
 
+// "request 1", "request 2", ...: the names of a variant's n tasks.
+inline std::vector<std::string> numbered(const std::string& what, int n) {
+  std::vector<std::string> names;
+  for (int i = 1; i <= n; ++i) names.push_back(what + " " + std::to_string(i));
+  return names;
+}
+
 // Starts task i (1-based) of the run on its lane.
 inline task_handle start_task(scenario_run& run, std::vector<task_handle>& started, int i, awaitable<void> body) {
   started.push_back(current_loop().spawn_on(run.task_lanes[static_cast<std::size_t>(i - 1)], std::move(body)));

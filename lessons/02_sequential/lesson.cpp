@@ -32,12 +32,6 @@ awaitable<void> all_at_once(scenario_run& run, std::vector<task_handle>& tasks, 
 }
 // [/lesson]
 
-std::vector<std::string> page_names(int pages) {
-  std::vector<std::string> names;
-  for (int i = 1; i <= pages; ++i) names.push_back("fetch page " + std::to_string(i));
-  return names;
-}
-
 }  // namespace
 
 lesson lesson_sequential() {
@@ -52,11 +46,11 @@ lesson lesson_sequential() {
     const int pages = static_cast<int>(v.at("pages"));
     const double latency = v.at("latency");
     if (variant == 0)
-      return make_run(options, "await in a loop", page_names(pages),
+      return make_run(options, "await in a loop", numbered("fetch page", pages),
                       [pages, latency](scenario_run& r, std::vector<task_handle>& t) {
                         return await_in_a_loop(r, t, pages, latency);
                       });
-    return make_run(options, "gather", page_names(pages), [pages, latency](scenario_run& r, std::vector<task_handle>& t) {
+    return make_run(options, "gather", numbered("fetch page", pages), [pages, latency](scenario_run& r, std::vector<task_handle>& t) {
       return all_at_once(r, t, pages, latency);
     });
   };

@@ -34,12 +34,6 @@ awaitable<void> gathered(scenario_run& run, std::vector<task_handle>& tasks, int
 }
 // [/lesson]
 
-std::vector<std::string> page_names(int pages) {
-  std::vector<std::string> names;
-  for (int i = 1; i <= pages; ++i) names.push_back("fetch page " + std::to_string(i));
-  return names;
-}
-
 }  // namespace
 
 lesson lesson_gather() {
@@ -55,9 +49,9 @@ lesson lesson_gather() {
     const int pages = static_cast<int>(v.at("pages"));
     const double latency = v.at("latency"), spread = v.at("spread");
     if (variant == 0)
-      return make_run(options, "sequential", page_names(pages),
+      return make_run(options, "sequential", numbered("fetch page", pages),
                       [=](scenario_run& r, std::vector<task_handle>& t) { return one_by_one(r, t, pages, latency, spread); });
-    return make_run(options, "gather", page_names(pages),
+    return make_run(options, "gather", numbered("fetch page", pages),
                     [=](scenario_run& r, std::vector<task_handle>& t) { return gathered(r, t, pages, latency, spread); });
   };
   l.predict = {"How many times faster is gather than fetching one by one?", "x", {},

@@ -36,12 +36,6 @@ awaitable<void> bounded(scenario_run& run, std::vector<task_handle>& tasks, int 
 }
 // [/lesson]
 
-std::vector<std::string> request_names(int n) {
-  std::vector<std::string> names;
-  for (int i = 1; i <= n; ++i) names.push_back("request " + std::to_string(i));
-  return names;
-}
-
 }  // namespace
 
 lesson lesson_semaphore() {
@@ -58,9 +52,9 @@ lesson lesson_semaphore() {
     const int limit = static_cast<int>(v.at("limit"));
     const nanoseconds latency = ms_of(v.at("latency"));
     if (variant == 0)
-      return make_run(options, "gather", request_names(requests),
+      return make_run(options, "gather", numbered("request", requests),
                       [=](scenario_run& r, std::vector<task_handle>& t) { return flood(r, t, requests, latency); });
-    return make_run(options, "bounded", request_names(requests), [=](scenario_run& r, std::vector<task_handle>& t) {
+    return make_run(options, "bounded", numbered("request", requests), [=](scenario_run& r, std::vector<task_handle>& t) {
       return bounded(r, t, requests, limit, latency);
     });
   };

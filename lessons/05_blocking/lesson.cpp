@@ -39,12 +39,6 @@ awaitable<void> serve(scenario_run& run, std::vector<task_handle>& tasks, int re
 }
 // [/lesson]
 
-std::vector<std::string> request_names(int n) {
-  std::vector<std::string> names;
-  for (int i = 1; i <= n; ++i) names.push_back("request " + std::to_string(i));
-  return names;
-}
-
 }  // namespace
 
 lesson lesson_blocking() {
@@ -61,7 +55,7 @@ lesson lesson_blocking() {
     const nanoseconds query = ms_of(v.at("query"));
     loop_options options = base;
     options.pool_size = static_cast<int>(v.at("pool"));
-    const auto names = request_names(requests);
+    const auto names = numbered("request", requests);
     if (variant == 0)
       return make_run(options, "blocking driver", names, [=](scenario_run& r, std::vector<task_handle>& t) {
         return serve(r, t, requests, handle_with_blocking_driver, query);

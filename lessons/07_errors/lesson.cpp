@@ -45,12 +45,6 @@ awaitable<void> with_task_group(scenario_run& run, std::vector<task_handle>&, in
 }
 // [/lesson]
 
-std::vector<std::string> call_names(int n) {
-  std::vector<std::string> names;
-  for (int i = 1; i <= n; ++i) names.push_back("API call " + std::to_string(i));
-  return names;
-}
-
 }  // namespace
 
 lesson lesson_errors() {
@@ -65,7 +59,7 @@ lesson lesson_errors() {
   l.make = [](std::size_t variant, const values& v, const loop_options& options) {
     const int calls = static_cast<int>(v.at("calls")), failing = static_cast<int>(v.at("failing"));
     const double latency = v.at("latency");
-    const auto names = call_names(calls);
+    const auto names = numbered("API call", calls);
     if (variant == 0)
       return make_run(options, "gather", names, [=](scenario_run& r, std::vector<task_handle>& t) {
         return with_gather(r, t, calls, latency, failing);
