@@ -127,12 +127,6 @@ std::ofstream open_output(const std::string& flag, const std::string& path) {
   return out;
 }
 
-std::string seconds(nanos t) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(t) / 1e9);
-  return buf;
-}
-
 std::string percent(double f) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", f * 100);
@@ -194,14 +188,19 @@ struct finished_run {
   run_metrics metrics;
 };
 
-finished_run run_one(strategy how, const workload& w, bool real) {
-  loop_options options;
-  options.clock = real ? clock_kind::real_clock : clock_kind::virtual_clock;
+// Drives a run that was just made to its end, and measures it.
+finished_run run_to_end(std::unique_ptr<scenario_run> run) {
   finished_run f;
-  f.run = make_sandbox(how, w, options);
+  f.run = std::move(run);
   drive(*f.run->loop);
   f.metrics = compute_metrics(f.run->loop->trace(), f.run->loop->now());
   return f;
+}
+
+finished_run run_one(strategy how, const workload& w, bool real) {
+  loop_options options;
+  options.clock = real ? clock_kind::real_clock : clock_kind::virtual_clock;
+  return run_to_end(make_sandbox(how, w, options));
 }
 
 constexpr int exit_interrupted = 130;
@@ -219,20 +218,20 @@ void print_summary(std::ostream& out, const finished_run& f, std::optional<nanos
   const std::size_t tasks = r.task_lanes.size();
   out << r.variant << " · " << tasks << (tasks == 1 ? " task" : " tasks") << " · " << to_string(r.loop->clock())
       << " clock\n";
-  out << "  returned after " << seconds(r.returned) << "; the last task ended at " << seconds(m.makespan)
+  out << "  returned after " << format_seconds(r.returned) << "; the last task ended at " << format_seconds(m.makespan)
       << " (makespan)\n";
   if (r.error) out << "  the await raised " << describe(r.error) << "\n";
   if (sequential && m.makespan > 0) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.2fx", static_cast<double>(*sequential) / static_cast<double>(m.makespan));
-    out << "  speedup " << buf << " against sequential (" << seconds(*sequential) << ")\n";
+    out << "  speedup " << buf << " against sequential (" << format_seconds(*sequential) << ")\n";
   }
   char conc[64];
   std::snprintf(conc, sizeof conc, "%d, mean %.2f", m.peak_concurrency, m.mean_concurrency);
   out << "  peak concurrency " << conc << " · loop busy " << percent(m.loop_busy_fraction) << " · ready total "
-      << seconds(m.ready_total) << " · longest slice " << seconds(m.longest_slice) << "\n";
-  out << "  latency p50 " << seconds(m.latency_p50) << " · p95 " << seconds(m.latency_p95) << " · p99 "
-      << seconds(m.latency_p99) << "\n";
+      << format_seconds(m.ready_total) << " · longest slice " << format_seconds(m.longest_slice) << "\n";
+  out << "  latency p50 " << format_seconds(m.latency_p50) << " · p95 " << format_seconds(m.latency_p95) << " · p99 "
+      << format_seconds(m.latency_p99) << "\n";
   for (const auto& w : warnings_of(m)) out << "  warning: " << w << "\n";
 }
 
@@ -298,7 +297,7 @@ int compare_command(const workload_flags& flags, const std::vector<std::string>&
   std::vector<trace_source> sources;
   for (const auto& f : runs) {
     print_summary(std::cout, f, sequential);
-    const std::string title = f.run->variant + " — makespan " + seconds(f.metrics.makespan);
+    const std::string title = f.run->variant + " — makespan " + format_seconds(f.metrics.makespan);
     lanes.push_back({title, &f.run->loop->trace(), f.run->loop->now()});
     sources.push_back({f.run->variant, &f.run->loop->trace(), f.run->loop->now()});
   }
@@ -341,13 +340,7 @@ int lesson_command(const std::string& id, const std::vector<std::string>& sets, 
 
   // Every variant runs: the prediction's answer is computed from all of them.
   std::vector<finished_run> runs;
-  for (std::size_t i = 0; i < l->variants.size(); ++i) {
-    finished_run f;
-    f.run = l->make(i, values, loop_options{});
-    drive(*f.run->loop);
-    f.metrics = compute_metrics(f.run->loop->trace(), f.run->loop->now());
-    runs.push_back(std::move(f));
-  }
+  for (std::size_t i = 0; i < l->variants.size(); ++i) runs.push_back(run_to_end(l->make(i, values, loop_options{})));
   std::vector<lessons::outcome> outcomes;
   for (const auto& f : runs) outcomes.push_back({f.run.get(), &f.metrics});
   const double answer = l->predict.answer(outcomes);
@@ -384,7 +377,7 @@ int lesson_command(const std::string& id, const std::vector<std::string>& sets, 
     if (chosen < runs.size() && i != chosen) continue;
     print_summary(std::cout, runs[i], std::nullopt);
     t_end = std::max(t_end, runs[i].metrics.window);
-    lanes.push_back({runs[i].run->variant + " — makespan " + seconds(runs[i].metrics.makespan),
+    lanes.push_back({runs[i].run->variant + " — makespan " + format_seconds(runs[i].metrics.makespan),
                      &runs[i].run->loop->trace(), runs[i].run->loop->now()});
   }
   std::cout << "\n" << ascii_timeline(lanes, t_end, width) << ascii_legend();

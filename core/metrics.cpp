@@ -188,6 +188,12 @@ std::string format_duration(nanos d) {
   return buf;
 }
 
+std::string format_seconds(nanos t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(t) / 1e9);
+  return buf;
+}
+
 std::vector<std::string> warnings_of(const run_metrics& m) {
   std::vector<std::string> out;
   for (const slow_slice& s : m.slow_slices) {

@@ -71,5 +71,7 @@ nanos percentile(const std::vector<nanos>& sorted, double q);
 
 // "1.5 s", "250 ms", "40 µs": a duration for people.
 std::string format_duration(nanos d);
+// "1.500 s": a time in seconds to the millisecond, for tables and summaries.
+std::string format_seconds(nanos t);
 
 }  // namespace loopscope

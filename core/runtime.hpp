@@ -372,7 +372,6 @@ class task_group {
   task_handle spawn(awaitable<void> body, std::string name, lane_kind kind = lane_kind::task);
   task_handle spawn_on(lane_id lane, awaitable<void> body);
   awaitable<void> wait();
-  bool aborting() const { return state_->aborting; }
 
  private:
   struct state {

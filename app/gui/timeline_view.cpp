@@ -23,8 +23,6 @@ constexpr float gap_h = 10;
 bool key_pressed(int glfw_key) { return ImGui::IsKeyPressed(glfw_key); }
 bool key_down(int glfw_key) { return ImGui::IsKeyDown(glfw_key); }
 
-std::string seconds_text(nanos t) { return format_duration(t); }
-
 }  // namespace
 
 void timeline_view::handle_input(float canvas_x0, float canvas_w, nanos end) {
@@ -127,7 +125,7 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
         dl->AddLine(ImVec2(fx, y), ImVec2(fx, y + header_h * scale), p.done, 2.0f);
         const float title_end = origin.x + 4 + ImGui::CalcTextSize(v.title.c_str()).x + 8;
         if (fx + 4 > title_end)  // the label only where it does not cover the title
-          dl->AddText(ImVec2(fx + 4, y + 4 * scale), p.done, ("finished " + seconds_text(v.finish)).c_str());
+          dl->AddText(ImVec2(fx + 4, y + 4 * scale), p.done, ("finished " + format_duration(v.finish)).c_str());
       }
     }
     y += header_h * scale;
@@ -159,7 +157,7 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
         dl->AddText(ImVec2(origin.x + 4, y + 2), p.text_dim, label);
         if (hovered && io.MousePos.y >= y && io.MousePos.y < y + h && io.MousePos.x >= canvas_x0) {
           const std::size_t i = d.index_at(axis_.to_t(io.MousePos.x));
-          ImGui::SetTooltip("at %s\nrunning %d\nready %d\nwaiting %d", seconds_text(axis_.to_t(io.MousePos.x)).c_str(),
+          ImGui::SetTooltip("at %s\nrunning %d\nready %d\nwaiting %d", format_duration(axis_.to_t(io.MousePos.x)).c_str(),
                             d.running[i], d.ready[i], d.waiting[i]);
         }
       }
@@ -247,13 +245,13 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
     ImGui::Separator();
     if (hovered_item->marker) {
       ImGui::Text("%s at %s", state_label(hovered_item->state, hovered_item->detail),
-                  seconds_text(hovered_item->t0).c_str());
+                  format_duration(hovered_item->t0).c_str());
       if (!hovered_message.empty()) ImGui::TextWrapped("%s", hovered_message.c_str());
     } else {
       if (hovered_item->folded > 1) ImGui::Text("%u spans folded; mostly:", hovered_item->folded);
       ImGui::Text("%s", state_label(hovered_item->state, hovered_item->detail));
-      ImGui::Text("from %s for %s", seconds_text(hovered_item->t0).c_str(),
-                  seconds_text(hovered_item->t1 - hovered_item->t0).c_str());
+      ImGui::Text("from %s for %s", format_duration(hovered_item->t0).c_str(),
+                  format_duration(hovered_item->t1 - hovered_item->t0).c_str());
       if (hovered_item->state == lane_state::running && hovered_item->t1 - hovered_item->t0 >= slow_slice_threshold)
         ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1.0f), "held the loop 100 ms or more: a slow callback");
       if (cancellable && hovered_lane->kind != lane_kind::worker) ImGui::TextDisabled("click to cancel this task");

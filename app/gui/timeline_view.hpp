@@ -34,9 +34,7 @@ class timeline_view {
   std::optional<cancel_request> draw(const std::vector<variant_view>& variants, nanos cursor, nanos end, bool dark,
                                      bool cancellable);
 
-  time_axis& axis() { return axis_; }
   void request_fit() { fit_pending_ = true; }
-  float lane_height() const { return lane_h_; }
 
  private:
   void handle_input(float canvas_x0, float canvas_w, nanos end);

@@ -20,11 +20,6 @@ namespace {
 using clock = std::chrono::steady_clock;
 constexpr double metrics_period_s = 0.25;  // real-clock runs: metrics at most 4 times a second
 
-std::string seconds(nanos t) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(t) / 1e9);
-  return buf;
-}
 }  // namespace
 
 struct variants_view::panel {
@@ -218,7 +213,7 @@ void variants_view::draw_playback() {
     ImGui::SetTooltip("The same scenario for real: steady_clock, real blocking calls, the loop on its own thread");
   if (clock_changed) set_real_clock(clock_choice == 1);
   ImGui::SameLine(0, 24 * em);
-  ImGui::Text("t = %s / %s%s", seconds(cursor()).c_str(), seconds(end_).c_str(),
+  ImGui::Text("t = %s / %s%s", format_seconds(cursor()).c_str(), format_seconds(end_).c_str(),
               ended_ ? "  (finished)" : (real_clock_ ? "  (running live)" : ""));
 }
 
@@ -227,7 +222,7 @@ page_requests variants_view::draw_body(bool dark) {
   for (const auto& p : panels_) {
     variant_view v;
     v.title = p->run->variant;
-    if (p->run->loop->finished()) v.title += " — makespan " + seconds(p->metrics.makespan);
+    if (p->run->loop->finished()) v.title += " — makespan " + format_seconds(p->metrics.makespan);
     v.lanes = &p->lanes;
     v.density = &p->density;
     v.finish = p->run->loop->finished() ? p->metrics.makespan : -1;
@@ -261,24 +256,24 @@ page_requests variants_view::draw_body(bool dark) {
       ImGui::TextUnformatted(p->run->variant.c_str());
       ImGui::TableNextColumn();
       if (done)
-        ImGui::TextUnformatted(seconds(m.makespan).c_str());
+        ImGui::TextUnformatted(format_seconds(m.makespan).c_str());
       else
-        ImGui::TextDisabled("running, %s so far", seconds(cursor()).c_str());
+        ImGui::TextDisabled("running, %s so far", format_seconds(cursor()).c_str());
       ImGui::TableNextColumn();
       if (done && reference_ && m.makespan > 0)
         ImGui::Text("%.2fx", static_cast<double>(*reference_) / static_cast<double>(m.makespan));
       else
         ImGui::TextDisabled("-");
       if (ImGui::IsItemHovered() && reference_)
-        ImGui::SetTooltip("Against the same tasks run one after another: %s", seconds(*reference_).c_str());
+        ImGui::SetTooltip("Against the same tasks run one after another: %s", format_seconds(*reference_).c_str());
       ImGui::TableNextColumn();
       ImGui::Text("%d / %.2f", m.peak_concurrency, m.mean_concurrency);
       ImGui::TableNextColumn();
       ImGui::Text("%.1f %%", m.loop_busy_fraction * 100);
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(seconds(m.ready_total).c_str());
+      ImGui::TextUnformatted(format_seconds(m.ready_total).c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(seconds(m.longest_slice).c_str());
+      ImGui::TextUnformatted(format_seconds(m.longest_slice).c_str());
       ImGui::TableNextColumn();
       const auto warnings = warnings_of(m);
       if (warnings.empty()) {
