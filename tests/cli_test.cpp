@@ -3,12 +3,13 @@
 
 #include <sys/wait.h>
 
-#include <array>
 #include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+
+#include "process.hpp"
 
 namespace {
 
@@ -19,17 +20,10 @@ struct result {
 };
 
 // Runs the built binary with `args` (shell-quoted by the caller).
-result loopscope(const std::string& args) {
+result run_cli(const std::string& args) {
   const std::string err_path = "/tmp/loopscope_cli_test_err_" + std::to_string(::getpid());
-  const std::string cmd = std::string(LOOPSCOPE_BINARY) + " " + args + " 2>" + err_path;
-  result r{};
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const auto p = loopscope::testing::run_process(std::string(LOOPSCOPE_BINARY) + " " + args + " 2>" + err_path);
+  result r{p.code, p.out, {}};
   std::ifstream err(err_path);
   r.err.assign(std::istreambuf_iterator<char>(err), {});
   std::remove(err_path.c_str());
@@ -46,7 +40,7 @@ int lines(const std::string& s) {
 
 TEST_SUITE("cli") {
   TEST_CASE("bounded, 10 tasks, limit 3: makespan 4.0") {
-    auto r = loopscope("run --strategy bounded --tasks 10 --limit 3 --json");
+    auto r = run_cli("run --strategy bounded --tasks 10 --limit 3 --json");
     REQUIRE(r.code == 0);
     CHECK(r.out.find("\"makespan_s\": 4.0") != std::string::npos);
     const auto j = nlohmann::json::parse(r.out);
@@ -54,7 +48,7 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("the JSON summary has the contract's shape") {
-    auto r = loopscope("run --strategy gather --durations 1s,2s,3s,4s,5s --tasks 5 --fail 2 --block 1:200ms --json");
+    auto r = run_cli("run --strategy gather --durations 1s,2s,3s,4s,5s --tasks 5 --fail 2 --block 1:200ms --json");
     REQUIRE(r.code == 0);
     const auto j = nlohmann::json::parse(r.out);  // exactly one object: parse would throw on trailing text
     for (const char* key : {"strategy", "clock", "returned_s", "makespan_s", "peak_concurrency", "loop_busy_fraction",
@@ -78,7 +72,7 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("a sequential run that stops early reports not_started with null times") {
-    auto r = loopscope("run --strategy sequential --fail 2 --json");
+    auto r = run_cli("run --strategy sequential --fail 2 --json");
     REQUIRE(r.code == 0);
     const auto j = nlohmann::json::parse(r.out);
     CHECK(j["tasks"][2]["state"] == "not_started");
@@ -88,7 +82,7 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("a timed-out task is cancelled and TimeoutError travels on") {
-    auto r = loopscope("run --strategy gather --durations 1s,3s --tasks 2 --timeout 2s --json");
+    auto r = run_cli("run --strategy gather --durations 1s,3s --tasks 2 --timeout 2s --json");
     REQUIRE(r.code == 0);
     const auto j = nlohmann::json::parse(r.out);
     CHECK(j["tasks"][1]["state"] == "cancelled");
@@ -98,7 +92,7 @@ TEST_SUITE("cli") {
 
   TEST_CASE("the trace file parses as JSON") {
     const std::string path = "/tmp/loopscope_cli_trace_" + std::to_string(::getpid()) + ".json";
-    auto r = loopscope("run --strategy bounded --trace " + path + " --json");
+    auto r = run_cli("run --strategy bounded --trace " + path + " --json");
     REQUIRE(r.code == 0);
     std::ifstream in(path);
     const auto j = nlohmann::json::parse(in);
@@ -107,7 +101,7 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("text output: a summary and lanes fitted to the width") {
-    auto r = loopscope("run --strategy gather --block 1:2s --width 60");
+    auto r = run_cli("run --strategy gather --block 1:2s --width 60");
     REQUIRE(r.code == 0);
     CHECK(r.out.find("makespan") != std::string::npos);
     CHECK(r.out.find("warning: slow slice") != std::string::npos);
@@ -122,7 +116,7 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("compare puts strategies on one time axis") {
-    auto r = loopscope("compare --strategies sequential,gather --tasks 3 --width 80");
+    auto r = run_cli("compare --strategies sequential,gather --tasks 3 --width 80");
     REQUIRE(r.code == 0);
     CHECK(r.out.find("-- sequential") != std::string::npos);
     CHECK(r.out.find("-- gather") != std::string::npos);
@@ -149,7 +143,7 @@ TEST_SUITE("cli") {
         "fly",
     };
     for (const char* args : bad) {
-      auto r = loopscope(args);
+      auto r = run_cli(args);
       INFO(args << " -> " << r.err);
       CHECK(r.code == 2);
       CHECK(lines(r.err) == 1);
@@ -159,12 +153,12 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("lessons from the command line: list, run, --set, --variant") {
-    auto r = loopscope("list");
+    auto r = run_cli("list");
     REQUIRE(r.code == 0);
     for (const char* id : {"await", "sequential", "gather", "semaphore", "blocking", "cpu", "errors", "timeouts"})
       CHECK(r.out.find(id) != std::string::npos);
 
-    r = loopscope("run --lesson semaphore --set requests=20 --set limit=4 --json");
+    r = run_cli("run --lesson semaphore --set requests=20 --set limit=4 --json");
     REQUIRE(r.code == 0);
     auto j = nlohmann::json::parse(r.out);
     CHECK(j["lesson"] == "semaphore");
@@ -175,13 +169,13 @@ TEST_SUITE("cli") {
     CHECK(j["variants"][1]["peak_concurrency"] == 4);
     CHECK(j["prediction"]["answer"] == 2.5);
 
-    r = loopscope("run --lesson gather --variant gather --json");
+    r = run_cli("run --lesson gather --variant gather --json");
     REQUIRE(r.code == 0);
     j = nlohmann::json::parse(r.out);
     CHECK(j["strategy"] == "gather");
     CHECK(j["tasks"].size() == 8);
 
-    r = loopscope("run --lesson sequential --width 70");
+    r = run_cli("run --lesson sequential --width 70");
     REQUIRE(r.code == 0);
     CHECK(r.out.find("answer: 2.2 s") != std::string::npos);  // 400 ms x (1 + 1.5 + 0.5 + 1 + 1.5)
   }
@@ -191,7 +185,7 @@ TEST_SUITE("cli") {
                              "run --lesson semaphore --set speed=2", "run --lesson semaphore --set limit=many",
                              "run --lesson semaphore --variant fastest", "run --lesson gather --tasks 3",
                              "run --set limit=2"}) {
-      auto r = loopscope(args);
+      auto r = run_cli(args);
       INFO(args << " -> " << r.err);
       CHECK(r.code == 2);
       CHECK(lines(r.err) == 1);
@@ -199,7 +193,7 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("--help describes every flag") {
-    auto r = loopscope("run --help");
+    auto r = run_cli("run --help");
     CHECK(r.code == 0);
     for (const char* flag : {"--strategy", "--tasks", "--duration", "--durations", "--limit", "--block", "--cpu",
                              "--fail", "--timeout", "--clock", "--json", "--trace"})
@@ -222,7 +216,7 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("the real clock from the command line") {
-    auto r = loopscope("run --strategy gather --tasks 3 --duration 50ms --clock real --json");
+    auto r = run_cli("run --strategy gather --tasks 3 --duration 50ms --clock real --json");
     REQUIRE(r.code == 0);
     const auto j = nlohmann::json::parse(r.out);
     CHECK(j["clock"] == "real");

@@ -3,33 +3,18 @@
 #include <doctest/doctest.h>
 #include <stb_image.h>
 
-#include <sys/wait.h>
-
 #include <algorithm>
-#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
 
+#include "process.hpp"
+
 namespace {
 
-struct result {
-  int code;
-  std::string out;
-};
-
-result shell(const std::string& cmd) {
-  result r{};
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+// Runs `cmd`, standard error folded into the output.
+loopscope::testing::process_result shell(const std::string& cmd) { return loopscope::testing::run_process(cmd + " 2>&1"); }
 
 const std::string binary = LOOPSCOPE_BINARY;
 

@@ -3,14 +3,12 @@
 // running the lesson's own .py, agrees with the engine.
 #include <doctest/doctest.h>
 
-#include <sys/wait.h>
-
-#include <array>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "helpers.hpp"
+#include "process.hpp"
 #include "lessons/lesson.hpp"
 
 using namespace loopscope;
@@ -287,13 +285,9 @@ TEST_SUITE("lessons") {
           cmd += folder + l.id + "/lesson.py --variant '" + variant + "' --scale " + std::to_string(scale);
           for (const auto& [name, value] : v) cmd += " --set " + name + "=" + std::to_string(value);
           INFO(cmd);
-          std::string out;
-          FILE* p = ::popen(cmd.c_str(), "r");
-          REQUIRE(p != nullptr);
-          std::array<char, 4096> buf{};
-          for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), p)) > 0;) out.append(buf.data(), n);
-          REQUIRE(::pclose(p) == 0);
-          const auto py = nlohmann::json::parse(out);
+          const auto python = run_process(cmd);
+          REQUIRE(python.code == 0);
+          const auto py = nlohmann::json::parse(python.out);
 
           auto engine = l.make(vi, v, loop_options{});
           engine->loop->run();
