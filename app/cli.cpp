@@ -23,6 +23,7 @@
 #include "core/report.hpp"
 #include "core/runtime.hpp"
 #include "core/sandbox.hpp"
+#include "lessons/10_server/server.hpp"
 #include "lessons/lesson.hpp"
 
 namespace loopscope {
@@ -226,13 +227,23 @@ void print_summary(std::ostream& out, const finished_run& f, std::optional<nanos
     std::snprintf(buf, sizeof buf, "%.2fx", static_cast<double>(*sequential) / static_cast<double>(m.makespan));
     out << "  speedup " << buf << " against sequential (" << format_seconds(*sequential) << ")\n";
   }
+  const auto figures = r.figures();
   char conc[64];
-  std::snprintf(conc, sizeof conc, "%d, mean %.2f", m.peak_concurrency, m.mean_concurrency);
-  out << "  peak concurrency " << conc << " · loop busy " << percent(m.loop_busy_fraction) << " · ready total "
-      << format_seconds(m.ready_total) << " · longest slice " << format_seconds(m.longest_slice) << "\n";
-  out << "  latency p50 " << format_seconds(m.latency_p50) << " · p95 " << format_seconds(m.latency_p95) << " · p99 "
-      << format_seconds(m.latency_p99) << "\n";
+  std::snprintf(conc, sizeof conc, "%d, mean %.2f · ", m.peak_concurrency, m.mean_concurrency);
+  // A scenario that measures itself reports its own figures below instead
+  // of the concurrency and latency of its lanes, which are only a sample.
+  out << "  " << (figures.empty() ? "peak concurrency " + std::string(conc) : std::string()) << "loop busy "
+      << percent(m.loop_busy_fraction) << " · ready total " << format_seconds(m.ready_total) << " · longest slice "
+      << format_seconds(m.longest_slice) << "\n";
+  if (figures.empty())
+    out << "  latency p50 " << format_seconds(m.latency_p50) << " · p95 " << format_seconds(m.latency_p95)
+        << " · p99 " << format_seconds(m.latency_p99) << "\n";
   for (const auto& w : warnings_of(m)) out << "  warning: " << w << "\n";
+  if (!figures.empty()) {
+    out << "  measured:\n";
+    for (const auto& fig : figures) out << "    " << fig.label << ": " << format_figure(fig.value, fig.unit) << "\n";
+  }
+  if (const std::string b = r.banner(); !b.empty()) out << "  " << b << "\n";
 }
 
 int run_command(const workload_flags& flags, const std::string& strategy_name, bool json, const std::string& trace_path,
@@ -384,6 +395,92 @@ int lesson_command(const std::string& id, const std::vector<std::string>& sets, 
   return finish_status();
 }
 
+// ---- serve ----
+
+struct serve_flags {
+  int port = 8000;
+  std::string delay = "100ms", idle = "15s";
+  int pool = 4;
+  void add_to(CLI::App& app) {
+    app.add_option("--port", port, "TCP port on 127.0.0.1; 0 picks a free one")->capture_default_str();
+    app.add_option("--delay", delay, "What each route's database call takes, e.g. 100ms")->capture_default_str();
+    app.add_option("--pool", pool, "Threads behind /offload (1-256)")->capture_default_str();
+    app.add_option("--idle", idle, "Close a connection silent this long, e.g. 15s")->capture_default_str();
+  }
+};
+
+void print_route_table(std::ostream& out, const lessons::web::server_report& r) {
+  for (const auto& route : r.by_route) {
+    char line[160];
+    std::snprintf(line, sizeof line, "  %-10s %10s answered", route.route.c_str(),
+                  format_figure(static_cast<double>(route.requests), "").c_str());
+    out << line;
+    if (route.requests > 0)
+      out << " · in the server p50 " << format_figure(route.p50_s, "s") << " · p95 " << format_figure(route.p95_s, "s")
+          << " · p99 " << format_figure(route.p99_s, "s");
+    out << "\n";
+  }
+}
+
+int serve_command(const serve_flags& f) {
+  namespace web = lessons::web;
+  web::server_settings s;
+  if (f.port < 0 || f.port > 65535) throw usage_error("--port: " + std::to_string(f.port) + " is not a port (0-65535)");
+  if (f.pool < 1 || f.pool > 256) throw usage_error("--pool: " + std::to_string(f.pool) + " threads; use 1 to 256");
+  s.port = static_cast<std::uint16_t>(f.port);
+  s.delay = nanoseconds(duration_flag("--delay", f.delay));
+  s.idle_timeout = nanoseconds(duration_flag("--idle", f.idle));
+  if (s.idle_timeout.count() <= 0) throw usage_error("--idle: must be more than 0");
+  s.pool = f.pool;
+
+  // SIGINT and SIGTERM are taken by this thread alone (sigwait): every
+  // thread started from here on inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  loop_options options;
+  options.record = false;  // a server may run for days: count, do not trace
+  std::unique_ptr<web::server_run> server;
+  try {
+    server = web::make_server(s, options);
+  } catch (const std::exception& e) {
+    pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
+    std::string why = e.what();
+    if (f.port != 0) why.append(" (another port with --port, or --port 0 for a free one)");
+    throw std::runtime_error(why);
+  }
+  const auto started = std::chrono::steady_clock::now();
+  std::cout << "serving on " << server->address() << " · delay " << format_duration(s.delay.count()) << " · pool "
+            << s.pool << (s.pool == 1 ? " thread" : " threads") << " · idle timeout "
+            << format_duration(s.idle_timeout.count()) << "\n"
+            << "  routes: /async (awaits)  /blocking (blocks the loop)  /offload (thread pool)  /cpu (computes)\n"
+            << "  try:    curl -i " << server->address() << "/async\n"
+            << "          wrk -c 64 -d 10s " << server->address() << "/blocking\n"
+            << "  Ctrl-C (or SIGTERM) stops it and prints what it served.\n"
+            << std::flush;
+  server->loop->start();
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  std::cout << "\nstopping (" << (signal_number == SIGTERM ? "SIGTERM" : "SIGINT") << "): closing the listener and "
+            << server->report().open_connections << " open connections\n";
+  server->stop();
+  server->loop->wait();
+  const auto r = server->report();
+  const double up = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  auto count = [](std::uint64_t n, const char* what) {
+    return format_figure(static_cast<double>(n), "").append(" ").append(what).append(n == 1 ? "" : "s");
+  };
+  std::cout << "served for " << format_figure(up, "s") << ": " << count(r.connections, "connection") << ", "
+            << count(r.requests, "request") << "\n";
+  print_route_table(std::cout, r);
+  std::cout << "  status 200: " << r.ok << " · 400: " << r.bad_request << " · 404: " << r.not_found
+            << " · 405: " << r.bad_method << " · 413/431: " << r.too_large << " · 408: " << r.timed_out << "\n";
+  return 0;
+}
+
 int window_command(const CLI::App& app, const workload_flags& flags, const std::string& lesson,
                    const std::string& screenshot, const std::string& at_text, const std::string& size_text,
                    const std::string& theme, const std::vector<std::string>& panels) {
@@ -470,6 +567,11 @@ int cli_main(int argc, char** argv) {
   run->add_option("--set", sets, "With --lesson: NAME=VALUE for one of its parameters (repeatable)");
   run->add_option("--variant", run_variant, "With --lesson: print only this variant, its summary in the sandbox's shape");
 
+  // ---- serve ----
+  auto* serve = app.add_subcommand("serve", "Run lesson 10's web server alone on 127.0.0.1 until Ctrl-C or SIGTERM");
+  serve_flags serve_options;
+  serve_options.add_to(*serve);
+
   // ---- list ----
   auto* list = app.add_subcommand("list", "List the lessons with a line on each");
 
@@ -501,6 +603,7 @@ int cli_main(int argc, char** argv) {
   if (width <= 0) width = terminal_width();
   try {
     if (*list) return list_command();
+    if (*serve) return serve_command(serve_options);
     if (*run && !run_lesson.empty()) {
       for (const char* f : {"--strategy", "--tasks", "--duration", "--durations", "--limit", "--block", "--cpu", "--fail",
                             "--timeout", "--clock"})

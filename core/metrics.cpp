@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace loopscope {
 
@@ -192,6 +193,43 @@ std::string format_seconds(nanos t) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(t) / 1e9);
   return buf;
+}
+
+namespace {
+std::string grouped(double v) {
+  // 12345 -> "12,345"
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.0f", v);
+  const char* digits = buf[0] == '-' ? buf + 1 : buf;
+  const std::size_t n = std::strlen(digits);
+  std::string out(buf[0] == '-' ? 1 : 0, '-');
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0 && (n - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+}  // namespace
+
+std::string format_figure(double value, std::string_view unit) {
+  char buf[64];
+  if (unit == "bytes") {
+    const double a = std::abs(value);
+    if (a >= 1024.0 * 1024 * 1024)
+      std::snprintf(buf, sizeof buf, "%.2f GiB", value / (1024.0 * 1024 * 1024));
+    else if (a >= 1024.0 * 1024)
+      std::snprintf(buf, sizeof buf, "%.1f MiB", value / (1024.0 * 1024));
+    else if (a >= 1024.0)
+      std::snprintf(buf, sizeof buf, "%.1f KiB", value / 1024.0);
+    else
+      std::snprintf(buf, sizeof buf, "%.0f bytes", value);
+    return buf;
+  }
+  if (unit == "s") return format_duration(static_cast<nanos>(value * 1e9));
+  if (unit.empty()) return grouped(value);
+  if (std::abs(value) >= 100) return grouped(value).append(" ").append(unit);
+  std::snprintf(buf, sizeof buf, "%.3g ", value);
+  return std::string(buf).append(unit);
 }
 
 std::vector<std::string> warnings_of(const run_metrics& m) {

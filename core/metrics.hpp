@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/trace.hpp"
@@ -73,5 +74,7 @@ nanos percentile(const std::vector<nanos>& sorted, double q);
 std::string format_duration(nanos d);
 // "1.500 s": a time in seconds to the millisecond, for tables and summaries.
 std::string format_seconds(nanos t);
+// A scenario's own figure in its unit: "15.1 KiB", "152 µs", "1,000", "3,210 requests/s".
+std::string format_figure(double value, std::string_view unit);
 
 }  // namespace loopscope

@@ -53,6 +53,13 @@ std::string summary_json(const scenario_run& run, const run_metrics& m, std::opt
   // Task lanes are made in a row, so task i is lane front + i - 1.
   for (lane_id lane : m.completion_order) order.push_back(lane - run.task_lanes.front() + 1);
   j["completion_order"] = std::move(order);
+  const auto figures = run.figures();
+  if (!figures.empty()) {
+    json f = json::object();
+    for (const auto& fig : figures) f[fig.key] = fig.value;
+    j["figures"] = std::move(f);
+  }
+  if (const std::string b = run.banner(); !b.empty()) j["note"] = b;
   if (run.loop->trace().overflowed()) j["warnings"].push_back("the trace filled up; later events were not recorded");
   return j.dump(2);
 }

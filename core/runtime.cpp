@@ -140,7 +140,8 @@ event_loop& current_loop() {
 
 event_loop::event_loop(loop_options options)
     : options_(options),
-      trace_(1 + static_cast<std::size_t>(std::max(options.pool_size, 1))),
+      trace_(1 + static_cast<std::size_t>(std::max(options.pool_size, 1)) +
+             static_cast<std::size_t>(std::max(options.extra_writers, 0))),
       io_(options.clock == clock_kind::virtual_clock ? BOOST_ASIO_CONCURRENCY_HINT_UNSAFE : 1),
       epoch_(std::chrono::steady_clock::now()) {
   if (options_.pool_size < 1) options_.pool_size = 1;
@@ -204,6 +205,19 @@ void event_loop::record(lane_id lane, nanos t, lane_state s, std::uint8_t detail
   c.state = s;
   c.last_t = t;
   trace_.record(c.writer, event{t, lane, s, detail});
+}
+
+void event_loop::mark(lane_id lane, lane_state s, std::uint8_t detail, std::string note) {
+  if (!note.empty()) trace_.add_note(lane, std::move(note));
+  record(lane, now(), s, detail);
+}
+
+void event_loop::mark_external(int k, lane_id lane, lane_state s, std::uint8_t detail) {
+  // The lane's bookkeeping is the loop thread's: only the event is written,
+  // into the log this thread owns (the clock is monotonic, so in order).
+  assert(k >= 0 && k < options_.extra_writers);
+  trace_.record(1 + static_cast<std::size_t>(options_.pool_size) + static_cast<std::size_t>(k),
+                event{now(), lane, s, detail});
 }
 
 bool event_loop::on_loop_thread() const {

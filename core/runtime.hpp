@@ -152,6 +152,12 @@ struct loop_options {
   clock_kind clock = clock_kind::virtual_clock;
   int pool_size = 4;     // to_thread workers
   bool record = true;    // false: run the same engine without a trace (benchmarks)
+  // Trace writers for threads other than the loop and its pool (a load
+  // generator on a loop of its own): each one belongs to one thread.
+  int extra_writers = 0;
+  // The run is watched live in the window: a lesson's server keeps listening
+  // after its load, until the run is replaced.
+  bool live_session = false;
 };
 
 // ---- The loop of one variant ----
@@ -182,6 +188,15 @@ class event_loop {
   bool finished() const { return live_ == 0; }
   std::size_t live_tasks() const { return live_; }
   bool stalled() const;           // tasks are alive but nothing can ever wake them
+
+  // -- Lanes the loop does not run itself (OS threads a scenario starts, the
+  // requests of a load generator on another thread) --
+  // On the loop thread: the lane's state from now on.
+  void mark(lane_id lane, lane_state s, std::uint8_t detail = 0, std::string note = {});
+  // From the one thread that owns extra writer `k` (0-based): never touches
+  // what the loop thread writes, so no lock is needed.
+  void mark_external(int k, lane_id lane, lane_state s, std::uint8_t detail = 0);
+  const loop_options& options() const { return options_; }
 
   // -- Control from outside --
   void cancel(lane_id lane);      // as asyncio's Task.cancel

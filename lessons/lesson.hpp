@@ -27,6 +27,8 @@ struct param {
   double min, max, value;
   std::string unit;   // "ms", "tasks", ...
   std::string help;
+  // The command line may go further than a slider (0: as far as max).
+  double cli_max = 0;
 };
 
 using values = std::map<std::string, double, std::less<>>;
@@ -45,6 +47,14 @@ struct question {
   std::function<double(const std::vector<outcome>&)> answer;
 };
 
+// A chart the window grows as the learner moves a slider: a point per run
+// and variant, at x = a parameter's value, y = one of the run's figures.
+struct growth_chart {
+  std::string x_param;   // "units"
+  std::string y_figure;  // "rss_total_bytes"
+  std::string title;
+};
+
 struct lesson {
   int number = 0;
   std::string id;       // loopscope --lesson ID
@@ -58,6 +68,12 @@ struct lesson {
   // How much faster than real time the asyncio twin can run and still keep
   // time (its shortest sleeps must stay well above the OS timer's 1 ms).
   double fastest_scale = 0.05;
+  // Real clock only: the point is that the numbers are this machine's.
+  bool real_clock_only = false;
+  // Variants run one after another, not at once: each measures the whole
+  // process (its memory, its threads) or the machine's cores.
+  bool variants_in_turn = false;
+  std::optional<growth_chart> chart;
 };
 
 const std::vector<lesson>& all();
@@ -65,10 +81,14 @@ const lesson* find(std::string_view id);
 values defaults(const lesson& l);
 
 // Applies "name=value". Returns why not, or nothing: an unknown name, a
-// malformed number or a value out of range is refused (the command line).
+// malformed number or a value out of range (up to cli_max) is refused (the
+// command line).
 std::optional<std::string> assign(const lesson& l, values& v, std::string_view assignment);
 // Puts every value in range; returns a note for each one moved (the app).
 std::vector<std::string> clamp(const lesson& l, values& v);
+
+// The figure named `key` of a run (0 when it has none).
+double figure_of(const scenario_run& run, std::string_view key);
 
 // The texts of a lesson folder, embedded by the build.
 std::string_view embedded(std::string_view id, std::string_view kind);  // kind: prose, code, python

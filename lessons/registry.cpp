@@ -15,11 +15,14 @@ lesson lesson_blocking();
 lesson lesson_cpu();
 lesson lesson_errors();
 lesson lesson_timeouts();
+lesson lesson_threads();
+lesson lesson_server();
 
 const std::vector<lesson>& all() {
   static const std::vector<lesson> curriculum = [] {
     std::vector<lesson> v{lesson_await(),    lesson_sequential(), lesson_gather(), lesson_semaphore(),
-                          lesson_blocking(), lesson_cpu(),        lesson_errors(), lesson_timeouts()};
+                          lesson_blocking(), lesson_cpu(),        lesson_errors(), lesson_timeouts(),
+                          lesson_threads(),  lesson_server()};
     for (std::size_t i = 0; i < v.size(); ++i) {
       v[i].number = static_cast<int>(i + 1);
       v[i].prose = embedded(v[i].id, "prose");
@@ -68,14 +71,21 @@ std::optional<std::string> assign(const lesson& l, values& v, std::string_view a
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
   if (ec != std::errc() || end != text.data() + text.size())
     return why.append("'").append(text).append("' is not a number (for ").append(p->name).append(")");
-  if (x < p->min || x > p->max) {
+  const double top = std::max(p->max, p->cli_max);
+  if (x < p->min || x > top) {
     why.append(p->name).append("=").append(text).append(" is out of range: ").append(p->name);
-    why.append(" goes from ").append(number_text(p->min)).append(" to ").append(number_text(p->max));
+    why.append(" goes from ").append(number_text(p->min)).append(" to ").append(number_text(top));
     if (!p->unit.empty()) why.append(" ").append(p->unit);
     return why;
   }
   v[p->name] = x;
   return std::nullopt;
+}
+
+double figure_of(const scenario_run& run, std::string_view key) {
+  for (const auto& f : run.figures())
+    if (f.key == key) return f.value;
+  return 0;
 }
 
 std::vector<std::string> clamp(const lesson& l, values& v) {

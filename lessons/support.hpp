@@ -2,6 +2,10 @@
 // helper that sets up a variant's run with its tasks named in advance.
 #pragma once
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <chrono>
 #include <string>
 #include <vector>
@@ -45,5 +49,30 @@ inline task_handle start_task(scenario_run& run, std::vector<task_handle>& start
   started.push_back(current_loop().spawn_on(run.task_lanes[static_cast<std::size_t>(i - 1)], std::move(body)));
   return started.back();
 }
+
+// asyncio.Event on the real clock: a coroutine waits until set() is called
+// on the loop thread (another thread posts it there). Waiting shows as
+// waiting on children.
+class real_event {
+ public:
+  explicit real_event(asio::io_context& io) : timer_(io, asio::steady_timer::time_point::max()) {}
+  void set() {
+    set_ = true;
+    timer_.cancel();
+  }
+  bool is_set() const { return set_; }
+  awaitable<void> wait() {
+    current_loop().set_wait_reason(wait_reason::child);
+    while (!set_) {
+      error_code ec;
+      co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec && !set_) throw boost::system::system_error(ec);  // the waiter was cancelled
+    }
+  }
+
+ private:
+  asio::steady_timer timer_;
+  bool set_ = false;
+};
 
 }  // namespace loopscope::lessons

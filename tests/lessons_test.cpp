@@ -68,7 +68,7 @@ double page_latency_sequential(int i, double latency) {
 TEST_SUITE("lessons") {
   TEST_CASE("the curriculum is there, in order, with its texts embedded from the lesson folders") {
     const auto& all = ls::all();
-    REQUIRE(all.size() == 8);
+    REQUIRE(all.size() == 10);
     for (std::size_t i = 0; i < all.size(); ++i) {
       const auto& l = all[i];
       INFO(l.id);
@@ -87,6 +87,7 @@ TEST_SUITE("lessons") {
 
   TEST_CASE("every lesson runs at its defaults and slider extremes, and its traces keep the invariants") {
     for (const auto& l : ls::all())
+      if (!l.real_clock_only)  // lessons 9 and 10 measure for real: the real_lessons suite
       for (const auto& v : spread_of(l)) {
         auto r = run_lesson(l, v);
         for (std::size_t i = 0; i < r.runs.size(); ++i) {
@@ -275,6 +276,7 @@ TEST_SUITE("lessons") {
 
   TEST_CASE("real asyncio agrees: the lesson's .py and the engine, same parameters") {
     for (const auto& l : ls::all()) {
+      if (l.real_clock_only) continue;  // their twins are checked in the real_lessons suite
       const double scale = l.fastest_scale;  // 0.05: a second of the lesson lasts 50 ms
       for (const auto& v : {ls::defaults(l), spread_of(l).back()}) {
         for (std::size_t vi = 0; vi < l.variants.size(); ++vi) {

@@ -405,7 +405,7 @@ int run_app(const gui_options& options) {
       // A screenshot waits a few frames so that the layout has settled, and
       // on the real clock until the time asked for has really passed.
       const variants_view& shown = shown_variants();
-      const bool due = !options.real_clock || shown.finished() || (options.at && shown.cursor() >= *options.at);
+      const bool due = !shown.real_clock() || shown.finished() || (options.at && shown.cursor() >= *options.at);
       if (capture_only && ++frame >= 4 && due) {
         std::string error;
         if (!write_png(options.screenshot, 0, 0, io.DisplaySize.x, io.DisplaySize.y, error)) {
@@ -419,7 +419,7 @@ int run_app(const gui_options& options) {
       // Where swapping does not wait for the display (no vsync, as under
       // Xvfb), keep to about 60 frames a second.
       const auto spent = std::chrono::steady_clock::now() - now;
-      if (!capture_only && spent < std::chrono::milliseconds(16))
+      if ((!capture_only || !due) && spent < std::chrono::milliseconds(16))
         std::this_thread::sleep_for(std::chrono::milliseconds(16) - spent);
     }
   }

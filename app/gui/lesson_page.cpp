@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -113,7 +114,11 @@ void draw_markdown(const std::vector<md_block>& blocks, bool dark) {
 // ---- The page ----
 
 lesson_page::lesson_page(const lessons::lesson& l)
-    : lesson_(l), values_(lessons::defaults(l)), prose_(parse_markdown(l.prose)) {
+    : lesson_(l), values_(lessons::defaults(l)), prose_(parse_markdown(l.prose)), chart_points_(l.variants.size()) {
+  if (l.real_clock_only) {
+    variants_.set_real_only(l.variants_in_turn);
+    variants_.hold_real_start(true);  // predict first: it runs when the guess is in
+  }
   rebuild(false);
 }
 
@@ -126,6 +131,103 @@ void lesson_page::rebuild(bool keep_cursor) {
       keep_cursor);
   // Predict first: nothing plays until the guess is in (or skipped).
   if (!locked_ && !skipped_) variants_.set_playing(false);
+  chart_noted_ = false;
+}
+
+void lesson_page::note_chart_points() {
+  if (!lesson_.chart || chart_noted_ || !variants_.finished()) return;
+  chart_noted_ = true;
+  const double x = values_[lesson_.chart->x_param];
+  for (std::size_t i = 0; i < variants_.size() && i < chart_points_.size(); ++i)
+    chart_points_[i][x] = lessons::figure_of(variants_.run(i), lesson_.chart->y_figure);
+}
+
+// The chart that grows with the slider: x logarithmic over the parameter's
+// range, y from 0 to the largest point, a line and dots per variant.
+void lesson_page::draw_chart(float width, float height, bool dark) {
+  const auto& spec = *lesson_.chart;
+  const lessons::param* xp = nullptr;
+  for (const auto& p : lesson_.params)
+    if (p.name == spec.x_param) xp = &p;
+  if (xp == nullptr) return;
+  ImGui::TextUnformatted(spec.title.c_str());
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const float em = ImGui::GetFontSize();
+  const float left = origin.x + 4.5f * em, right = origin.x + width - 2.2f * em;
+  const float top = origin.y + 0.4f * em, bottom = origin.y + height - ImGui::GetTextLineHeightWithSpacing() * 2.6f;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 axis = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const ImU32 grid = dark ? IM_COL32(255, 255, 255, 24) : IM_COL32(0, 0, 0, 24);
+  double y_max = 0;
+  for (const auto& series : chart_points_)
+    for (const auto& [x, y] : series) y_max = std::max(y_max, y);
+  if (y_max <= 0) y_max = 1;
+  const double lx0 = std::log10(std::max(xp->min, 1.0)), lx1 = std::log10(std::max(xp->max, xp->min + 1));
+  auto px = [&](double x) { return left + static_cast<float>((std::log10(std::max(x, 1.0)) - lx0) / (lx1 - lx0)) * (right - left); };
+  auto py = [&](double y) { return bottom - static_cast<float>(y / y_max) * (bottom - top); };
+  dl->AddLine(ImVec2(left, bottom), ImVec2(right, bottom), axis);
+  dl->AddLine(ImVec2(left, top), ImVec2(left, bottom), axis);
+  for (double x = std::pow(10.0, std::ceil(lx0)); x <= xp->max * 1.0001; x *= 10) {
+    dl->AddLine(ImVec2(px(x), top), ImVec2(px(x), bottom), grid);
+    const std::string label = format_figure(x, "");
+    dl->AddText(ImVec2(px(x) - ImGui::CalcTextSize(label.c_str()).x / 2, bottom + 2), axis, label.c_str());
+  }
+  for (int i = 0; i <= 2; ++i) {
+    const double y = y_max * i / 2;
+    dl->AddLine(ImVec2(left, py(y)), ImVec2(right, py(y)), grid);
+    const std::string label = format_figure(y, "bytes");
+    dl->AddText(ImVec2(origin.x, py(y) - em / 2), axis, label.c_str());
+  }
+  const std::string x_label = xp->label + " (" + xp->unit + ", log scale)";
+  dl->AddText(ImVec2((left + right) / 2 - ImGui::CalcTextSize(x_label.c_str()).x / 2, bottom + em * 1.2f), axis,
+              x_label.c_str());
+  const ImU32 colours[] = {IM_COL32(230, 159, 0, 255), IM_COL32(86, 180, 233, 255), IM_COL32(0, 158, 115, 255),
+                           IM_COL32(204, 121, 167, 255)};
+  float legend_x = left + em;
+  for (std::size_t v = 0; v < chart_points_.size(); ++v) {
+    const ImU32 c = colours[v % 4];
+    ImVec2 prev{};
+    bool first = true;
+    for (const auto& [x, y] : chart_points_[v]) {
+      const ImVec2 at(px(x), py(y));
+      if (!first) dl->AddLine(prev, at, c, 2.0f);
+      dl->AddCircleFilled(at, 3.5f, c);
+      prev = at;
+      first = false;
+    }
+    dl->AddRectFilled(ImVec2(legend_x, top + 2), ImVec2(legend_x + em * 0.8f, top + 2 + em * 0.8f), c);
+    dl->AddText(ImVec2(legend_x + em, top), ImGui::GetColorU32(ImGuiCol_Text), lesson_.variants[v].c_str());
+    legend_x += em * 1.6f + ImGui::CalcTextSize(lesson_.variants[v].c_str()).x;
+  }
+  if (std::all_of(chart_points_.begin(), chart_points_.end(), [](const auto& s) { return s.empty(); }))
+    dl->AddText(ImVec2(left + em, (top + bottom) / 2), axis, "a point per run: run, then move the slider");
+  ImGui::Dummy(ImVec2(width, height - ImGui::GetTextLineHeightWithSpacing() - 4));
+}
+
+// Lesson 10's servers: where curl and wrk can reach them, one click to copy.
+void lesson_page::draw_addresses() {
+  bool any = false;
+  for (std::size_t i = 0; i < variants_.size(); ++i) {
+    const std::string url = variants_.run(i).url();
+    if (url.empty()) continue;
+    if (!any) ImGui::TextDisabled("listening:");
+    any = true;
+    ImGui::SameLine();
+    const auto colon = url.rfind(':');
+    ImGui::Text("%s %s", variants_.run(i).variant.c_str(), url.substr(colon).c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", url.c_str());
+    ImGui::SameLine();
+    ImGui::PushID(static_cast<int>(i));
+    if (ImGui::SmallButton("copy")) {
+      const std::string example = "curl -i " + url + variants_.run(i).variant;
+      ImGui::SetClipboardText(example.c_str());
+      variants_.set_status("Copied: " + example, true);
+    }
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Copies  curl -i %s%s  - run it in a terminal and watch it arrive as a new connection",
+                        url.c_str(), variants_.run(i).variant.c_str());
+    ImGui::PopID();
+  }
 }
 
 double lesson_page::answer() const {
@@ -151,7 +253,9 @@ void lesson_page::draw_text_tabs(float height, bool dark) {
     }
     if (ImGui::BeginTabItem("Python (asyncio)")) {
       ImGui::BeginChild("##py", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
-      ImGui::TextDisabled("The same program in asyncio. The test suite runs it and checks it agrees.");
+      ImGui::TextDisabled(lesson_.real_clock_only
+                              ? "The same measurement in Python. The test suite runs it and checks it shows the same contrast."
+                              : "The same program in asyncio. The test suite runs it and checks it agrees.");
       ImGui::TextUnformatted(lesson_.python.data(), lesson_.python.data() + lesson_.python.size());
       ImGui::EndChild();
       ImGui::EndTabItem();
@@ -231,6 +335,7 @@ void lesson_page::draw_predict() {
   }
   if (ImGui::SmallButton("predict again")) {
     locked_ = skipped_ = false;
+    if (lesson_.real_clock_only) variants_.hold_real_start(true);
     variants_.restart();
     variants_.set_playing(false);
   }
@@ -263,6 +368,9 @@ page_requests lesson_page::draw(double wall_dt, bool dark, lesson_nav& nav, bool
 
   variants_.draw_playback();
   variants_.handle_keys();
+  draw_addresses();
+  note_chart_points();
+  if (lesson_.chart) return variants_.draw_body(dark, [this, dark](float w, float h) { draw_chart(w, h, dark); });
   return variants_.draw_body(dark);
 }
 

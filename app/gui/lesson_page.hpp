@@ -3,6 +3,7 @@
 // side by side.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ class lesson_page {
   void draw_params();
   void draw_predict();
   double answer() const;
+  void draw_addresses();
+  void note_chart_points();
+  void draw_chart(float width, float height, bool dark);
 
   const lessons::lesson& lesson_;
   lessons::values values_;
@@ -42,6 +46,9 @@ class lesson_page {
   bool skipped_ = false;
   float guess_ = 0;
   int choice_ = 0;
+  // The growth chart: per variant, y at each x the learner has run.
+  std::vector<std::map<double, double>> chart_points_;
+  bool chart_noted_ = false;
   variants_view variants_;
 };
 

@@ -52,12 +52,15 @@ void variants_view::reset(std::size_t count, factory make, std::optional<nanos> 
   make_ = std::move(make);
   reference_ = reference;
 
+  if (real_only_) real_clock_ = true;
   loop_options options;
   options.clock = real_clock_ ? clock_kind::real_clock : clock_kind::virtual_clock;
+  options.live_session = true;  // a server keeps listening after its load, for curl and wrk
   std::vector<event_loop*> loops;
   end_ = 0;
+  next_start_ = 0;
   for (std::size_t i = 0; i < count_; ++i) {
-    {
+    if (!real_only_) {
       // The same variant on the virtual clock, run to its end: how long the
       // axis must be before the real one has got there.
       auto shadow = make_(i, loop_options{});
@@ -71,7 +74,7 @@ void variants_view::reset(std::size_t count, factory make, std::optional<nanos> 
   }
   ended_ = false;
   if (real_clock_) {
-    for (event_loop* l : loops) l->start();
+    if (!hold_) start_pending();
   } else {
     pacer_ = std::make_unique<pacer>(loops);
     if (keep_cursor) {
@@ -86,6 +89,23 @@ void variants_view::reset(std::size_t count, factory make, std::optional<nanos> 
   sync();
 }
 
+void variants_view::start_pending() {
+  if (!real_clock_) return;
+  hold_ = false;
+  if (next_start_ == 0 && !panels_.empty()) {
+    const std::size_t upto = in_turn_ ? 1 : panels_.size();
+    for (; next_start_ < upto; ++next_start_) panels_[next_start_]->run->loop->start();
+  } else if (in_turn_ && next_start_ < panels_.size() && panels_[next_start_ - 1]->run->main_done) {
+    panels_[next_start_++]->run->loop->start();
+  }
+}
+
+void variants_view::set_real_only(bool in_turn) {
+  real_only_ = true;
+  in_turn_ = in_turn;
+  real_clock_ = true;
+}
+
 void variants_view::set_real_clock(bool real) {
   if (real == real_clock_) return;
   real_clock_ = real;
@@ -93,14 +113,20 @@ void variants_view::set_real_clock(bool real) {
 }
 
 void variants_view::seek(nanos t) {
-  if (!pacer_) return;
+  if (!pacer_) {
+    if (next_start_ == 0) start_pending();
+    return;
+  }
   pacer_->pause();
   pacer_->seek_forward(t);
   sync();
 }
 
 void variants_view::run_to_end() {
-  if (!pacer_) return;
+  if (!pacer_) {
+    if (next_start_ == 0) start_pending();
+    return;
+  }
   pacer_->pause();
   pacer_->seek_forward(std::max(end_, pacer_->cursor()));
   ended_ = true;
@@ -108,7 +134,10 @@ void variants_view::run_to_end() {
 }
 
 void variants_view::set_playing(bool on) {
-  if (!pacer_) return;
+  if (!pacer_) {
+    if (on && next_start_ == 0) start_pending();
+    return;
+  }
   if (on && !ended_)
     pacer_->play();
   else
@@ -122,7 +151,9 @@ nanos variants_view::cursor() const {
   return t;
 }
 
-bool variants_view::animating() const { return (pacer_ && pacer_->playing()) || (real_clock_ && !ended_); }
+bool variants_view::animating() const {
+  return (pacer_ && pacer_->playing()) || (real_clock_ && next_start_ > 0 && !ended_);
+}
 
 void variants_view::set_status(std::string text, bool ok) {
   status_ = std::move(text);
@@ -153,8 +184,15 @@ void variants_view::sync() {
     }
   }
   if (pacer_ && pacer_->finished()) ended_ = true;
-  if (real_clock_ && std::all_of(panels_.begin(), panels_.end(), [](const auto& p) { return p->run->loop->finished(); }))
-    ended_ = true;
+  if (real_clock_ && next_start_ > 0) {
+    start_pending();  // the next variant, when they run in turn
+    // Done when every main is: a lesson's server may go on serving.
+    if (!ended_ && next_start_ == panels_.size() &&
+        std::all_of(panels_.begin(), panels_.end(), [](const auto& p) { return p->run->main_done.load(); })) {
+      ended_ = true;
+      timeline_.request_fit();
+    }
+  }
 }
 
 void variants_view::tick(double wall_dt) {
@@ -166,7 +204,7 @@ void variants_view::tick(double wall_dt) {
 
 void variants_view::handle_keys() {
   if (ImGui::GetIO().WantTextInput) return;
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false) && pacer_) set_playing(!pacer_->playing());
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) set_playing(!(pacer_ && pacer_->playing()));
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow)) && pacer_) {
     pacer_->step();
     sync();
@@ -177,10 +215,12 @@ void variants_view::handle_keys() {
 void variants_view::draw_playback() {
   const float em = ImGui::GetFontSize() / 16;
   const bool virtual_clock = pacer_ != nullptr;
-  ImGui::BeginDisabled(!virtual_clock);
+  const bool waiting_to_start = real_clock_ && next_start_ == 0;
+  ImGui::BeginDisabled(!virtual_clock && !waiting_to_start);
   const bool playing = virtual_clock && pacer_->playing();
-  if (ImGui::Button(playing ? "Pause" : "Play", ImVec2(70 * em, 0))) set_playing(!playing);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space");
+  if (ImGui::Button(playing ? "Pause" : (waiting_to_start ? "Run" : "Play"), ImVec2(70 * em, 0)))
+    set_playing(!playing);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip(real_clock_ ? "Run it for real (Space)" : "Space");
   ImGui::SameLine();
   if (ImGui::Button("Step") && virtual_clock) {
     pacer_->step();
@@ -204,6 +244,12 @@ void variants_view::draw_playback() {
     pacer_->set_speed(speed);
   ImGui::EndDisabled();
   ImGui::SameLine(0, 24 * em);
+  if (real_only_) {
+    ImGui::TextUnformatted("real clock");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("This lesson measures this machine, now: it has no virtual clock.%s",
+                        in_turn_ ? "\nThe variants run one after another, so that each one has the process to itself." : "");
+  } else {
   int clock_choice = real_clock_ ? 1 : 0;
   bool clock_changed = ImGui::RadioButton("virtual clock", &clock_choice, 0);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Exact and pausable: time jumps to the next timer");
@@ -212,17 +258,25 @@ void variants_view::draw_playback() {
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("The same scenario for real: steady_clock, real blocking calls, the loop on its own thread");
   if (clock_changed) set_real_clock(clock_choice == 1);
+  }
   ImGui::SameLine(0, 24 * em);
-  ImGui::Text("t = %s / %s%s", format_seconds(cursor()).c_str(), format_seconds(end_).c_str(),
-              ended_ ? "  (finished)" : (real_clock_ ? "  (running live)" : ""));
+  if (real_only_)
+    ImGui::Text("t = %s%s", format_seconds(cursor()).c_str(),
+                waiting_to_start ? "  (press Run)" : (ended_ ? "  (finished)" : "  (running live)"));
+  else
+    ImGui::Text("t = %s / %s%s", format_seconds(cursor()).c_str(), format_seconds(end_).c_str(),
+                ended_ ? "  (finished)" : (real_clock_ ? "  (running live)" : ""));
 }
 
-page_requests variants_view::draw_body(bool dark) {
+page_requests variants_view::draw_body(bool dark, const std::function<void(float, float)>& beside) {
   std::vector<variant_view> views;
+  std::size_t figure_rows = 0;
   for (const auto& p : panels_) {
     variant_view v;
     v.title = p->run->variant;
     if (p->run->loop->finished()) v.title += " — makespan " + format_seconds(p->metrics.makespan);
+    if (const std::string b = p->run->banner(); !b.empty()) v.title.append(" — ").append(b);
+    if (p->run->main_done) figure_rows = std::max(figure_rows, p->run->figures().size());
     v.lanes = &p->lanes;
     v.density = &p->density;
     v.finish = p->run->loop->finished() ? p->metrics.makespan : -1;
@@ -231,19 +285,30 @@ page_requests variants_view::draw_body(bool dark) {
     views.push_back(std::move(v));
   }
 
-  // The timeline takes what is left above the metrics and export rows.
-  const float bottom = ImGui::GetFrameHeightWithSpacing() * (3.5f + static_cast<float>(panels_.size()));
+  // The timeline takes what is left above the metrics and export rows. A
+  // lesson that measures itself shows its figures (a row each) instead.
+  const bool measured = real_only_;
+  if (measured) figure_rows = std::max<std::size_t>(figure_rows, 8) + 3;
+  const float row_h = ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y;
+  const float figures_h = row_h * static_cast<float>(figure_rows) + 8;
+  const float bottom = measured ? figures_h + ImGui::GetFrameHeightWithSpacing() * 2.5f
+                                : ImGui::GetFrameHeightWithSpacing() * (3.5f + static_cast<float>(panels_.size()));
   const float timeline_h = std::max(ImGui::GetContentRegionAvail().y - bottom, 160.0f);
   const ImVec2 tl_min = ImGui::GetCursorScreenPos();
   ImGui::BeginChild("##timeline", ImVec2(0, timeline_h), true);
-  const auto cancel = timeline_.draw(views, cursor(), end_, dark, !ended_);
+  // A real-only run has no known end: the view follows it while it runs.
+  const nanos end = real_only_ ? std::max<nanos>(cursor(), 1'000'000) : end_;
+  if (real_only_ && next_start_ > 0 && !ended_) timeline_.request_fit();
+  const auto cancel = timeline_.draw(views, cursor(), end, dark, !ended_);
   ImGui::EndChild();
   const ImVec2 tl_max(tl_min.x + ImGui::GetItemRectSize().x, tl_min.y + timeline_h);
   if (cancel) panels_[cancel->variant]->run->loop->cancel(cancel->lane);
 
   // ---- Metrics ----
   const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
-  if (ImGui::BeginTable("##metrics", 8, flags)) {
+  if (measured) {
+    draw_figures(figures_h, beside);
+  } else if (ImGui::BeginTable("##metrics", 8, flags)) {
     for (const char* h : {"variant", "makespan", "speedup", "peak / mean in flight", "loop busy", "ready total",
                           "longest slice", "warnings"})
       ImGui::TableSetupColumn(h);
@@ -293,6 +358,7 @@ page_requests variants_view::draw_body(bool dark) {
   }
 
   // ---- Exports ----
+  if (measured) ImGui::Spacing();
   page_requests r;
   char trace_buf[512], png_buf[512];
   std::snprintf(trace_buf, sizeof trace_buf, "%s", trace_path_.c_str());
@@ -336,6 +402,80 @@ page_requests variants_view::draw_body(bool dark) {
                        status_.c_str());
   }
   return r;
+}
+
+// The figures each run measured, a row per figure and a column per
+// variant, with the loop's own busy share and longest slice below them.
+bool variants_view::draw_figures(float height, const std::function<void(float, float)>& beside) {
+  const float width = ImGui::GetContentRegionAvail().x * (beside ? 0.55f : 1.0f);
+  ImGui::BeginChild("##figures", ImVec2(width, height), false);
+  std::vector<std::vector<figure>> figs;
+  const std::vector<figure>* rows = nullptr;
+  for (const auto& p : panels_) figs.push_back(p->run->main_done ? p->run->figures() : std::vector<figure>{});
+  for (const auto& f : figs)
+    if (rows == nullptr || f.size() > rows->size()) rows = &f;
+  const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
+  if (ImGui::BeginTable("##measured", 1 + static_cast<int>(panels_.size()), flags)) {
+    ImGui::TableSetupColumn("measured", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+    for (const auto& p : panels_) ImGui::TableSetupColumn(p->run->variant.c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableHeadersRow();
+    auto value_of = [](const std::vector<figure>& f, const std::string& key) -> const figure* {
+      for (const auto& x : f)
+        if (x.key == key) return &x;
+      return nullptr;
+    };
+    if (rows == nullptr || rows->empty()) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextDisabled(next_start_ == 0 ? "press Run to measure" : "measuring...");
+    } else {
+      for (const auto& row : *rows) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(row.label.c_str());
+        if (ImGui::IsItemHovered() && !row.help.empty()) ImGui::SetTooltip("%s", row.help.c_str());
+        for (std::size_t i = 0; i < panels_.size(); ++i) {
+          ImGui::TableNextColumn();
+          if (const figure* f = value_of(figs[i], row.key)) {
+            ImGui::TextUnformatted(format_figure(f->value, f->unit).c_str());
+            if (ImGui::IsItemHovered() && !f->help.empty()) ImGui::SetTooltip("%s", f->help.c_str());
+          } else {
+            ImGui::TextDisabled(i >= next_start_ ? "waits its turn" : "-");
+          }
+        }
+      }
+    }
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted("loop busy");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The share of the time the loop's thread was running a handler");
+    for (const auto& p : panels_) {
+      ImGui::TableNextColumn();
+      ImGui::Text("%.1f %%", p->metrics.loop_busy_fraction * 100);
+    }
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted("longest slice");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The longest time one handler held the loop (asyncio warns past 100 ms)");
+    for (const auto& p : panels_) {
+      ImGui::TableNextColumn();
+      const bool slow = !p->metrics.slow_slices.empty();
+      if (slow)
+        ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1.0f), "%s", format_duration(p->metrics.longest_slice).c_str());
+      else
+        ImGui::TextUnformatted(format_duration(p->metrics.longest_slice).c_str());
+    }
+    ImGui::EndTable();
+  }
+  ImGui::EndChild();
+  if (beside) {
+    ImGui::SameLine();
+    const float w = ImGui::GetContentRegionAvail().x;
+    ImGui::BeginChild("##beside", ImVec2(w, height), false);
+    beside(w, height);
+    ImGui::EndChild();
+  }
+  return rows != nullptr;
 }
 
 }  // namespace loopscope::gui

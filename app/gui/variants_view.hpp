@@ -40,11 +40,19 @@ class variants_view {
   // new variants up to where the old ones were shown (a slider moved).
   void reset(std::size_t count, factory make, std::optional<nanos> reference, bool keep_cursor);
   void restart() { reset(count_, make_, reference_, false); }
+  // Lessons that only make sense measured for real: no virtual clock, no
+  // toggle. `in_turn`: variants run one after another (each measures the
+  // whole process), the next one starting when the previous main is done.
+  void set_real_only(bool in_turn);
+  // On the real clock, runs start only when play is pressed (predict first).
+  void hold_real_start(bool hold) { hold_ = hold; }
 
   void tick(double wall_dt);  // playback, then read what the loops wrote
   void handle_keys();         // Space, Right, R
   void draw_playback();
-  page_requests draw_body(bool dark);  // timeline, metrics, exports
+  // Timeline, metrics (or the runs' own figures), exports. `beside`, if
+  // given, draws next to the figures table in a box of the given size.
+  page_requests draw_body(bool dark, const std::function<void(float width, float height)>& beside = {});
 
   void seek(nanos t);
   void run_to_end();
@@ -65,11 +73,17 @@ class variants_view {
  private:
   struct panel;
   void sync();
+  void start_pending();  // real clock: start the loops not yet started (one, when in turn)
+  bool draw_figures(float height, const std::function<void(float, float)>& beside);
 
   std::size_t count_ = 0;
   factory make_;
   std::optional<nanos> reference_;
   bool real_clock_ = false;
+  bool real_only_ = false;
+  bool in_turn_ = false;
+  bool hold_ = false;
+  std::size_t next_start_ = 0;  // real clock: panels below this have been started
   std::vector<std::unique_ptr<panel>> panels_;
   std::unique_ptr<pacer> pacer_;
   nanos end_ = 0;

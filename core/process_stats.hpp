@@ -1,0 +1,27 @@
+// What the kernel says about this process, read from /proc/self/status: the
+// figures lesson 9 measures threads and coroutines with.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace loopscope {
+
+struct process_stats {
+  std::int64_t rss_bytes = 0;      // VmRSS: pages resident in RAM
+  std::int64_t virtual_bytes = 0;  // VmSize: address space reserved
+  int threads = 0;                 // Threads: OS threads in the process
+  bool ok = false;                 // false where /proc is not readable
+};
+
+process_stats read_process_stats();
+
+// Hands memory the allocator holds but does not use back to the kernel, so
+// that a "before" reading is not flattered by a previous run's free memory.
+void release_free_memory();
+
+// The limits a thread creation runs into, as one line for a message:
+// "ulimit -u 96365, kernel.threads-max 192730, vm.max_map_count 65530, stack 8 MiB".
+std::string thread_limits_text();
+
+}  // namespace loopscope

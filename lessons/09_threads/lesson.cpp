@@ -1,0 +1,306 @@
+// Lesson 9: threads versus coroutines at scale, measured on this machine.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <mutex>
+#include <system_error>
+#include <thread>
+
+#include <linux/futex.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <climits>
+#include <ctime>
+
+#include "core/metrics.hpp"
+#include "core/process_stats.hpp"
+#include "lessons/lesson.hpp"
+#include "lessons/support.hpp"
+
+namespace loopscope::lessons {
+
+namespace {
+
+constexpr int lanes_shown = 100;  // lanes drawn per side; the rest run unseen
+
+// What one side measured. Written by the loop thread, read by anyone.
+struct measured {
+  int wanted = 0, started = 0, refused = 0;
+  double creation_per_unit_s = 0, finish_s = 0;
+  double rss_per_unit = 0, address_space_per_unit = 0, rss_total = 0;
+  int os_threads = 0, threads_added = 0;
+  std::string refusal;  // why the system refused a thread, if it did
+};
+
+class scale_run : public scenario_run {
+ public:
+  ~scale_run() override {
+    // Threads still asleep are woken and joined before what they touch goes;
+    // coroutines still waiting are dropped with the loop, not waited for.
+    quit.store(1);
+    syscall(SYS_futex, reinterpret_cast<int*>(&quit), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
+    release_threads();
+    for (auto& t : threads)
+      if (t.joinable()) t.join();
+    if (loop) loop->io().stop();
+    loop.reset();
+  }
+  std::vector<figure> figures() const override;
+  std::string banner() const override {
+    std::lock_guard lock(m);
+    return result.refusal;
+  }
+  void publish(const measured& r) {
+    std::lock_guard lock(m);
+    result = r;
+  }
+  void release_threads() {
+    go.store(true);
+    go.notify_all();
+  }
+
+  // On the loop thread: one unit has ended; the last one wakes main.
+  void unit_done() {
+    if (--running == 0 && waiter != nullptr) waiter->set();
+  }
+  // Main waits for every unit. Units may outlive a cancelled main: they
+  // only ever reach it through `waiter`, which main clears when it leaves.
+  awaitable<void> wait_for_units() {
+    real_event all_done(loop->io());
+    waiter = &all_done;
+    struct clear {
+      scale_run* r;
+      ~clear() { r->waiter = nullptr; }
+    } guard{this};
+    if (running > 0) co_await all_done.wait();
+  }
+
+  int sample_every = 1;  // unit i has lane i / sample_every when i % sample_every == 0
+  std::vector<std::thread> threads;
+  std::atomic<int> arrived{0};
+  std::atomic<bool> go{false};
+  std::atomic<int> quit{0};  // 1: the lesson is being torn down
+  int running = 0;  // units not yet ended; loop thread only
+  real_event* waiter = nullptr;
+
+ private:
+  mutable std::mutex m;
+  measured result;
+};
+
+// Address space set aside while threads are made: when the limit is the
+// address space, the threads take all of it, and the run still needs some
+// to report and carry on.
+class address_reserve {
+ public:
+  address_reserve() : p_(mmap(nullptr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)) {}
+  ~address_reserve() { release(); }
+  address_reserve(const address_reserve&) = delete;
+  address_reserve& operator=(const address_reserve&) = delete;
+  void release() {
+    if (p_ != MAP_FAILED) munmap(p_, size);
+    p_ = MAP_FAILED;
+  }
+
+ private:
+  static constexpr std::size_t size = std::size_t{256} << 20;
+  void* p_;
+};
+
+// time.sleep(d) for a thread, except that tearing the lesson down (a slider
+// moved mid-run) wakes every sleeper at once instead of waiting them out.
+void sleep_unless_woken(std::atomic<int>& quit, nanoseconds d) {
+  const auto end = std::chrono::steady_clock::now() + d;
+  while (quit.load() == 0) {
+    const auto left = std::chrono::duration_cast<nanoseconds>(end - std::chrono::steady_clock::now()).count();
+    if (left <= 0) return;
+    const timespec ts{static_cast<time_t>(left / 1'000'000'000), static_cast<long>(left % 1'000'000'000)};
+    syscall(SYS_futex, reinterpret_cast<int*>(&quit), FUTEX_WAIT_PRIVATE, 0, &ts, nullptr, 0);
+  }
+}
+
+// [lesson]
+// N concurrent waits, two ways. The work is the same: wait `d`.
+
+// As OS threads: each thread blocks in the kernel (time.sleep). It owns a
+// stack (8 MiB of address space, the pages it touched resident) and a
+// kernel stack, and the scheduler keeps track of every one of them.
+void wait_in_thread(scale_run& run, nanoseconds d, lane_id lane) {
+  run.arrived.fetch_add(1);
+  run.go.wait(false);  // start together once every thread exists
+  sleep_unless_woken(run.quit, d);  // time.sleep(d): the thread blocks in the kernel
+  asio::post(run.loop->io(), [&run, lane] {  // tell the loop: this one is done
+    if (lane != no_lane) {
+      run.loop->mark(lane, lane_state::running);
+      run.loop->mark(lane, lane_state::done);
+    }
+    run.unit_done();
+  });
+}
+
+// As coroutines: each one is a heap-allocated frame and a timer on one
+// loop. Waiting costs no thread; the loop's one thread waits for them all.
+awaitable<void> wait_in_coroutine(scale_run& run, nanoseconds d, lane_id lane) {
+  event_loop& loop = *run.loop;
+  if (lane != no_lane) loop.mark(lane, lane_state::running);
+  if (lane != no_lane) loop.mark(lane, lane_state::waiting, static_cast<std::uint8_t>(wait_reason::timer));
+  asio::steady_timer timer(co_await asio::this_coro::executor, d);  // asyncio.sleep(d)
+  co_await timer.async_wait(asio::use_awaitable);
+  if (lane != no_lane) loop.mark(lane, lane_state::running);
+  if (lane != no_lane) loop.mark(lane, lane_state::done);
+  run.unit_done();
+}
+
+// Starts n threads, measures, lets them wait, and waits for them all.
+awaitable<void> with_threads(scale_run& run, int n, nanoseconds d, measured& out) {
+  event_loop& loop = current_loop();
+  run.threads.reserve(static_cast<std::size_t>(n));
+  address_reserve headroom;
+  release_free_memory();
+  const process_stats before = read_process_stats();
+  const nanos t0 = loop.now();
+  for (int i = 0; i < n; ++i) {
+    const bool shown = i % run.sample_every == 0;
+    const lane_id lane = shown ? run.task_lanes[static_cast<std::size_t>(i / run.sample_every)] : no_lane;
+    std::string refused;
+    try {
+      run.threads.emplace_back(wait_in_thread, std::ref(run), d, lane);
+      ++run.running;
+    } catch (const std::system_error& e) {  // the system said no: report it and carry on
+      refused = e.code().message();
+    } catch (const std::bad_alloc&) {
+      refused = "out of memory or address space";
+    }
+    if (!refused.empty()) {
+      headroom.release();  // what the rest of the run needs, back from the threads
+      out.refused = n - i;
+      out.refusal.append("the system refused thread ").append(std::to_string(i + 1)).append(": ").append(refused);
+      out.refusal.append(" (").append(thread_limits_text()).append(")");
+      break;
+    }
+    if (shown) {
+      loop.mark(lane, lane_state::ready);
+      loop.mark(lane, lane_state::running);
+      loop.mark(lane, lane_state::waiting, static_cast<std::uint8_t>(wait_reason::timer));
+    }
+  }
+  out.started = static_cast<int>(run.threads.size());
+  while (run.arrived.load() < out.started) co_await sleep(std::chrono::milliseconds(1));
+  const process_stats after = read_process_stats();
+  out.creation_per_unit_s = static_cast<double>(loop.now() - t0) / 1e9 / std::max(out.started, 1);
+  out.rss_total = static_cast<double>(after.rss_bytes - before.rss_bytes);
+  out.rss_per_unit = out.rss_total / std::max(out.started, 1);
+  out.address_space_per_unit = static_cast<double>(after.virtual_bytes - before.virtual_bytes) / std::max(out.started, 1);
+  out.os_threads = after.threads;
+  out.threads_added = after.threads - before.threads;
+  run.release_threads();
+  auto all = run.wait_for_units();
+  co_await std::move(all);
+  out.finish_s = static_cast<double>(loop.now() - t0) / 1e9;
+  for (auto& t : run.threads) t.join();  // already finished: each join returns at once
+  run.threads.clear();
+}
+
+// Starts n coroutines on this loop, measures, and waits for them all.
+awaitable<void> with_coroutines(scale_run& run, int n, nanoseconds d, measured& out) {
+  event_loop& loop = current_loop();
+  release_free_memory();
+  const process_stats before = read_process_stats();
+  const nanos t0 = loop.now();
+  for (int i = 0; i < n; ++i) {
+    const lane_id lane = i % run.sample_every == 0 ? run.task_lanes[static_cast<std::size_t>(i / run.sample_every)] : no_lane;
+    if (lane != no_lane) loop.mark(lane, lane_state::ready);
+    asio::co_spawn(loop.io(), wait_in_coroutine(run, d, lane), asio::detached);
+    ++run.running;
+  }
+  co_await yield_now();  // behind every new coroutine: each one is now at its timer
+  const process_stats after = read_process_stats();
+  out.started = n;
+  out.creation_per_unit_s = static_cast<double>(loop.now() - t0) / 1e9 / std::max(n, 1);
+  out.rss_total = static_cast<double>(after.rss_bytes - before.rss_bytes);
+  out.rss_per_unit = out.rss_total / std::max(n, 1);
+  out.address_space_per_unit = static_cast<double>(after.virtual_bytes - before.virtual_bytes) / std::max(n, 1);
+  out.os_threads = after.threads;
+  out.threads_added = after.threads - before.threads;
+  auto all = run.wait_for_units();
+  co_await std::move(all);
+  out.finish_s = static_cast<double>(loop.now() - t0) / 1e9;
+}
+// [/lesson]
+
+std::vector<figure> scale_run::figures() const {
+  std::lock_guard lock(m);
+  const measured& r = result;
+  if (r.wanted == 0) return {};
+  std::vector<figure> f = {
+      {"units", "units started", static_cast<double>(r.started), "", "How many of the N waits were started"},
+      {"creation_per_unit_s", "creation time per unit", r.creation_per_unit_s, "s",
+       "From the first creation until every unit was waiting, divided by the units"},
+      {"rss_per_unit_bytes", "resident memory per unit", r.rss_per_unit, "bytes",
+       "VmRSS from /proc/self/status with every unit alive, minus before, divided by the units"},
+      {"address_space_per_unit_bytes", "address space per unit", r.address_space_per_unit, "bytes",
+       "VmSize from /proc/self/status, the same way: reserved, not necessarily in RAM"},
+      {"rss_total_bytes", "resident memory, all units", r.rss_total, "bytes", "VmRSS with every unit alive, minus before"},
+      {"finish_s", "time until all finished", r.finish_s, "s", "From the first creation until the last wait ended"},
+      {"os_threads", "OS threads in the process", static_cast<double>(r.os_threads), "",
+       "Threads: from /proc/self/status while every unit was alive"},
+      {"threads_added", "OS threads added", static_cast<double>(r.threads_added), "",
+       "The process's threads with every unit alive, minus before"},
+  };
+  if (r.refused > 0)
+    f.push_back({"refused", "units refused", static_cast<double>(r.refused), "", r.refusal});
+  return f;
+}
+
+std::unique_ptr<scenario_run> make_side(bool threads, int n, nanoseconds d, const loop_options& base) {
+  auto run = std::make_unique<scale_run>();
+  scale_run& r = *run;
+  loop_options options = base;
+  options.clock = clock_kind::real_clock;
+  run->variant = threads ? "threads" : "coroutines";
+  run->loop = std::make_unique<event_loop>(options);
+  run->main_lane = run->loop->add_lane(lane_kind::main, "main");
+  run->sample_every = std::max(1, static_cast<int>(std::ceil(static_cast<double>(n) / lanes_shown)));
+  for (int i = 0; i < n; i += run->sample_every)
+    run->task_lanes.push_back(run->loop->add_lane(lane_kind::task, std::string(threads ? "thread " : "coroutine ").append(std::to_string(i + 1)), run->main_lane));
+  run->loop->spawn_on(run->main_lane, supervise(r, [&r, threads, n, d](std::vector<task_handle>&) -> awaitable<void> {
+                        measured out;
+                        out.wanted = n;
+                        auto work = threads ? with_threads(r, n, d, out) : with_coroutines(r, n, d, out);
+                        co_await std::move(work);
+                        r.publish(out);
+                      }));
+  return run;
+}
+
+}  // namespace
+
+lesson lesson_threads() {
+  lesson l;
+  l.id = "threads";
+  l.title = "Threads versus coroutines";
+  l.summary = "N waits as OS threads and as coroutines: creation time, memory and threads, measured here and now.";
+  l.params = {{"units", "N", 10, 10000, 1000, "units", "How many waits run at once", 100000},
+              {"wait", "wait", 100, 5000, 1000, "ms", "How long each one waits"}};
+  l.variants = {"threads", "coroutines"};
+  l.real_clock_only = true;
+  l.variants_in_turn = true;
+  l.chart = growth_chart{"units", "rss_total_bytes", "Resident memory of N waits (move N: a point per run)"};
+  l.make = [](std::size_t variant, const values& v, const loop_options& base) {
+    return make_side(variant == 0, static_cast<int>(v.at("units")), ms_of(v.at("wait")), base);
+  };
+  l.predict = {"How many times more resident memory does one thread take than one coroutine?", "x", {},
+               [](const std::vector<outcome>& runs) {
+                 const double thread = figure_of(*runs[0].run, "rss_per_unit_bytes");
+                 const double coroutine = figure_of(*runs[1].run, "rss_per_unit_bytes");
+                 return coroutine > 0 ? thread / coroutine : 0.0;
+               }};
+  return l;
+}
+
+}  // namespace loopscope::lessons

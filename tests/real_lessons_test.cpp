@@ -1,0 +1,327 @@
+// Lessons 9 and 10 run on the real clock: threads and coroutines measured
+// in this process, and a real HTTP server over loopback sockets. They assert
+// relations with generous margins, never absolute times.
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "helpers.hpp"
+#include "lessons/10_server/server.hpp"
+#include "lessons/lesson.hpp"
+#include "process.hpp"
+
+using namespace loopscope;
+using namespace loopscope::testing;
+namespace ls = loopscope::lessons;
+namespace web = loopscope::lessons::web;
+
+namespace {
+
+const ls::lesson& lesson(std::string_view id) {
+  const ls::lesson* l = ls::find(id);
+  REQUIRE(l != nullptr);
+  return *l;
+}
+
+// One variant of a real-clock lesson, run to its end.
+std::unique_ptr<scenario_run> run_variant(std::string_view id, std::size_t variant, ls::values v,
+                                          loop_options options = {}) {
+  auto run = lesson(id).make(variant, v, options);
+  run->loop->run();
+  return run;
+}
+
+ls::values with(std::string_view id, std::initializer_list<std::pair<const char*, double>> changes) {
+  ls::values v = ls::defaults(lesson(id));
+  for (const auto& [k, x] : changes) v[k] = x;
+  return v;
+}
+
+int open_descriptors() {
+  int n = 0;
+  if (DIR* d = opendir("/proc/self/fd")) {
+    while (readdir(d) != nullptr) ++n;
+    closedir(d);
+  }
+  return n;
+}
+
+// A plain blocking client: connects, sends `bytes`, returns all it reads
+// until the server closes (or 5 s pass).
+int connect_to(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  timeval five{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five, sizeof five);
+  return fd;
+}
+
+std::string exchange(std::uint16_t port, const std::string& bytes) {
+  const int fd = connect_to(port);
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;  // the server may refuse before reading it all
+    sent += static_cast<std::size_t>(n);
+  }
+  std::string got;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  return got;
+}
+
+std::string status_line(const std::string& response) { return response.substr(0, response.find("\r\n")); }
+
+struct serving {
+  std::unique_ptr<web::server_run> server;
+  explicit serving(web::server_settings s = {}, bool record = true) {
+    loop_options o;
+    o.record = record;
+    server = web::make_server(s, o);
+    server->loop->start();
+  }
+  ~serving() {
+    server->stop();
+    server->loop->wait();
+  }
+};
+
+}  // namespace
+
+TEST_SUITE("real_lessons") {
+  TEST_CASE("lesson 9: 200 threads and 200 coroutines both finish; a coroutine takes less memory than a thread") {
+    // A fresh process per run: the numbers are the process's own accounting,
+    // so nothing another test allocated may flatter or spoil them.
+    const auto r = run_process(LOOPSCOPE_BINARY " run --lesson threads --set units=200 --set wait=200 --json");
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j["variants"].size() == 2);
+    const auto& threads = j["variants"][0]["figures"];
+    const auto& coroutines = j["variants"][1]["figures"];
+    for (const auto* side : {&threads, &coroutines}) {
+      CHECK((*side)["units"] == 200);
+      CHECK((*side)["creation_per_unit_s"].get<double>() > 0);
+      CHECK((*side)["rss_per_unit_bytes"].get<double>() > 0);
+      CHECK((*side)["finish_s"].get<double>() >= 0.2);  // every unit waited its 200 ms
+      CHECK((*side)["os_threads"].get<double>() >= 1);
+    }
+    CHECK(threads["threads_added"].get<double>() >= 200);
+    CHECK(coroutines["threads_added"].get<double>() == 0);
+    CHECK(coroutines["rss_per_unit_bytes"].get<double>() < threads["rss_per_unit_bytes"].get<double>());
+    CHECK(coroutines["address_space_per_unit_bytes"].get<double>() < threads["address_space_per_unit_bytes"].get<double>());
+    CHECK(j["prediction"]["answer"].get<double>() > 1);
+  }
+
+  TEST_CASE("lesson 9 in this process: sampled lanes keep the invariants, every unit ends") {
+    for (std::size_t variant : {0u, 1u}) {
+      auto run = run_variant("threads", variant, with("threads", {{"units", 250}, {"wait", 100}}));
+      CHECK(run->main_done);
+      CHECK(run->loop->finished());
+      CHECK(run->task_lanes.size() == 84);  // every 3rd unit has a lane: at most 100 are drawn
+      CHECK(ls::figure_of(*run, "units") == 250);
+      check_invariants(run->loop->trace(), run->variant);
+      const auto lanes = run->loop->trace().by_lane();
+      for (lane_id lane : run->task_lanes) CHECK(lanes[lane].back().state == lane_state::done);
+    }
+  }
+
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+  TEST_CASE("lesson 9: when the system refuses a thread, the lesson says how many it got and why, and goes on") {
+    // An address-space limit refuses threads after a few hundred 8 MiB stacks
+    // (the sanitizers need far more address space than this, hence the #if).
+    const auto r = run_process("ulimit -v 2500000 && " LOOPSCOPE_BINARY
+                               " run --lesson threads --set units=3000 --set wait=100 --variant threads --json");
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["figures"]["refused"].get<double>() > 0);
+    CHECK(j["figures"]["units"].get<double>() > 0);
+    CHECK(j["figures"]["units"].get<double>() + j["figures"]["refused"].get<double>() == 3000);
+    CHECK(j["note"].get<std::string>().find("the system refused thread") == 0);
+    CHECK(j["error"].is_null());
+  }
+#endif
+
+  TEST_CASE("lesson 10: 20 requests to /blocking take at least 20 delays, /async about one, /offload on 4 threads about 5") {
+    const double d = 0.1;
+    const auto v = with("server", {{"requests", 20}, {"delay", d * 1000}, {"pool", 4}});
+    auto async = run_variant("server", 0, v);
+    auto blocking = run_variant("server", 1, v);
+    auto offload = run_variant("server", 2, v);
+    for (auto* r : {async.get(), blocking.get(), offload.get()}) {
+      INFO(r->variant);
+      CHECK(ls::figure_of(*r, "ok") == 20);
+      CHECK(ls::figure_of(*r, "errors") == 0);
+      CHECK(r->loop->finished());
+      check_invariants(r->loop->trace(), r->variant);
+    }
+    CHECK(ls::figure_of(*blocking, "total_s") >= 20 * d * 0.98);
+    CHECK(ls::figure_of(*async, "total_s") >= d * 0.98);
+    CHECK(ls::figure_of(*async, "total_s") < 5 * d);
+    CHECK(ls::figure_of(*offload, "total_s") >= 5 * d * 0.98);
+    CHECK(ls::figure_of(*offload, "total_s") < 10 * d);
+    // Behind a blocking handler the requests queue: the median waits about half the run.
+    CHECK(ls::figure_of(*blocking, "latency_p50_s") > 5 * d);
+    CHECK(ls::figure_of(*async, "latency_p50_s") < 5 * d);
+  }
+
+  TEST_CASE("lesson 10: malformed, unknown, wrong-method and oversized requests get their status; the server stays up") {
+    web::server_settings s;
+    s.delay = std::chrono::milliseconds(1);
+    serving srv(s);
+    const auto port = srv.server->port();
+    CHECK(status_line(exchange(port, "garbage\r\n\r\n")) == "HTTP/1.1 400 Bad Request");
+    CHECK(status_line(exchange(port, "GET /async HTTP/9.9\r\n\r\n")).find(" 400 ") != std::string::npos);
+    CHECK(status_line(exchange(port, "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n")) == "HTTP/1.1 404 Not Found");
+    CHECK(status_line(exchange(port, "DELETE /async HTTP/1.1\r\nHost: x\r\n\r\n")) ==
+          "HTTP/1.1 405 Method Not Allowed");
+    const std::string big_header = "GET /async HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n";
+    CHECK(status_line(exchange(port, big_header)) == "HTTP/1.1 431 Request Header Fields Too Large");
+    const std::string big_body = "POST /async HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n" + std::string(200000, 'b');
+    CHECK(status_line(exchange(port, big_body)) == "HTTP/1.1 413 Payload Too Large");
+    const auto ok = exchange(port, "GET /async?x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    CHECK(status_line(ok) == "HTTP/1.1 200 OK");
+    CHECK(ok.find("async: answered") != std::string::npos);
+    const auto r = srv.server->report();
+    CHECK(r.ok == 1);
+    CHECK(r.bad_request == 2);
+    CHECK(r.not_found == 1);
+    CHECK(r.bad_method == 1);
+    CHECK(r.too_large == 2);
+  }
+
+  TEST_CASE("lesson 10: a client that connects and says nothing is closed after the idle timeout") {
+    web::server_settings s;
+    s.idle_timeout = std::chrono::milliseconds(300);
+    serving srv(s);
+    const int fd = connect_to(srv.server->port());
+    const auto t0 = std::chrono::steady_clock::now();
+    char c;
+    const ssize_t n = ::recv(fd, &c, 1, 0);  // returns when the server closes
+    const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ::close(fd);
+    CHECK(n == 0);
+    CHECK(waited >= 0.25);
+    CHECK(waited < 4.0);
+  }
+
+  TEST_CASE("lesson 10: a thousand connections opened and dropped leave no socket and no coroutine behind") {
+    serving srv;
+    const auto port = srv.server->port();
+    CHECK(status_line(exchange(port, "GET /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) == "HTTP/1.1 200 OK");
+    for (int i = 0; i < 50 && srv.server->report().open_connections > 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const int fds_before = open_descriptors();
+    const std::size_t tasks_before = srv.server->loop->live_tasks();
+    for (int i = 0; i < 1000; ++i) {
+      const int fd = connect_to(port);
+      if (i % 2 == 1) ::send(fd, "GET /as", 7, MSG_NOSIGNAL);  // half of them drop mid-request
+      ::close(fd);
+    }
+    for (int i = 0; i < 250 && (srv.server->report().open_connections > 0 || srv.server->report().connections < 1001); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto r = srv.server->report();
+    CHECK(r.connections == 1001);
+    CHECK(r.open_connections == 0);
+    CHECK(srv.server->loop->live_tasks() == tasks_before);  // the listener alone
+    CHECK(open_descriptors() == fds_before);
+    CHECK(status_line(exchange(port, "GET /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) == "HTTP/1.1 200 OK");
+  }
+
+  TEST_CASE("lesson 10: curl is answered, and its request appears on the timeline of a live run") {
+    if (run_process("command -v curl >/dev/null").code != 0) {
+      MESSAGE("curl is not installed (./dev installs it): skipped");
+      return;
+    }
+    loop_options live;
+    live.live_session = true;  // as in the window: the server stays up after the load
+    auto run = lesson("server").make(0, with("server", {{"requests", 3}, {"delay", 20}}), live);
+    auto* server = dynamic_cast<web::server_run*>(run.get());
+    REQUIRE(server != nullptr);
+    run->loop->start();
+    for (int i = 0; i < 500 && !run->main_done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    REQUIRE(run->main_done);
+    CHECK_FALSE(run->loop->finished());  // still listening
+    const auto got = run_process("curl -s --max-time 5 " + server->address() + "/async");
+    CHECK(got.code == 0);
+    CHECK(got.out == "async: answered\n");
+    server->stop();
+    run->loop->wait();
+    const auto& tr = run->loop->trace();
+    const auto lanes = tr.by_lane();
+    bool seen = false;
+    for (lane_id id = 0; id < tr.lane_count(); ++id)
+      if (tr.lane(id).name == "conn 4") {
+        seen = true;
+        CHECK(lanes[id].back().state == lane_state::done);
+        CHECK(std::any_of(lanes[id].begin(), lanes[id].end(), [](const event& e) { return e.state == lane_state::running; }));
+      }
+    CHECK(seen);
+    CHECK(server->report().requests == 4);
+    check_invariants(tr, "server after curl");
+  }
+
+  TEST_CASE("loopscope serve answers, and stops cleanly on SIGTERM with a summary") {
+    if (run_process("command -v curl >/dev/null").code != 0) {
+      MESSAGE("curl is not installed (./dev installs it): skipped");
+      return;
+    }
+    const auto r = run_process(
+        "(" LOOPSCOPE_BINARY " serve --port 0 --delay 10ms > serve.out 2>&1 & pid=$!; "
+        "for i in $(seq 50); do grep -q serving serve.out && break; sleep 0.1; done; "
+        "curl -s --max-time 5 $(grep -o 'http://127.0.0.1:[0-9]*' serve.out | head -1)/async; "
+        "kill -TERM $pid; wait $pid; echo exit=$?; cat serve.out; rm -f serve.out)");
+    INFO(r.out);
+    CHECK(r.out.find("async: answered") == 0);
+    CHECK(r.out.find("exit=0") != std::string::npos);
+    CHECK(r.out.find("stopping (SIGTERM)") != std::string::npos);
+    CHECK(r.out.find("1 connection, 1 request") != std::string::npos);
+  }
+
+  TEST_CASE("loopscope serve: a port in use or out of range is refused with one line") {
+    serving srv;
+    const auto taken = run_process(LOOPSCOPE_BINARY " serve --port " + std::to_string(srv.server->port()) + " 2>&1");
+    CHECK(taken.code == 1);
+    CHECK(taken.out.find("cannot listen on 127.0.0.1:") != std::string::npos);
+    const auto bad = run_process(LOOPSCOPE_BINARY " serve --port 70000 2>&1");
+    CHECK(bad.code == 2);
+    const auto pool = run_process(LOOPSCOPE_BINARY " serve --pool 0 2>&1");
+    CHECK(pool.code == 2);
+  }
+
+  TEST_CASE("the asyncio twins show the same contrasts") {
+    const auto py9 = run_process("python3 " LOOPSCOPE_LESSONS_DIR "/09_threads/lesson.py --units 1000 --wait 0.2");
+    REQUIRE(py9.code == 0);
+    const auto j9 = nlohmann::json::parse(py9.out);
+    CHECK(j9["coroutines"]["rss_per_unit_bytes"].get<double>() < j9["threads"]["rss_per_unit_bytes"].get<double>());
+    CHECK(j9["threads"]["os_threads"].get<int>() > j9["coroutines"]["os_threads"].get<int>());
+
+    auto total = [](const char* route) {
+      const auto py = run_process(std::string("python3 " LOOPSCOPE_LESSONS_DIR "/10_server/lesson.py --requests 10 "
+                                              "--delay 100 --route ") + route);
+      REQUIRE(py.code == 0);
+      const auto j = nlohmann::json::parse(py.out);
+      CHECK(j["ok"] == 10);
+      return j["total_s"].get<double>();
+    };
+    CHECK(total("/blocking") >= 10 * 0.1 * 0.98);
+    CHECK(total("/async") < 5 * 0.1);
+    const double offload = total("/offload");  // 10 requests on 4 threads: 3 rounds
+    CHECK(offload >= 3 * 0.1 * 0.98);
+    CHECK(offload < 8 * 0.1);
+  }
+}
