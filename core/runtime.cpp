@@ -519,6 +519,13 @@ void event_loop::start() {
   assert(options_.clock == clock_kind::real_clock);
   if (thread_.joinable()) return;
   if (live_ == 0) return;
+  // A run made now and started later (the window waits for a prediction)
+  // starts its clock when it starts: what was recorded while it was made
+  // stays at the times it has.
+  nanos latest = 0;
+  const auto& log = trace_.events(0);
+  for (std::size_t i = 0; i < log.size(); ++i) latest = std::max(latest, log[i].t);
+  epoch_ = std::chrono::steady_clock::now() - nanoseconds(latest);
   work_.emplace(io_.get_executor());
   thread_ = std::thread([this] {
     this_thread_context() = running_context{this, no_lane};

@@ -147,7 +147,10 @@ void variants_view::set_playing(bool on) {
 nanos variants_view::cursor() const {
   if (pacer_) return pacer_->cursor();
   nanos t = 0;
-  for (const auto& p : panels_) t = std::max(t, p->run->loop->finished() ? p->metrics.window : p->run->loop->now());
+  for (std::size_t i = 0; i < panels_.size() && i < next_start_; ++i) {  // a run not started has no time yet
+    const auto& p = panels_[i];
+    t = std::max(t, p->run->loop->finished() ? p->metrics.window : p->run->loop->now());
+  }
   return t;
 }
 
