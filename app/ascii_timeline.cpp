@@ -62,7 +62,12 @@ int terminal_width() {
 }
 
 std::string ascii_timeline(const std::vector<ascii_variant>& variants, nanos t_end, int width, int max_lanes) {
-  constexpr std::size_t label = 10;
+  // Names as wide as the longest shown needs ("coroutine 9901"), within limits.
+  std::size_t label = 6;
+  for (const auto& v : variants)
+    for (lane_id id = 0; id < v.tr->lane_count() && id < static_cast<lane_id>(max_lanes); ++id)
+      label = std::max(label, v.tr->lane(id).name.size());
+  label = std::min<std::size_t>(label, 16);
   const int cells = std::max(10, width - static_cast<int>(label) - 3);
   const nanos total = std::max<nanos>(t_end, 1);
   auto cell_of = [&](nanos t) {

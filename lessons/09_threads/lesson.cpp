@@ -64,7 +64,7 @@ class scale_run : public scenario_run {
     go.notify_all();
   }
 
-  // On the loop thread: one unit has ended; the last one wakes main.
+  // On the loop thread: one coroutine has ended; the last one wakes main.
   void unit_done() {
     if (--running == 0 && waiter != nullptr) waiter->set();
   }
@@ -85,8 +85,10 @@ class scale_run : public scenario_run {
   std::atomic<int> arrived{0};
   std::atomic<bool> go{false};
   std::atomic<int> quit{0};  // 1: the lesson is being torn down
-  int running = 0;  // units not yet ended; loop thread only
+  int running = 0;  // coroutines not yet ended; loop thread only
   real_event* waiter = nullptr;
+  std::atomic<int> threads_done{0};
+  std::unique_ptr<std::atomic<bool>[]> shown_done;  // per lane: its thread has ended
 
  private:
   mutable std::mutex m;
@@ -130,17 +132,14 @@ void sleep_unless_woken(std::atomic<int>& quit, nanoseconds d) {
 // As OS threads: each thread blocks in the kernel (time.sleep). It owns a
 // stack (8 MiB of address space, the pages it touched resident) and a
 // kernel stack, and the scheduler keeps track of every one of them.
-void wait_in_thread(scale_run& run, nanoseconds d, lane_id lane) {
+void wait_in_thread(scale_run& run, nanoseconds d, std::atomic<bool>* shown_done) {
   run.arrived.fetch_add(1);
   run.go.wait(false);  // start together once every thread exists
   sleep_unless_woken(run.quit, d);  // time.sleep(d): the thread blocks in the kernel
-  asio::post(run.loop->io(), [&run, lane] {  // tell the loop: this one is done
-    if (lane != no_lane) {
-      run.loop->mark(lane, lane_state::running);
-      run.loop->mark(lane, lane_state::done);
-    }
-    run.unit_done();
-  });
+  // Tell the loop, without allocating: with thousands of threads the
+  // address space may be nearly gone, and a thread has no one to report to.
+  if (shown_done != nullptr) shown_done->store(true);
+  run.threads_done.fetch_add(1);
 }
 
 // As coroutines: each one is a heap-allocated frame and a timer on one
@@ -156,11 +155,24 @@ awaitable<void> wait_in_coroutine(scale_run& run, nanoseconds d, lane_id lane) {
   run.unit_done();
 }
 
+// What `started` units cost: the process with every one of them alive,
+// against the process before the first one.
+void account(measured& out, int started, nanos took, const process_stats& before, const process_stats& after) {
+  const double units = std::max(started, 1);
+  out.started = started;
+  out.creation_per_unit_s = static_cast<double>(took) / 1e9 / units;
+  out.rss_total = static_cast<double>(after.rss_bytes - before.rss_bytes);
+  out.rss_per_unit = out.rss_total / units;
+  out.address_space_per_unit = static_cast<double>(after.virtual_bytes - before.virtual_bytes) / units;
+  out.os_threads = after.threads;
+  out.threads_added = after.threads - before.threads;
+}
+
 // Starts n threads, measures, lets them wait, and waits for them all.
 awaitable<void> with_threads(scale_run& run, int n, nanoseconds d, measured& out) {
   event_loop& loop = current_loop();
   run.threads.reserve(static_cast<std::size_t>(n));
-  address_reserve headroom;
+  address_reserve headroom;  // given back once the threads are measured: what the rest of the run needs
   release_free_memory();
   const process_stats before = read_process_stats();
   const nanos t0 = loop.now();
@@ -169,15 +181,13 @@ awaitable<void> with_threads(scale_run& run, int n, nanoseconds d, measured& out
     const lane_id lane = shown ? run.task_lanes[static_cast<std::size_t>(i / run.sample_every)] : no_lane;
     std::string refused;
     try {
-      run.threads.emplace_back(wait_in_thread, std::ref(run), d, lane);
-      ++run.running;
+      run.threads.emplace_back(wait_in_thread, std::ref(run), d, shown ? &run.shown_done[i / run.sample_every] : nullptr);
     } catch (const std::system_error& e) {  // the system said no: report it and carry on
       refused = e.code().message();
     } catch (const std::bad_alloc&) {
       refused = "out of memory or address space";
     }
     if (!refused.empty()) {
-      headroom.release();  // what the rest of the run needs, back from the threads
       out.refused = n - i;
       out.refusal.append("the system refused thread ").append(std::to_string(i + 1)).append(": ").append(refused);
       out.refusal.append(" (").append(thread_limits_text()).append(")");
@@ -189,18 +199,24 @@ awaitable<void> with_threads(scale_run& run, int n, nanoseconds d, measured& out
       loop.mark(lane, lane_state::waiting, static_cast<std::uint8_t>(wait_reason::timer));
     }
   }
-  out.started = static_cast<int>(run.threads.size());
-  while (run.arrived.load() < out.started) co_await sleep(std::chrono::milliseconds(1));
-  const process_stats after = read_process_stats();
-  out.creation_per_unit_s = static_cast<double>(loop.now() - t0) / 1e9 / std::max(out.started, 1);
-  out.rss_total = static_cast<double>(after.rss_bytes - before.rss_bytes);
-  out.rss_per_unit = out.rss_total / std::max(out.started, 1);
-  out.address_space_per_unit = static_cast<double>(after.virtual_bytes - before.virtual_bytes) / std::max(out.started, 1);
-  out.os_threads = after.threads;
-  out.threads_added = after.threads - before.threads;
+  const int started = static_cast<int>(run.threads.size());
+  while (run.arrived.load() < started) co_await sleep(std::chrono::milliseconds(1));
+  account(out, started, loop.now() - t0, before, read_process_stats());
+  headroom.release();
   run.release_threads();
-  auto all = run.wait_for_units();
-  co_await std::move(all);
+  // The loop looks every millisecond: which threads have ended, and are
+  // they all done.
+  std::vector<bool> marked(run.task_lanes.size(), false);
+  for (bool last = false; !last;) {
+    last = run.threads_done.load() == started;
+    for (std::size_t k = 0; k < marked.size(); ++k)
+      if (!marked[k] && run.shown_done[k].load()) {
+        marked[k] = true;
+        loop.mark(run.task_lanes[k], lane_state::running);
+        loop.mark(run.task_lanes[k], lane_state::done);
+      }
+    if (!last) co_await sleep(std::chrono::milliseconds(1));
+  }
   out.finish_s = static_cast<double>(loop.now() - t0) / 1e9;
   for (auto& t : run.threads) t.join();  // already finished: each join returns at once
   run.threads.clear();
@@ -219,14 +235,7 @@ awaitable<void> with_coroutines(scale_run& run, int n, nanoseconds d, measured& 
     ++run.running;
   }
   co_await yield_now();  // behind every new coroutine: each one is now at its timer
-  const process_stats after = read_process_stats();
-  out.started = n;
-  out.creation_per_unit_s = static_cast<double>(loop.now() - t0) / 1e9 / std::max(n, 1);
-  out.rss_total = static_cast<double>(after.rss_bytes - before.rss_bytes);
-  out.rss_per_unit = out.rss_total / std::max(n, 1);
-  out.address_space_per_unit = static_cast<double>(after.virtual_bytes - before.virtual_bytes) / std::max(n, 1);
-  out.os_threads = after.threads;
-  out.threads_added = after.threads - before.threads;
+  account(out, n, loop.now() - t0, before, read_process_stats());
   auto all = run.wait_for_units();
   co_await std::move(all);
   out.finish_s = static_cast<double>(loop.now() - t0) / 1e9;
@@ -266,6 +275,7 @@ std::unique_ptr<scenario_run> make_side(bool threads, int n, nanoseconds d, cons
   run->loop = std::make_unique<event_loop>(options);
   run->main_lane = run->loop->add_lane(lane_kind::main, "main");
   run->sample_every = std::max(1, static_cast<int>(std::ceil(static_cast<double>(n) / lanes_shown)));
+  run->shown_done = std::make_unique<std::atomic<bool>[]>(static_cast<std::size_t>(n / run->sample_every + 1));
   for (int i = 0; i < n; i += run->sample_every)
     run->task_lanes.push_back(run->loop->add_lane(lane_kind::task, std::string(threads ? "thread " : "coroutine ").append(std::to_string(i + 1)), run->main_lane));
   run->loop->spawn_on(run->main_lane, supervise(r, [&r, threads, n, d](std::vector<task_handle>&) -> awaitable<void> {
