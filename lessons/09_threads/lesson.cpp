@@ -40,14 +40,18 @@ struct measured {
 class scale_run : public scenario_run {
  public:
   ~scale_run() override {
-    // Threads still asleep are woken and joined before what they touch goes;
-    // coroutines still waiting are dropped with the loop, not waited for.
+    // The loop stops first (it may be making threads), without waiting for
+    // the coroutines still asleep: they are dropped with it. Then threads
+    // still asleep are woken and joined before what they touch goes.
+    if (loop) {
+      loop->io().stop();
+      loop->wait();
+    }
     quit.store(1);
     syscall(SYS_futex, reinterpret_cast<int*>(&quit), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
     release_threads();
     for (auto& t : threads)
       if (t.joinable()) t.join();
-    if (loop) loop->io().stop();
     loop.reset();
   }
   std::vector<figure> figures() const override;
