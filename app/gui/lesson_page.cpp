@@ -172,7 +172,8 @@ void lesson_page::draw_chart(float width, float height, bool dark) {
     const std::string label = format_figure(x, "");
     dl->AddText(ImVec2(px(x) - ImGui::CalcTextSize(label.c_str()).x / 2, bottom + 2), axis, label.c_str());
   }
-  for (int i = 0; i <= 2; ++i) {
+  const bool empty = std::all_of(chart_points_.begin(), chart_points_.end(), [](const auto& s) { return s.empty(); });
+  for (int i = 0; i <= 2 && !empty; ++i) {
     const double y = y_max * i / 2;
     dl->AddLine(ImVec2(left, py(y)), ImVec2(right, py(y)), grid);
     const std::string label = format_figure(y, "bytes");
@@ -199,7 +200,7 @@ void lesson_page::draw_chart(float width, float height, bool dark) {
     dl->AddText(ImVec2(legend_x + em, top), ImGui::GetColorU32(ImGuiCol_Text), lesson_.variants[v].c_str());
     legend_x += em * 1.6f + ImGui::CalcTextSize(lesson_.variants[v].c_str()).x;
   }
-  if (std::all_of(chart_points_.begin(), chart_points_.end(), [](const auto& s) { return s.empty(); }))
+  if (empty)
     dl->AddText(ImVec2(left + em, (top + bottom) / 2), axis, "a point per run: run, then move the slider");
   ImGui::Dummy(ImVec2(width, height - ImGui::GetTextLineHeightWithSpacing() - 4));
 }
@@ -266,7 +267,7 @@ void lesson_page::draw_text_tabs(float height, bool dark) {
 }
 
 void lesson_page::draw_params() {
-  bool changed = false;
+  bool commit = false;
   const float w = 200 * ImGui::GetFontSize() / 16;
   for (const auto& p : lesson_.params) {
     int value = static_cast<int>(std::lround(values_[p.name]));
@@ -276,13 +277,19 @@ void lesson_page::draw_params() {
     const bool wide = hi - lo > 200;
     if (ImGui::SliderInt(p.label.c_str(), &value, lo, hi, format.c_str(),
                          wide ? ImGuiSliderFlags_Logarithmic : ImGuiSliderFlags_None)) {
+      // A value typed in (Ctrl+click) may be out of range: it is moved into
+      // it, with a note, and only a real change re-runs anything.
+      const double before = values_[p.name];
       values_[p.name] = value;
-      changed = true;
+      notes_ = lessons::clamp(lesson_, values_);
+      if (values_[p.name] != before) pending_ = true;
     }
+    // Real runs start again when the slider is let go; the others follow it.
+    if (pending_ && (!lesson_.real_clock_only || ImGui::IsItemDeactivatedAfterEdit())) commit = true;
     if (ImGui::IsItemHovered() && !p.help.empty()) ImGui::SetTooltip("%s (--set %s=...)", p.help.c_str(), p.name.c_str());
   }
-  if (changed) {
-    notes_ = lessons::clamp(lesson_, values_);
+  if (commit) {
+    pending_ = false;
     rebuild(true);
   }
   for (const auto& n : notes_) ImGui::TextColored(ImVec4(0.9f, 0.62f, 0.0f, 1.0f), "%s", n.c_str());

@@ -40,6 +40,7 @@ class lesson_page {
   const lessons::lesson& lesson_;
   lessons::values values_;
   std::vector<std::string> notes_;  // values that were moved into range
+  bool pending_ = false;            // a value changed; not yet run (real runs wait for the slider's release)
   std::vector<md_block> prose_;
   // Predict first: the guess is locked in before the run plays.
   bool locked_ = false;

@@ -113,21 +113,21 @@ void sandbox_page::draw_controls() {
   // The workload.
   const float w = 220 * ImGui::GetFontSize() / 16;
   ImGui::SetNextItemWidth(w);
-  if (ImGui::SliderInt("tasks", &work_.tasks, 1, 10'000, "%d", ImGuiSliderFlags_Logarithmic)) changed = shape = true;
+  if (ImGui::SliderInt("tasks", &work_.tasks, 1, 10'000, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) changed = shape = true;
   ImGui::SameLine();
   float dur_ms = static_cast<float>(work_.duration) / 1e6f;
   ImGui::SetNextItemWidth(w);
-  if (ImGui::SliderFloat("duration", &dur_ms, 1.0f, 10'000.0f, "%.0f ms", ImGuiSliderFlags_Logarithmic)) {
+  if (ImGui::SliderFloat("duration", &dur_ms, 1.0f, 10'000.0f, "%.0f ms", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) {
     work_.duration = static_cast<nanos>(dur_ms * 1e6f);
     changed = shape = true;
   }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(w * 0.6f);
-  if (ImGui::SliderInt("spread", &spread_percent_, 0, 100, "%d %%")) changed = shape = true;
+  if (ImGui::SliderInt("spread", &spread_percent_, 0, 100, "%d %%", ImGuiSliderFlags_AlwaysClamp)) changed = shape = true;
   help_marker("Durations vary evenly by up to this much around the duration.");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(w * 0.6f);
-  if (ImGui::SliderInt("limit", &work_.limit, 1, std::max(1, work_.tasks))) changed = shape = true;
+  if (ImGui::SliderInt("limit", &work_.limit, 1, std::max(1, work_.tasks), "%d", ImGuiSliderFlags_AlwaysClamp)) changed = shape = true;
   help_marker("Permits of the bounded strategy's semaphore: at most this many tasks in flight.");
 
   // An explicit duration per task, as --durations takes them.
@@ -169,7 +169,7 @@ void sandbox_page::draw_controls() {
       const bool moved = ImGui::InputInt("##task", &task, 0) && task != it->first;
       ImGui::SameLine();
       ImGui::SetNextItemWidth(110 * ImGui::GetFontSize() / 16);
-      if (ImGui::SliderFloat("##d", &d, 1.0f, 5000.0f, "%.0f ms", ImGuiSliderFlags_Logarithmic)) {
+      if (ImGui::SliderFloat("##d", &d, 1.0f, 5000.0f, "%.0f ms", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) {
         it->second = static_cast<nanos>(d * 1e6f);
         changed = shape = true;
       }
@@ -230,7 +230,7 @@ void sandbox_page::draw_controls() {
     ImGui::SameLine();
     float t_ms = static_cast<float>(*work_.timeout) / 1e6f;
     ImGui::SetNextItemWidth(w * 0.7f);
-    if (ImGui::SliderFloat("##timeout", &t_ms, 1.0f, 10'000.0f, "%.0f ms", ImGuiSliderFlags_Logarithmic)) {
+    if (ImGui::SliderFloat("##timeout", &t_ms, 1.0f, 10'000.0f, "%.0f ms", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) {
       work_.timeout = static_cast<nanos>(t_ms * 1e6f);
       changed = shape = true;
     }
