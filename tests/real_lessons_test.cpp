@@ -196,8 +196,12 @@ TEST_SUITE("real_lessons") {
     const auto ok = exchange(port, "GET /async?x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     CHECK(status_line(ok) == "HTTP/1.1 200 OK");
     CHECK(ok.find("async: answered") != std::string::npos);
+    const auto head = exchange(port, "HEAD /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    CHECK(status_line(head) == "HTTP/1.1 200 OK");
+    CHECK(head.find("Content-Length: 16\r\n") != std::string::npos);  // as a GET's, with no body after it
+    CHECK(head.substr(head.size() - 4) == "\r\n\r\n");
     const auto r = srv.server->report();
-    CHECK(r.ok == 1);
+    CHECK(r.ok == 2);
     CHECK(r.bad_request == 2);
     CHECK(r.not_found == 1);
     CHECK(r.bad_method == 1);

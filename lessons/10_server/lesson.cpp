@@ -172,10 +172,10 @@ awaitable<void> serve_connection(std::shared_ptr<server_run::state> st, tcp::soc
       }
       res.body() = res.result() == http::status::ok ? std::string(path.substr(1)) + ": answered\n"
                                                     : std::string(res.reason()) + "\n";
-      if (req.method() == http::verb::head) res.body().clear();
     }
     res.keep_alive(keep_alive);
     res.prepare_payload();
+    if (!ec && parser.get().method() == http::verb::head) res.body().clear();  // the length a GET would get, no body
     st->count(res.result());
     waiting_for_network();
     auto [wec, written] = co_await http::async_write(stream, res, with_error);
