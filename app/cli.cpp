@@ -217,8 +217,9 @@ void print_summary(std::ostream& out, const finished_run& f, std::optional<nanos
   const scenario_run& r = *f.run;
   const run_metrics& m = f.metrics;
   const std::size_t tasks = r.task_lanes.size();
-  out << r.variant << " · " << tasks << (tasks == 1 ? " task" : " tasks") << " · " << to_string(r.loop->clock())
-      << " clock\n";
+  // A scenario that measures itself may draw only a sample of its units.
+  const char* what = r.figures().empty() ? (tasks == 1 ? " task" : " tasks") : (tasks == 1 ? " lane" : " lanes");
+  out << r.variant << " · " << tasks << what << " · " << to_string(r.loop->clock()) << " clock\n";
   out << "  returned after " << format_seconds(r.returned) << "; the last task ended at " << format_seconds(m.makespan)
       << " (makespan)\n";
   if (r.error) out << "  the await raised " << describe(r.error) << "\n";
