@@ -296,12 +296,17 @@ int run_app(const gui_options& options) {
       if (!page) page = std::make_unique<lesson_page>(*lessons::find(s.page));
       return page->variants();
     };
-    if (capture_only) {
+    // A screenshot runs its variants once the window has drawn a couple of
+    // frames: a real-clock lesson then measures a process that has finished
+    // starting up its renderer.
+    bool primed = false;
+    auto prime = [&] {
       if (options.at)
         shown_variants().seek(*options.at);
       else
         shown_variants().run_to_end();
-    }
+      primed = true;
+    };
     bool help = false;
     auto last = std::chrono::steady_clock::now();
     int frame = 0;
@@ -405,7 +410,8 @@ int run_app(const gui_options& options) {
       // A screenshot waits a few frames so that the layout has settled, and
       // on the real clock until the time asked for has really passed.
       const variants_view& shown = shown_variants();
-      const bool due = !shown.real_clock() || shown.finished() || (options.at && shown.cursor() >= *options.at);
+      if (capture_only && !primed && frame >= 2) prime();
+      const bool due = primed && (!shown.real_clock() || shown.finished() || (options.at && shown.cursor() >= *options.at));
       if (capture_only && ++frame >= 4 && due) {
         std::string error;
         if (!write_png(options.screenshot, 0, 0, io.DisplaySize.x, io.DisplaySize.y, error)) {
