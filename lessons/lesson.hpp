@@ -55,6 +55,14 @@ struct growth_chart {
   std::string title;
 };
 
+// Bars the window draws from the runs' figures, grouped per variant: one
+// bar per figure (all in one unit), on a shared linear scale.
+struct bar_chart {
+  std::vector<std::string> figures;  // "latency_p50_s", ...
+  std::vector<std::string> labels;   // "p50", ...
+  std::string title;
+};
+
 struct lesson {
   int number = 0;
   std::string id;       // loopscope --lesson ID
@@ -74,6 +82,7 @@ struct lesson {
   // process (its memory, its threads) or the machine's cores.
   bool variants_in_turn = false;
   std::optional<growth_chart> chart;
+  std::optional<bar_chart> bars;
 };
 
 const std::vector<lesson>& all();

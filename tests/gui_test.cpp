@@ -92,6 +92,18 @@ TEST_SUITE("gui") {
       const std::size_t end = done_green_at(id, ""), start = done_green_at(id, "0s");
       CHECK(end > start + 40);
     }
+    // Lesson 10 draws its latency bars once its runs are done: the p99 bars
+    // are vermillion, and /blocking's and /cpu's are tall.
+    auto vermillion_at = [&](const char* at) {
+      done_green_at("server", at);
+      int w = 0, h = 0, channels = 0;
+      unsigned char* px = stbi_load(png.c_str(), &w, &h, &channels, 4);
+      REQUIRE(px != nullptr);
+      const std::size_t n = count_colour(px, w, h, 0xD55E00);
+      stbi_image_free(px);
+      return n;
+    };
+    CHECK(vermillion_at("") > vermillion_at("0s") + 1000);
     std::remove(png.c_str());
   }
 

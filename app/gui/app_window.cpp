@@ -150,7 +150,7 @@ void draw_help(bool& open) {
   ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   if (ImGui::BeginPopupModal("Keyboard and mouse", &open, ImGuiWindowFlags_AlwaysAutoResize)) {
     static constexpr const char* rows[][2] = {
-        {"Space", "play / pause (virtual clock)"},
+        {"Space", "play / pause (virtual clock); run (a real-clock lesson)"},
         {"Right arrow", "run exactly one handler of the loop"},
         {"R", "restart every variant"},
         {"Mouse wheel", "zoom around the mouse"},
@@ -161,6 +161,7 @@ void draw_help(bool& open) {
         {"F", "fit the whole run"},
         {"Hover", "what a task was doing, and for how long"},
         {"Click a task", "cancel it (while the run is live)"},
+        {"Ctrl + click a slider", "type a value"},
         {"F1 or ?", "this help"},
     };
     if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_RowBg)) {

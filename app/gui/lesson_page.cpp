@@ -205,6 +205,61 @@ void lesson_page::draw_chart(float width, float height, bool dark) {
   ImGui::Dummy(ImVec2(width, height - ImGui::GetTextLineHeightWithSpacing() - 4));
 }
 
+// Grouped bars from the runs' figures: a group per variant, a bar per
+// figure, one linear scale, so a short bar next to a long one reads as such.
+void lesson_page::draw_bars(float width, float height, bool dark) {
+  const auto& spec = *lesson_.bars;
+  ImGui::TextUnformatted(spec.title.c_str());
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const float em = ImGui::GetFontSize();
+  const float left = origin.x + 0.5f * em, right = origin.x + width - 0.5f * em;
+  const float top = origin.y + 2.8f * em, bottom = origin.y + height - ImGui::GetTextLineHeightWithSpacing() * 2.4f;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 axis = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+  const ImU32 shades[] = {dark ? IM_COL32(86, 180, 233, 255) : IM_COL32(0, 114, 178, 255), IM_COL32(230, 159, 0, 255),
+                          IM_COL32(213, 94, 0, 255)};
+  std::vector<std::vector<double>> values(variants_.size());
+  double top_value = 0;
+  for (std::size_t v = 0; v < variants_.size(); ++v) {
+    if (!variants_.run(v).main_done) continue;
+    for (const auto& key : spec.figures) {
+      values[v].push_back(lessons::figure_of(variants_.run(v), key));
+      top_value = std::max(top_value, values[v].back());
+    }
+  }
+  dl->AddLine(ImVec2(left, bottom), ImVec2(right, bottom), axis);
+  float legend_x = left;
+  for (std::size_t k = 0; k < spec.labels.size(); ++k) {
+    dl->AddRectFilled(ImVec2(legend_x, origin.y + 2), ImVec2(legend_x + em * 0.8f, origin.y + 2 + em * 0.8f), shades[k % 3]);
+    dl->AddText(ImVec2(legend_x + em, origin.y), text, spec.labels[k].c_str());
+    legend_x += em * 1.6f + ImGui::CalcTextSize(spec.labels[k].c_str()).x;
+  }
+  const std::size_t groups = std::max<std::size_t>(variants_.size(), 1);
+  const float group_w = (right - left) / static_cast<float>(groups);
+  const float bar_w = group_w * 0.7f / static_cast<float>(std::max<std::size_t>(spec.figures.size(), 1));
+  for (std::size_t v = 0; v < variants_.size(); ++v) {
+    const float x0 = left + group_w * static_cast<float>(v) + group_w * 0.15f;
+    const std::string name = variants_.run(v).variant;
+    dl->AddText(ImVec2(left + group_w * (static_cast<float>(v) + 0.5f) - ImGui::CalcTextSize(name.c_str()).x / 2, bottom + 3),
+                text, name.c_str());
+    if (values[v].empty()) {
+      dl->AddText(ImVec2(x0, bottom - em * 1.2f), axis, "...");
+      continue;
+    }
+    for (std::size_t k = 0; k < values[v].size(); ++k) {
+      const float h = top_value > 0 ? static_cast<float>(values[v][k] / top_value) * (bottom - top) : 0;
+      const float bx = x0 + bar_w * static_cast<float>(k);
+      dl->AddRectFilled(ImVec2(bx, bottom - std::max(h, 1.0f)), ImVec2(bx + bar_w - 2, bottom), shades[k % 3]);
+    }
+    // The highest of the group, written above it.
+    const std::string label = format_figure(values[v].back(), "s");
+    const float h = top_value > 0 ? static_cast<float>(values[v].back() / top_value) * (bottom - top) : 0;
+    dl->AddText(ImVec2(x0, bottom - h - em * 1.15f), text, label.c_str());
+  }
+  ImGui::Dummy(ImVec2(width, height - ImGui::GetTextLineHeightWithSpacing() - 4));
+}
+
 // Lesson 10's servers: where curl and wrk can reach them, one click to copy.
 void lesson_page::draw_addresses() {
   bool any = false;
@@ -365,7 +420,8 @@ page_requests lesson_page::draw(double wall_dt, bool dark, lesson_nav& nav, bool
   nav.sandbox = ImGui::Button("Open the sandbox");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every knob free: any workload, any strategy");
 
-  const float top_h = 270 * ImGui::GetFontSize() / 16;
+  // Lessons that show their figures give the texts a little less room.
+  const float top_h = (lesson_.real_clock_only ? 240 : 270) * ImGui::GetFontSize() / 16;
   draw_text_tabs(top_h, dark);
   ImGui::SameLine();
   ImGui::BeginChild("##side", ImVec2(0, top_h), true);
@@ -378,6 +434,7 @@ page_requests lesson_page::draw(double wall_dt, bool dark, lesson_nav& nav, bool
   draw_addresses();
   note_chart_points();
   if (lesson_.chart) return variants_.draw_body(dark, [this, dark](float w, float h) { draw_chart(w, h, dark); });
+  if (lesson_.bars) return variants_.draw_body(dark, [this, dark](float w, float h) { draw_bars(w, h, dark); });
   return variants_.draw_body(dark);
 }
 

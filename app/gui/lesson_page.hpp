@@ -36,6 +36,7 @@ class lesson_page {
   void draw_addresses();
   void note_chart_points();
   void draw_chart(float width, float height, bool dark);
+  void draw_bars(float width, float height, bool dark);
 
   const lessons::lesson& lesson_;
   lessons::values values_;

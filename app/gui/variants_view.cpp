@@ -294,7 +294,7 @@ page_requests variants_view::draw_body(bool dark, const std::function<void(float
   if (measured) figure_rows = std::max<std::size_t>(figure_rows, 8) + 3;
   const float row_h = ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y;
   const float figures_h = row_h * static_cast<float>(figure_rows) + 8;
-  const float bottom = measured ? figures_h + ImGui::GetFrameHeightWithSpacing() * 2.5f
+  const float bottom = measured ? figures_h + ImGui::GetFrameHeightWithSpacing() * 3.2f
                                 : ImGui::GetFrameHeightWithSpacing() * (3.5f + static_cast<float>(panels_.size()));
   const float timeline_h = std::max(ImGui::GetContentRegionAvail().y - bottom, 160.0f);
   const ImVec2 tl_min = ImGui::GetCursorScreenPos();
@@ -410,7 +410,7 @@ page_requests variants_view::draw_body(bool dark, const std::function<void(float
 // The figures each run measured, a row per figure and a column per
 // variant, with the loop's own busy share and longest slice below them.
 bool variants_view::draw_figures(float height, const std::function<void(float, float)>& beside) {
-  const float width = ImGui::GetContentRegionAvail().x * (beside ? 0.55f : 1.0f);
+  const float width = ImGui::GetContentRegionAvail().x * (beside ? 0.62f : 1.0f);
   ImGui::BeginChild("##figures", ImVec2(width, height), false);
   std::vector<std::vector<figure>> figs;
   const std::vector<figure>* rows = nullptr;

@@ -304,7 +304,7 @@ lesson lesson_threads() {
   l.variants = {"threads", "coroutines"};
   l.real_clock_only = true;
   l.variants_in_turn = true;
-  l.chart = growth_chart{"units", "rss_total_bytes", "Resident memory of N waits (move N: a point per run)"};
+  l.chart = growth_chart{"units", "rss_total_bytes", "Resident memory of N waits, a point per run"};
   l.make = [](std::size_t variant, const values& v, const loop_options& base) {
     return make_side(variant == 0, static_cast<int>(v.at("units")), ms_of(v.at("wait")), base);
   };

@@ -251,7 +251,7 @@ std::string server_run::banner() const { return (stopped() ? "served on " : "ser
 
 std::vector<figure> server_run::figures() const {
   const server_report r = report();
-  return {{"connections", "connections accepted", static_cast<double>(r.connections), "", "Since the server started"},
+  return {{"connections", "connections", static_cast<double>(r.connections), "", "Since the server started"},
           {"server_requests", "requests answered", static_cast<double>(r.requests), "", "Every status"},
           {"server_errors", "requests refused (4xx)",
            static_cast<double>(r.bad_request + r.not_found + r.bad_method + r.too_large + r.timed_out), "",
@@ -406,13 +406,13 @@ std::vector<figure> load_run::figures() const {
     if (finished < requests) return server_run::figures();
     std::vector<float> v(latencies.begin(), latencies.end());
     const double total = last_answered > first_sent ? static_cast<double>(last_answered - first_sent) / 1e9 : 0;
-    f = {{"ok", "requests answered 200", static_cast<double>(latencies.size()), "", "Of the load's requests"},
-         {"errors", "requests failed", static_cast<double>(errors), "", "Refused, reset, timed out or not 200"},
+    f = {{"ok", "answered 200 OK", static_cast<double>(latencies.size()), "", "Of the load's requests"},
+         {"errors", "failed", static_cast<double>(errors), "", "Refused, reset, timed out or not 200"},
          {"latency_p50_s", "latency p50", percentile_of(v, 50), "s", "From connecting to the last byte of the answer"},
          {"latency_p95_s", "latency p95", percentile_of(v, 95), "s", "From connecting to the last byte of the answer"},
          {"latency_p99_s", "latency p99", percentile_of(v, 99), "s", "From connecting to the last byte of the answer"},
          {"total_s", "all answered after", total, "s", "From the first request sent to the last answer"},
-         {"throughput_rps", "throughput", total > 0 ? static_cast<double>(latencies.size()) / total : 0, "requests/s",
+         {"throughput_rps", "throughput", total > 0 ? static_cast<double>(latencies.size()) / total : 0, "req/s",
           "Answers per second over the load"}};
   }
   f.push_back(server_run::figures().front());  // connections accepted
@@ -456,6 +456,8 @@ lesson lesson_server() {
   l.real_clock_only = true;
   l.variants_in_turn = true;
   l.make = make_variant;
+  l.bars = bar_chart{{"latency_p50_s", "latency_p95_s", "latency_p99_s"}, {"p50", "p95", "p99"},
+                     "Latency per route, from connecting to the answer"};
   l.predict = {"How long until all the requests to /blocking are answered, in seconds?", "s", {},
                [](const std::vector<outcome>& runs) { return figure_of(*runs[1].run, "total_s"); }};
   return l;
