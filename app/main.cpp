@@ -1,7 +1,9 @@
 #include "cli.hpp"
+#include "core/process_stats.hpp"
 #include "core/runtime.hpp"
 
 int main(int argc, char** argv) {
   loopscope::tune_allocator();
+  loopscope::raise_descriptor_limit();  // lesson 10 and `serve` hold a socket per client
   return loopscope::cli_main(argc, argv);
 }

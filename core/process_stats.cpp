@@ -57,6 +57,17 @@ void release_free_memory() {
   malloc_trim(0);
 }
 
+long raise_descriptor_limit() {
+  rlimit r{};
+  if (getrlimit(RLIMIT_NOFILE, &r) != 0) return -1;
+  if (r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
+    getrlimit(RLIMIT_NOFILE, &r);
+  }
+  return r.rlim_cur == RLIM_INFINITY ? -1 : static_cast<long>(r.rlim_cur);
+}
+
 std::string thread_limits_text() {
   std::string s = "ulimit -u ";
   s.append(limit_text(RLIMIT_NPROC, false));

@@ -20,6 +20,11 @@ process_stats read_process_stats();
 // that a "before" reading is not flattered by a previous run's free memory.
 void release_free_memory();
 
+// Lets this process open as many descriptors as its hard limit allows (the
+// soft limit is often 1,024: a server under a load of thousands of
+// connections, and its load generator, need more). Returns the new limit.
+long raise_descriptor_limit();
+
 // The limits a thread creation runs into, as one line for a message:
 // "ulimit -u 96365, kernel.threads-max 192730, vm.max_map_count 65530, stack 8 MiB".
 std::string thread_limits_text();
