@@ -412,7 +412,9 @@ int run_app(const gui_options& options) {
       // on the real clock until the time asked for has really passed.
       const variants_view& shown = shown_variants();
       if (capture_only && !primed && frame >= 2) prime();
-      const bool due = primed && (!shown.real_clock() || shown.finished() || (options.at && shown.cursor() >= *options.at));
+      // (A run that could not be set up has nothing to wait for.)
+      const bool due = primed && (!shown.real_clock() || shown.finished() || shown.size() == 0 ||
+                                  (options.at && shown.cursor() >= *options.at));
       if (capture_only && ++frame >= 4 && due) {
         std::string error;
         if (!write_png(options.screenshot, 0, 0, io.DisplaySize.x, io.DisplaySize.y, error)) {

@@ -68,7 +68,14 @@ void variants_view::reset(std::size_t count, factory make, std::optional<nanos> 
       end_ = std::max(end_, compute_metrics(shadow->loop->trace(), shadow->loop->now()).window);
     }
     auto p = std::make_unique<panel>();
-    p->run = make_(i, options);
+    try {
+      p->run = make_(i, options);
+    } catch (const std::exception& e) {  // a real resource refused (a socket, a port): say so, show nothing
+      panels_.clear();
+      loops.clear();
+      set_status(std::string("Could not set up the run: ") + e.what(), false);
+      break;
+    }
     loops.push_back(p->run->loop.get());
     panels_.push_back(std::move(p));
   }
@@ -427,7 +434,13 @@ bool variants_view::draw_figures(float height, const std::function<void(float, f
         if (x.key == key) return &x;
       return nullptr;
     };
-    if (rows == nullptr || rows->empty()) {
+    if (panels_.empty()) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1.0f), "%s", status_.c_str());
+      ImGui::PopTextWrapPos();
+    } else if (rows == nullptr || rows->empty()) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::TextDisabled(next_start_ == 0 ? "press Run to measure" : "measuring...");

@@ -270,8 +270,9 @@ void listen_on(server_run& run, const server_settings& s) {
   if (!ec) acceptor.bind(where, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    std::string why = "cannot listen on 127.0.0.1:";
-    throw std::runtime_error(why.append(std::to_string(s.port)).append(": ").append(ec.message()));
+    std::string why = "cannot listen on 127.0.0.1";
+    why.append(s.port == 0 ? std::string(" (any free port)") : ":" + std::to_string(s.port));
+    throw std::runtime_error(why.append(": ").append(ec.message()));
   }
   run.server = st;
   run.port_number = acceptor.local_endpoint().port();
