@@ -105,20 +105,22 @@ awaitable<void> wait_until(event_loop& l, nanos deadline) {
 }
 
 awaitable<void> task_entry(awaitable<void> body) {
-  // A task cancelled before its first step never runs, as in asyncio.
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+  event_loop& l = current_loop();
+  const lane_id lane = l.current_lane();
+  std::exception_ptr error;
+  try {
+    // A task cancelled before its first step never runs, as in asyncio (it
+    // was not signalled: see event_loop::cancel).
+    if (l.cancel_requested(lane)) throw_cancelled();
+    co_await std::move(body);
+  } catch (...) {
+    error = std::current_exception();
+  }
   // The task ends when its body does. co_spawn may post once more before it
   // calls its completion handler (for a body that never suspended), and the
   // task must not look ready in that gap.
-  event_loop& l = current_loop();
-  const lane_id lane = l.current_lane();
-  try {
-    co_await std::move(body);
-  } catch (...) {
-    l.end_task(lane, std::current_exception());
-    throw;
-  }
-  l.end_task(lane, nullptr);
+  l.end_task(lane, error);
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace
@@ -339,7 +341,11 @@ void event_loop::cancel(lane_id lane) {
   task_core& c = core(lane);
   if (!c.spawned || c.terminal) return;
   c.cancel_requested = true;
-  c.cancel_signal.emit(asio::cancellation_type::terminal);
+  // A task whose first step has not run yet is not signalled: it raises
+  // CancelledError at that step. Signalled there, co_spawn's own code
+  // (Asio 1.81) would meet the cancellation at an await of its own, outside
+  // any handler, after a body that never suspended, and end the process.
+  if (c.started) c.cancel_signal.emit(asio::cancellation_type::terminal);
 }
 
 void event_loop::cancel_all() {

@@ -296,6 +296,16 @@ TEST_SUITE("real_lessons") {
     CHECK(r.out.find("1 connection, 1 request") != std::string::npos);
   }
 
+  TEST_CASE("lesson 10 interrupted with Ctrl-C: every task cancelled, the summary printed, exit 130") {
+    for (const char* after : {"0.3", "1.2", "2.1"}) {
+      INFO("SIGINT after " << after << " s");
+      const auto r = run_process(std::string(LOOPSCOPE_BINARY " run --lesson server --set requests=30 --set delay=100 "
+                                             ">/dev/null 2>&1 & p=$!; sleep ") +
+                                 after + "; kill -INT $p; wait $p; echo exit=$?");
+      CHECK(r.out.find("exit=130") != std::string::npos);
+    }
+  }
+
   TEST_CASE("loopscope serve: a port in use or out of range is refused with one line") {
     serving srv;
     const auto taken = run_process(LOOPSCOPE_BINARY " serve --port " + std::to_string(srv.server->port()) + " 2>&1");

@@ -213,6 +213,35 @@ TEST_SUITE("runtime") {
     CHECK(workers == 2);
   }
 
+  TEST_CASE("a task cancelled before its first step ends cancelled without running, whatever its body") {
+    // Bodies that never suspend are the edge: Asio's co_spawn awaits once
+    // more after them, and must not meet the cancellation there.
+    for (const clock_kind clock : {clock_kind::virtual_clock, clock_kind::real_clock}) {
+      loop_options options;
+      options.clock = clock;
+      event_loop loop(options);
+      bool ran = false;
+      std::vector<task_handle> children;
+      loop.spawn(
+          [](bool& ran, std::vector<task_handle>& children) -> awaitable<void> {
+            for (int i = 0; i < 3; ++i) {
+              children.push_back(spawn(
+                  [](bool& ran) -> awaitable<void> {
+                    ran = true;
+                    co_return;
+                  }(ran),
+                  "child " + std::to_string(i)));
+              children.back().cancel();
+            }
+            for (const auto& c : children) co_await c.wait();
+          }(ran, children),
+          "main");
+      loop.run();
+      CHECK_FALSE(ran);
+      for (const auto& c : children) CHECK(c.state() == lane_state::cancelled);
+    }
+  }
+
   TEST_CASE("cancel one task by id from outside the loop") {
     workload w;
     w.tasks = 3;
