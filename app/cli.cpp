@@ -217,8 +217,9 @@ void print_summary(std::ostream& out, const finished_run& f, std::optional<nanos
   const scenario_run& r = *f.run;
   const run_metrics& m = f.metrics;
   const std::size_t tasks = r.task_lanes.size();
+  const auto figures = r.figures();
   // A scenario that measures itself may draw only a sample of its units.
-  const char* what = r.figures().empty() ? (tasks == 1 ? " task" : " tasks") : (tasks == 1 ? " lane" : " lanes");
+  const char* what = figures.empty() ? (tasks == 1 ? " task" : " tasks") : (tasks == 1 ? " lane" : " lanes");
   out << r.variant << " · " << tasks << what << " · " << to_string(r.loop->clock()) << " clock\n";
   out << "  returned after " << format_seconds(r.returned) << "; the last task ended at " << format_seconds(m.makespan)
       << " (makespan)\n";
@@ -228,7 +229,6 @@ void print_summary(std::ostream& out, const finished_run& f, std::optional<nanos
     std::snprintf(buf, sizeof buf, "%.2fx", static_cast<double>(*sequential) / static_cast<double>(m.makespan));
     out << "  speedup " << buf << " against sequential (" << format_seconds(*sequential) << ")\n";
   }
-  const auto figures = r.figures();
   char conc[64];
   std::snprintf(conc, sizeof conc, "%d, mean %.2f · ", m.peak_concurrency, m.mean_concurrency);
   // A scenario that measures itself reports its own figures below instead

@@ -209,10 +209,7 @@ void event_loop::record(lane_id lane, nanos t, lane_state s, std::uint8_t detail
   trace_.record(c.writer, event{t, lane, s, detail});
 }
 
-void event_loop::mark(lane_id lane, lane_state s, std::uint8_t detail, std::string note) {
-  if (!note.empty()) trace_.add_note(lane, std::move(note));
-  record(lane, now(), s, detail);
-}
+void event_loop::mark(lane_id lane, lane_state s, std::uint8_t detail) { record(lane, now(), s, detail); }
 
 void event_loop::mark_external(int k, lane_id lane, lane_state s, std::uint8_t detail) {
   // The lane's bookkeeping is the loop thread's: only the event is written,

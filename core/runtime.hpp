@@ -192,7 +192,7 @@ class event_loop {
   // -- Lanes the loop does not run itself (OS threads a scenario starts, the
   // requests of a load generator on another thread) --
   // On the loop thread: the lane's state from now on.
-  void mark(lane_id lane, lane_state s, std::uint8_t detail = 0, std::string note = {});
+  void mark(lane_id lane, lane_state s, std::uint8_t detail = 0);
   // From the one thread that owns extra writer `k` (0-based): never touches
   // what the loop thread writes, so no lock is needed.
   void mark_external(int k, lane_id lane, lane_state s, std::uint8_t detail = 0);

@@ -21,7 +21,7 @@ struct figure {
   std::string key;    // JSON key: "rss_per_unit_bytes"
   std::string label;  // "resident memory per unit"
   double value = 0;
-  std::string unit;   // "bytes", "s", "requests/s", "" for a count
+  std::string unit;   // "bytes", "s", "req/s", "" for a count
   std::string help;   // a tooltip: how it was measured
 };
 

@@ -96,7 +96,9 @@ std::optional<std::string> assign(const lesson& l, values& v, std::string_view a
 // Puts every value in range; returns a note for each one moved (the app).
 std::vector<std::string> clamp(const lesson& l, values& v);
 
-// The figure named `key` of a run (0 when it has none).
+// The figure named `key` (0 when there is none): among figures already
+// taken, or of a run.
+double figure_of(const std::vector<figure>& figures, std::string_view key);
 double figure_of(const scenario_run& run, std::string_view key);
 
 // The texts of a lesson folder, embedded by the build.

@@ -82,11 +82,13 @@ std::optional<std::string> assign(const lesson& l, values& v, std::string_view a
   return std::nullopt;
 }
 
-double figure_of(const scenario_run& run, std::string_view key) {
-  for (const auto& f : run.figures())
+double figure_of(const std::vector<figure>& figures, std::string_view key) {
+  for (const auto& f : figures)
     if (f.key == key) return f.value;
   return 0;
 }
+
+double figure_of(const scenario_run& run, std::string_view key) { return figure_of(run.figures(), key); }
 
 std::vector<std::string> clamp(const lesson& l, values& v) {
   std::vector<std::string> notes;

@@ -142,6 +142,17 @@ void lesson_page::note_chart_points() {
     chart_points_[i][x] = lessons::figure_of(variants_.run(i), lesson_.chart->y_figure);
 }
 
+namespace {
+// A legend entry: a square of the colour, then its name. Returns where the
+// next entry goes.
+float legend_entry(ImDrawList* dl, float x, float y, ImU32 colour, const char* name) {
+  const float em = ImGui::GetFontSize();
+  dl->AddRectFilled(ImVec2(x, y + 2), ImVec2(x + em * 0.8f, y + 2 + em * 0.8f), colour);
+  dl->AddText(ImVec2(x + em, y), ImGui::GetColorU32(ImGuiCol_Text), name);
+  return x + em * 1.6f + ImGui::CalcTextSize(name).x;
+}
+}  // namespace
+
 // The chart that grows with the slider: x logarithmic over the parameter's
 // range, y from 0 to the largest point, a line and dots per variant.
 void lesson_page::draw_chart(float width, float height, bool dark) {
@@ -196,9 +207,7 @@ void lesson_page::draw_chart(float width, float height, bool dark) {
       prev = at;
       first = false;
     }
-    dl->AddRectFilled(ImVec2(legend_x, top + 2), ImVec2(legend_x + em * 0.8f, top + 2 + em * 0.8f), c);
-    dl->AddText(ImVec2(legend_x + em, top), ImGui::GetColorU32(ImGuiCol_Text), lesson_.variants[v].c_str());
-    legend_x += em * 1.6f + ImGui::CalcTextSize(lesson_.variants[v].c_str()).x;
+    legend_x = legend_entry(dl, legend_x, top, c, lesson_.variants[v].c_str());
   }
   if (empty)
     dl->AddText(ImVec2(left + em, (top + bottom) / 2), axis, "a point per run: run, then move the slider");
@@ -223,18 +232,16 @@ void lesson_page::draw_bars(float width, float height, bool dark) {
   double top_value = 0;
   for (std::size_t v = 0; v < variants_.size(); ++v) {
     if (!variants_.run(v).main_done) continue;
+    const auto figures = variants_.run(v).figures();
     for (const auto& key : spec.figures) {
-      values[v].push_back(lessons::figure_of(variants_.run(v), key));
+      values[v].push_back(lessons::figure_of(figures, key));
       top_value = std::max(top_value, values[v].back());
     }
   }
   dl->AddLine(ImVec2(left, bottom), ImVec2(right, bottom), axis);
   float legend_x = left;
-  for (std::size_t k = 0; k < spec.labels.size(); ++k) {
-    dl->AddRectFilled(ImVec2(legend_x, origin.y + 2), ImVec2(legend_x + em * 0.8f, origin.y + 2 + em * 0.8f), shades[k % 3]);
-    dl->AddText(ImVec2(legend_x + em, origin.y), text, spec.labels[k].c_str());
-    legend_x += em * 1.6f + ImGui::CalcTextSize(spec.labels[k].c_str()).x;
-  }
+  for (std::size_t k = 0; k < spec.labels.size(); ++k)
+    legend_x = legend_entry(dl, legend_x, origin.y, shades[k % 3], spec.labels[k].c_str());
   const std::size_t groups = std::max<std::size_t>(variants_.size(), 1);
   const float group_w = (right - left) / static_cast<float>(groups);
   const float bar_w = group_w * 0.7f / static_cast<float>(std::max<std::size_t>(spec.figures.size(), 1));

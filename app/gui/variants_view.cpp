@@ -280,13 +280,15 @@ void variants_view::draw_playback() {
 
 page_requests variants_view::draw_body(bool dark, const std::function<void(float, float)>& beside) {
   std::vector<variant_view> views;
+  std::vector<std::vector<figure>> figures;  // what each run measured, once it is done
   std::size_t figure_rows = 0;
   for (const auto& p : panels_) {
     variant_view v;
     v.title = p->run->variant;
     if (p->run->loop->finished()) v.title += " — makespan " + format_seconds(p->metrics.makespan);
     if (const std::string b = p->run->banner(); !b.empty()) v.title.append(" — ").append(b);
-    if (p->run->main_done) figure_rows = std::max(figure_rows, p->run->figures().size());
+    figures.push_back(p->run->main_done ? p->run->figures() : std::vector<figure>{});
+    figure_rows = std::max(figure_rows, figures.back().size());
     v.lanes = &p->lanes;
     v.density = &p->density;
     v.finish = p->run->loop->finished() ? p->metrics.makespan : -1;
@@ -317,7 +319,7 @@ page_requests variants_view::draw_body(bool dark, const std::function<void(float
   // ---- Metrics ----
   const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
   if (measured) {
-    draw_figures(figures_h, beside);
+    draw_figures(figures_h, figures, beside);
   } else if (ImGui::BeginTable("##metrics", 8, flags)) {
     for (const char* h : {"variant", "makespan", "speedup", "peak / mean in flight", "loop busy", "ready total",
                           "longest slice", "warnings"})
@@ -416,12 +418,11 @@ page_requests variants_view::draw_body(bool dark, const std::function<void(float
 
 // The figures each run measured, a row per figure and a column per
 // variant, with the loop's own busy share and longest slice below them.
-bool variants_view::draw_figures(float height, const std::function<void(float, float)>& beside) {
+void variants_view::draw_figures(float height, const std::vector<std::vector<figure>>& figs,
+                                 const std::function<void(float, float)>& beside) {
   const float width = ImGui::GetContentRegionAvail().x * (beside ? 0.62f : 1.0f);
   ImGui::BeginChild("##figures", ImVec2(width, height), false);
-  std::vector<std::vector<figure>> figs;
   const std::vector<figure>* rows = nullptr;
-  for (const auto& p : panels_) figs.push_back(p->run->main_done ? p->run->figures() : std::vector<figure>{});
   for (const auto& f : figs)
     if (rows == nullptr || f.size() > rows->size()) rows = &f;
   const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
@@ -491,7 +492,6 @@ bool variants_view::draw_figures(float height, const std::function<void(float, f
     beside(w, height);
     ImGui::EndChild();
   }
-  return rows != nullptr;
 }
 
 }  // namespace loopscope::gui

@@ -74,7 +74,8 @@ class variants_view {
   struct panel;
   void sync();
   void start_pending();  // real clock: start the loops not yet started (one, when in turn)
-  bool draw_figures(float height, const std::function<void(float, float)>& beside);
+  void draw_figures(float height, const std::vector<std::vector<figure>>& figures,
+                    const std::function<void(float, float)>& beside);
 
   std::size_t count_ = 0;
   factory make_;

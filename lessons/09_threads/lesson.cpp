@@ -84,7 +84,23 @@ class scale_run : public scenario_run {
     if (running > 0) co_await all_done.wait();
   }
 
-  int sample_every = 1;  // unit i has lane i / sample_every when i % sample_every == 0
+  // Unit i has a lane (drawn) when i % sample_every == 0: lane i / sample_every.
+  lane_id lane_of(int i) const {
+    return i % sample_every == 0 ? task_lanes[static_cast<std::size_t>(i / sample_every)] : no_lane;
+  }
+  // Loop thread: a drawn unit now waits, or has ended (nothing for the others).
+  void mark_waiting(lane_id lane) {
+    if (lane == no_lane) return;
+    loop->mark(lane, lane_state::running);
+    loop->mark(lane, lane_state::waiting, static_cast<std::uint8_t>(wait_reason::timer));
+  }
+  void mark_done(lane_id lane) {
+    if (lane == no_lane) return;
+    loop->mark(lane, lane_state::running);
+    loop->mark(lane, lane_state::done);
+  }
+
+  int sample_every = 1;
   std::vector<std::thread> threads;
   std::atomic<int> arrived{0};
   std::atomic<bool> go{false};
@@ -149,13 +165,10 @@ void wait_in_thread(scale_run& run, nanoseconds d, std::atomic<bool>* shown_done
 // As coroutines: each one is a heap-allocated frame and a timer on one
 // loop. Waiting costs no thread; the loop's one thread waits for them all.
 awaitable<void> wait_in_coroutine(scale_run& run, nanoseconds d, lane_id lane) {
-  event_loop& loop = *run.loop;
-  if (lane != no_lane) loop.mark(lane, lane_state::running);
-  if (lane != no_lane) loop.mark(lane, lane_state::waiting, static_cast<std::uint8_t>(wait_reason::timer));
+  run.mark_waiting(lane);
   asio::steady_timer timer(co_await asio::this_coro::executor, d);  // asyncio.sleep(d)
   co_await timer.async_wait(asio::use_awaitable);
-  if (lane != no_lane) loop.mark(lane, lane_state::running);
-  if (lane != no_lane) loop.mark(lane, lane_state::done);
+  run.mark_done(lane);
   run.unit_done();
 }
 
@@ -181,11 +194,11 @@ awaitable<void> with_threads(scale_run& run, int n, nanoseconds d, measured& out
   const process_stats before = read_process_stats();
   const nanos t0 = loop.now();
   for (int i = 0; i < n; ++i) {
-    const bool shown = i % run.sample_every == 0;
-    const lane_id lane = shown ? run.task_lanes[static_cast<std::size_t>(i / run.sample_every)] : no_lane;
+    const lane_id lane = run.lane_of(i);
     std::string refused;
     try {
-      run.threads.emplace_back(wait_in_thread, std::ref(run), d, shown ? &run.shown_done[i / run.sample_every] : nullptr);
+      run.threads.emplace_back(wait_in_thread, std::ref(run), d,
+                               lane != no_lane ? &run.shown_done[i / run.sample_every] : nullptr);
     } catch (const std::system_error& e) {  // the system said no: report it and carry on
       refused = e.code().message();
     } catch (const std::bad_alloc&) {
@@ -197,11 +210,8 @@ awaitable<void> with_threads(scale_run& run, int n, nanoseconds d, measured& out
       out.refusal.append(" (").append(thread_limits_text()).append(")");
       break;
     }
-    if (shown) {
-      loop.mark(lane, lane_state::ready);
-      loop.mark(lane, lane_state::running);
-      loop.mark(lane, lane_state::waiting, static_cast<std::uint8_t>(wait_reason::timer));
-    }
+    if (lane != no_lane) loop.mark(lane, lane_state::ready);
+    run.mark_waiting(lane);
   }
   const int started = static_cast<int>(run.threads.size());
   while (run.arrived.load() < started) co_await sleep(std::chrono::milliseconds(1));
@@ -216,8 +226,7 @@ awaitable<void> with_threads(scale_run& run, int n, nanoseconds d, measured& out
     for (std::size_t k = 0; k < marked.size(); ++k)
       if (!marked[k] && run.shown_done[k].load()) {
         marked[k] = true;
-        loop.mark(run.task_lanes[k], lane_state::running);
-        loop.mark(run.task_lanes[k], lane_state::done);
+        run.mark_done(run.task_lanes[k]);
       }
     if (!last) co_await sleep(std::chrono::milliseconds(1));
   }
@@ -233,7 +242,7 @@ awaitable<void> with_coroutines(scale_run& run, int n, nanoseconds d, measured& 
   const process_stats before = read_process_stats();
   const nanos t0 = loop.now();
   for (int i = 0; i < n; ++i) {
-    const lane_id lane = i % run.sample_every == 0 ? run.task_lanes[static_cast<std::size_t>(i / run.sample_every)] : no_lane;
+    const lane_id lane = run.lane_of(i);
     if (lane != no_lane) loop.mark(lane, lane_state::ready);
     asio::co_spawn(loop.io(), wait_in_coroutine(run, d, lane), asio::detached);
     ++run.running;

@@ -29,11 +29,13 @@ namespace {
 constexpr auto with_error = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t samples_kept = 1'000'000;  // per route; past it, a uniform sample
 
-double percentile_of(std::vector<float> v, double p) {
-  if (v.empty()) return 0;
+// p50, p95 and p99 of durations, in seconds: sorted once, ranked by core's percentile.
+std::array<double, 3> percentiles_s(std::vector<nanos> v) {
   std::sort(v.begin(), v.end());
-  const auto i = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size()))) - 1;
-  return v[std::min(i, v.size() - 1)];
+  std::array<double, 3> out{};
+  const double qs[] = {0.50, 0.95, 0.99};
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<double>(percentile(v, qs[i])) / 1e9;
+  return out;
 }
 }  // namespace
 
@@ -49,7 +51,8 @@ struct server_run::state {
 
   mutable std::mutex m;
   server_report counts;
-  std::array<std::vector<float>, routes.size()> service_s;  // per route
+  std::array<std::vector<nanos>, routes.size()> service;  // per route: time in the server, sampled
+  std::array<std::uint64_t, routes.size()> answered{};   // per route: every 200
   std::minstd_rand rng{7};
 
   void count(http::status s) {
@@ -70,13 +73,14 @@ struct server_run::state {
     std::lock_guard lock(m);
     counts.open_connections = static_cast<std::size_t>(static_cast<long>(counts.open_connections) + n);
   }
-  void sample(std::size_t route, double seconds) {
+  void sample(std::size_t route, nanos took) {
     std::lock_guard lock(m);
-    auto& v = service_s[route];
+    ++answered[route];
+    auto& v = service[route];
     if (v.size() < samples_kept)
-      v.push_back(static_cast<float>(seconds));
+      v.push_back(took);
     else
-      v[rng() % samples_kept] = static_cast<float>(seconds);
+      v[rng() % samples_kept] = took;
   }
   // Loop thread: stop listening, close every connection.
   void shut() {
@@ -180,7 +184,7 @@ awaitable<void> serve_connection(std::shared_ptr<server_run::state> st, tcp::soc
     waiting_for_network();
     auto [wec, written] = co_await http::async_write(stream, res, with_error);
     if (which < routes.size() && res.result() == http::status::ok)
-      st->sample(which, static_cast<double>(current_loop().now() - started) / 1e9);
+      st->sample(which, current_loop().now() - started);
     if (wec || !keep_alive || st->stopping) break;
   }
   error_code ignored;
@@ -229,18 +233,17 @@ void server_run::stop() {
 
 server_report server_run::report() const {
   server_report r;
+  std::array<std::vector<nanos>, routes.size()> service;
+  std::array<std::uint64_t, routes.size()> answered{};
   {
     std::lock_guard lock(server->m);
     r = server->counts;
-    for (std::size_t i = 0; i < routes.size(); ++i) {
-      route_report rr;
-      rr.route = routes[i];
-      rr.requests = server->service_s[i].size();
-      rr.p50_s = percentile_of(server->service_s[i], 50);
-      rr.p95_s = percentile_of(server->service_s[i], 95);
-      rr.p99_s = percentile_of(server->service_s[i], 99);
-      r.by_route.push_back(rr);
-    }
+    service = server->service;
+    answered = server->answered;
+  }
+  for (std::size_t i = 0; i < routes.size(); ++i) {  // sorted outside the lock: the server goes on
+    const auto p = percentiles_s(std::move(service[i]));
+    r.by_route.push_back({routes[i], answered[i], p[0], p[1], p[2]});
   }
   return r;
 }
@@ -250,12 +253,12 @@ bool server_run::stopped() const { return !server || server->stopping; }
 std::string server_run::banner() const { return (stopped() ? "served on " : "serving on ") + address(); }
 
 std::vector<figure> server_run::figures() const {
-  const server_report r = report();
-  return {{"connections", "connections", static_cast<double>(r.connections), "", "Since the server started"},
-          {"server_requests", "requests answered", static_cast<double>(r.requests), "", "Every status"},
-          {"server_errors", "requests refused (4xx)",
-           static_cast<double>(r.bad_request + r.not_found + r.bad_method + r.too_large + r.timed_out), "",
-           "Malformed, unknown route, wrong method, too large, timed out"}};
+  std::uint64_t connections = 0;
+  {
+    std::lock_guard lock(server->m);
+    connections = server->counts.connections;
+  }
+  return {{"connections", "connections", static_cast<double>(connections), "", "Since the server started"}};
 }
 
 void listen_on(server_run& run, const server_settings& s) {
@@ -310,16 +313,18 @@ class load_run : public server_run {
   }
   std::vector<figure> figures() const override;
 
-  // Client thread: one request has its answer (or failed).
-  void answered(double latency_s, bool ok) {
+  // Client thread: one request has its answer (or failed). The last one
+  // computes the load's figures, once.
+  void answered(nanos latency, bool ok) {
     bool last = false;
     {
       std::lock_guard lock(m);
       if (ok)
-        latencies.push_back(latency_s);
+        latencies.push_back(latency);
       else
         ++errors;
       last = ++finished == requests;
+      if (last) load_figures = measure_load();
     }
     if (last)
       asio::post(loop->io(), [this] {
@@ -335,9 +340,13 @@ class load_run : public server_run {
   real_event* waiter = nullptr;  // main, while it waits for the answers (loop thread)
 
   mutable std::mutex m;
-  std::vector<double> latencies;
+  std::vector<nanos> latencies;
   int errors = 0, finished = 0;
   nanos first_sent = -1, last_answered = -1;
+  std::vector<figure> load_figures;  // once every request has its answer
+
+ private:
+  std::vector<figure> measure_load() const;
 };
 
 // One request of the load, start to answer, on the client's loop.
@@ -381,7 +390,7 @@ awaitable<void> request_once(load_run& run, std::size_t i) {
       server_loop.trace().add_note(lane, std::move(why));
     });
   }
-  run.answered(static_cast<double>(t1 - t0) / 1e9, ok);
+  run.answered(t1 - t0, ok);
 }
 
 // Main: fire the load, wait for every answer; then stop serving, unless the
@@ -400,23 +409,28 @@ awaitable<void> fire_load(load_run& run) {
   if (!run.loop->options().live_session) run.server->shut();
 }
 
+// Under the lock, once: the figures of the whole load.
+std::vector<figure> load_run::measure_load() const {
+  const auto p = percentiles_s(latencies);
+  const double total = last_answered > first_sent ? static_cast<double>(last_answered - first_sent) / 1e9 : 0;
+  const char* latency = "From connecting to the last byte of the answer";
+  return {{"ok", "answered 200 OK", static_cast<double>(latencies.size()), "", "Of the load's requests"},
+          {"errors", "failed", static_cast<double>(errors), "", "Refused, reset, timed out or not 200"},
+          {"latency_p50_s", "latency p50", p[0], "s", latency},
+          {"latency_p95_s", "latency p95", p[1], "s", latency},
+          {"latency_p99_s", "latency p99", p[2], "s", latency},
+          {"total_s", "all answered after", total, "s", "From the first request sent to the last answer"},
+          {"throughput_rps", "throughput", total > 0 ? static_cast<double>(latencies.size()) / total : 0, "req/s",
+           "Answers per second over the load"}};
+}
+
 std::vector<figure> load_run::figures() const {
   std::vector<figure> f;
   {
     std::lock_guard lock(m);
-    if (finished < requests) return server_run::figures();
-    std::vector<float> v(latencies.begin(), latencies.end());
-    const double total = last_answered > first_sent ? static_cast<double>(last_answered - first_sent) / 1e9 : 0;
-    f = {{"ok", "answered 200 OK", static_cast<double>(latencies.size()), "", "Of the load's requests"},
-         {"errors", "failed", static_cast<double>(errors), "", "Refused, reset, timed out or not 200"},
-         {"latency_p50_s", "latency p50", percentile_of(v, 50), "s", "From connecting to the last byte of the answer"},
-         {"latency_p95_s", "latency p95", percentile_of(v, 95), "s", "From connecting to the last byte of the answer"},
-         {"latency_p99_s", "latency p99", percentile_of(v, 99), "s", "From connecting to the last byte of the answer"},
-         {"total_s", "all answered after", total, "s", "From the first request sent to the last answer"},
-         {"throughput_rps", "throughput", total > 0 ? static_cast<double>(latencies.size()) / total : 0, "req/s",
-          "Answers per second over the load"}};
+    f = load_figures;
   }
-  f.push_back(server_run::figures().front());  // connections accepted
+  for (auto& connections : server_run::figures()) f.push_back(std::move(connections));
   return f;
 }
 
