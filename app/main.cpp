@@ -1,6 +1,5 @@
-#include "cli.hpp"
+#include "app/cli/cli.hpp"
 #include "core/process_stats.hpp"
-#include "core/runtime.hpp"
 
 int main(int argc, char** argv) {
   loopscope::tune_allocator();

@@ -13,7 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "core/runtime.hpp"
+#include "core/loop.hpp"
+#include "core/process_stats.hpp"
 
 using namespace loopscope;
 using namespace std::chrono_literals;
@@ -124,8 +125,7 @@ int main(int argc, char** argv) {
   if (asyncio_s > 0) {
     const double speed = asyncio_s / traced;
     std::printf("  CPython asyncio %8.1f ms\n", asyncio_s * 1e3);
-    std::printf("  asyncio / loopscope (traced) = %.1fx faster   target >= 10x   %s\n\n", speed,
-                verdict(speed >= 10));
+    std::printf("  asyncio / loopscope (traced) = %.1fx faster   target >= 10x   %s\n\n", speed, verdict(speed >= 10));
   } else {
     std::printf("  CPython asyncio: python3 did not run (%s)\n\n", py.c_str());
   }

@@ -13,11 +13,21 @@ std::string json_quote(std::string_view s) {
   out += '"';
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -48,8 +58,10 @@ std::string span_name(const span& s) {
       const auto kind = static_cast<run_kind>(s.detail);
       return kind == run_kind::code ? "running" : "running: " + std::string(to_string(kind));
     }
-    case lane_state::waiting: return "waiting: " + std::string(to_string(static_cast<wait_reason>(s.detail)));
-    default: return std::string(to_string(s.state));
+    case lane_state::waiting:
+      return "waiting: " + std::string(to_string(static_cast<wait_reason>(s.detail)));
+    default:
+      return std::string(to_string(s.state));
   }
 }
 
@@ -66,8 +78,8 @@ void write_chrome_trace(std::ostream& out, const std::vector<trace_source>& vari
   for (std::size_t v = 0; v < variants.size(); ++v) {
     const trace& tr = *variants[v].tr;
     const std::string pid = std::to_string(v + 1);
-    emit("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":" + pid + ",\"args\":{\"name\":" +
-         json_quote(variants[v].name) + "}}");
+    emit("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":" + pid +
+         ",\"args\":{\"name\":" + json_quote(variants[v].name) + "}}");
     emit("{\"name\":\"process_sort_index\",\"ph\":\"M\",\"pid\":" + pid + ",\"args\":{\"sort_index\":" + pid + "}}");
     const auto per_lane = tr.by_lane();
     const auto messages = tr.messages();
@@ -83,7 +95,7 @@ void write_chrome_trace(std::ostream& out, const std::vector<trace_source>& vari
              "\",\"ph\":\"X\"" + where + ",\"ts\":" + micros(s.t0) + ",\"dur\":" + micros(s.t1 - s.t0) + "}");
       }
       if (!per_lane[id].empty() && is_terminal(per_lane[id].back().state)) {
-        const event& e = per_lane[id].back();
+        const trace_event& e = per_lane[id].back();
         std::string args;
         if (!messages[id].empty()) args = ",\"args\":{\"message\":" + json_quote(messages[id]) + "}";
         emit("{\"name\":\"" + std::string(to_string(e.state)) + "\",\"ph\":\"i\",\"s\":\"t\"" + where +

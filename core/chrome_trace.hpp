@@ -13,7 +13,7 @@ namespace loopscope {
 struct trace_source {
   std::string name;  // the variant, e.g. its strategy
   const trace* tr;
-  nanos now;         // where live lanes are cut
+  nanos now;  // where live lanes are cut
 };
 
 void write_chrome_trace(std::ostream& out, const std::vector<trace_source>& variants);

@@ -7,11 +7,11 @@
 
 namespace loopscope {
 
-std::vector<span> lane_spans(const std::vector<event>& events, nanos now) {
+std::vector<span> lane_spans(const std::vector<trace_event>& events, nanos now) {
   std::vector<span> out;
   out.reserve(events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {
-    const event& e = events[i];
+    const trace_event& e = events[i];
     if (is_terminal(e.state)) break;
     const nanos t1 = i + 1 < events.size() ? events[i + 1].t : std::max(now, e.t);
     if (!out.empty() && out.back().state == e.state && out.back().detail == e.detail && out.back().t1 == e.t) {
@@ -61,7 +61,7 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
     if (events.empty()) continue;
     st.spawned = true;
     st.created = events.front().t;
-    const event& last = events.back();
+    const trace_event& last = events.back();
     st.final_state = last.state;
     st.ended = is_terminal(last.state);
     if (st.ended) st.end = last.t;
@@ -95,9 +95,14 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
             if (slice_start < 0) slice_start = s.t0;
           }
           break;
-        case lane_state::ready: st.ready += d; break;
-        case lane_state::waiting: st.waiting += d; break;
-        default: break;
+        case lane_state::ready:
+          st.ready += d;
+          break;
+        case lane_state::waiting:
+          st.waiting += d;
+          break;
+        default:
+          break;
       }
       if (s.state != lane_state::running && on_loop) close_slice(s.t0);
       if (is_task) {
@@ -154,8 +159,7 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
   // While no task has ended yet (a live run), average over the run so far.
   const nanos horizon = m.makespan > 0 ? m.makespan : m.window;
   m.mean_concurrency = horizon > 0 ? area / static_cast<double>(horizon) : 0.0;
-  m.loop_busy_fraction =
-      m.window > 0 ? std::min(1.0, static_cast<double>(busy) / static_cast<double>(m.window)) : 0.0;
+  m.loop_busy_fraction = m.window > 0 ? std::min(1.0, static_cast<double>(busy) / static_cast<double>(m.window)) : 0.0;
 
   std::sort(latencies.begin(), latencies.end());
   m.latency_p50 = percentile(latencies, 0.50);

@@ -21,23 +21,23 @@ struct span {
 
 // Spans of one lane's events; a lane still alive is cut at `now`. Terminal
 // states are instants, not spans.
-std::vector<span> lane_spans(const std::vector<event>& events, nanos now);
+std::vector<span> lane_spans(const std::vector<trace_event>& events, nanos now);
 
 struct lane_stats {
   lane_id lane = no_lane;
   lane_kind kind = lane_kind::task;
   std::string name;
-  bool spawned = false;   // has a task at all (a sequential run may never get there)
-  bool started = false;   // ran at least once
+  bool spawned = false;  // has a task at all (a sequential run may never get there)
+  bool started = false;  // ran at least once
   bool ended = false;
   lane_state final_state = lane_state::ready;
-  nanos created = -1;     // spawned (queued to run)
-  nanos start = -1;       // first running
-  nanos end = -1;         // terminal
+  nanos created = -1;  // spawned (queued to run)
+  nanos start = -1;    // first running
+  nanos end = -1;      // terminal
   nanos running = 0;
   nanos ready = 0;
   nanos waiting = 0;
-  std::string message;    // failure or cancellation
+  std::string message;  // failure or cancellation
 };
 
 struct slow_slice {
@@ -47,19 +47,19 @@ struct slow_slice {
 };
 
 struct run_metrics {
-  nanos makespan = 0;            // when the last task ended
-  nanos window = 0;              // when the last loop lane ended (or now)
-  int peak_concurrency = 0;      // tasks in flight: started, not ended, not queued on a semaphore
+  nanos makespan = 0;        // when the last task ended
+  nanos window = 0;          // when the last loop lane ended (or now)
+  int peak_concurrency = 0;  // tasks in flight: started, not ended, not queued on a semaphore
   double mean_concurrency = 0;
   double loop_busy_fraction = 0;
-  nanos ready_total = 0;         // time tasks spent woken but waiting for the loop
+  nanos ready_total = 0;  // time tasks spent woken but waiting for the loop
   nanos longest_slice = 0;
   lane_id longest_slice_lane = no_lane;
-  std::vector<slow_slice> slow_slices;  // every slice at or over the threshold
+  std::vector<slow_slice> slow_slices;                      // every slice at or over the threshold
   nanos latency_p50 = 0, latency_p95 = 0, latency_p99 = 0;  // task end - creation
-  std::vector<lane_stats> lanes;        // by lane id
-  std::vector<lane_id> completion_order;  // task lanes in the order they ended
-  std::vector<std::pair<nanos, int>> concurrency;  // steps: from t, this many in flight
+  std::vector<lane_stats> lanes;                            // by lane id
+  std::vector<lane_id> completion_order;                    // task lanes in the order they ended
+  std::vector<std::pair<nanos, int>> concurrency;           // steps: from t, this many in flight
 };
 
 run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold = slow_slice_threshold);

@@ -1,23 +1,23 @@
-#include "pacer.hpp"
+#include "core/pacer.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "runtime.hpp"
+#include "core/scenario.hpp"
 
 namespace loopscope {
 
-pacer::pacer(std::vector<event_loop*> loops) : loops_(std::move(loops)) {}
+pacer::pacer(std::vector<scenario_run*> runs) : runs_(std::move(runs)) {}
 
 void pacer::set_speed(double s) { speed_ = std::clamp(s, min_speed, max_speed); }
 
 bool pacer::finished() const {
-  return std::all_of(loops_.begin(), loops_.end(), [](const event_loop* l) { return !l->next_due(); });
+  return std::all_of(runs_.begin(), runs_.end(), [](const scenario_run* r) { return !r->next_due(); });
 }
 
 void pacer::seek_forward(nanos t) {
   cursor_ = std::max(cursor_, t);
-  for (event_loop* l : loops_) l->run_until(cursor_);
+  for (scenario_run* l : runs_) l->run_until(cursor_);
 }
 
 void pacer::tick(nanos wall_elapsed) {
@@ -28,9 +28,9 @@ void pacer::tick(nanos wall_elapsed) {
 
 bool pacer::step() {
   playing_ = false;
-  event_loop* first = nullptr;
+  scenario_run* first = nullptr;
   nanos due = 0;
-  for (event_loop* l : loops_) {
+  for (scenario_run* l : runs_) {
     const auto d = l->next_due();
     if (d && (first == nullptr || *d < due)) {
       first = l;

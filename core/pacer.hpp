@@ -1,6 +1,6 @@
 // Playback of virtual-clock loops against the wall clock: a shared cursor
 // that advances at a speed factor, pauses, and steps one handler at a time.
-// Every loop it drives runs up to the cursor, so side-by-side variants stay
+// Every run it drives runs up to the cursor, so side-by-side variants stay
 // on one time axis.
 #pragma once
 
@@ -10,14 +10,14 @@
 
 namespace loopscope {
 
-class event_loop;
+class scenario_run;
 
 class pacer {
  public:
   static constexpr double min_speed = 0.1;
   static constexpr double max_speed = 10.0;
 
-  explicit pacer(std::vector<event_loop*> loops);
+  explicit pacer(std::vector<scenario_run*> runs);
 
   void play() { playing_ = true; }
   void pause() { playing_ = false; }
@@ -38,7 +38,7 @@ class pacer {
   bool finished() const;
 
  private:
-  std::vector<event_loop*> loops_;
+  std::vector<scenario_run*> runs_;
   nanos cursor_ = 0;
   double speed_ = 1.0;
   bool playing_ = false;

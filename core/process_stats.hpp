@@ -16,6 +16,13 @@ struct process_stats {
 
 process_stats read_process_stats();
 
+// Loopscope's processes (the app, the benchmarks) call this first. Coroutine
+// frames, handlers and cancellation states are small blocks freed in bulk;
+// glibc's fastbins turn that into long consolidation passes. The app links
+// mimalloc where it is installed, and then this changes nothing; without
+// it, glibc with fastbins off runs the loop ~20% faster.
+void tune_allocator();
+
 // Hands memory the allocator holds but does not use back to the kernel, so
 // that a "before" reading is not flattered by a previous run's free memory.
 void release_free_memory();

@@ -1,8 +1,6 @@
-#include "report.hpp"
+#include "core/report.hpp"
 
 #include <nlohmann/json.hpp>
-
-#include "runtime.hpp"
 
 namespace loopscope {
 
@@ -14,9 +12,9 @@ nlohmann::json seconds_or_null(bool known, nanos t) { return known ? nlohmann::j
 std::string summary_json(const scenario_run& run, const run_metrics& m, std::optional<nanos> sequential_reference) {
   using nlohmann::json;
   json j;
-  j["strategy"] = run.variant;
-  j["clock"] = std::string(to_string(run.loop->clock()));
-  j["returned_s"] = seconds_or_null(run.returned >= 0, run.returned);
+  j["strategy"] = run.variant();
+  j["clock"] = std::string(to_string(run.clock()));
+  j["returned_s"] = seconds_or_null(run.returned() >= 0, run.returned());
   j["makespan_s"] = seconds(m.makespan);
   j["peak_concurrency"] = m.peak_concurrency;
   j["mean_concurrency"] = m.mean_concurrency;
@@ -24,15 +22,15 @@ std::string summary_json(const scenario_run& run, const run_metrics& m, std::opt
   j["ready_total_s"] = seconds(m.ready_total);
   j["longest_slice_s"] = seconds(m.longest_slice);
   j["warnings"] = warnings_of(m);
-  j["error"] = run.error ? json(describe(run.error)) : json();
+  j["error"] = run.error() ? json(run.error_text()) : json();
   j["speedup"] = sequential_reference && m.makespan > 0
                      ? json(static_cast<double>(*sequential_reference) / static_cast<double>(m.makespan))
                      : json();
   j["latency_s"] = {{"p50", seconds(m.latency_p50)}, {"p95", seconds(m.latency_p95)}, {"p99", seconds(m.latency_p99)}};
 
   json tasks = json::array();
-  for (std::size_t i = 0; i < run.task_lanes.size(); ++i) {
-    const lane_stats& st = m.lanes[run.task_lanes[i]];
+  for (std::size_t i = 0; i < run.task_lanes().size(); ++i) {
+    const lane_stats& st = m.lanes[run.task_lanes()[i]];
     const bool spawned = st.spawned;
     json t;
     t["id"] = i + 1;
@@ -51,7 +49,7 @@ std::string summary_json(const scenario_run& run, const run_metrics& m, std::opt
 
   json order = json::array();
   // Task lanes are made in a row, so task i is lane front + i - 1.
-  for (lane_id lane : m.completion_order) order.push_back(lane - run.task_lanes.front() + 1);
+  for (lane_id lane : m.completion_order) order.push_back(lane - run.task_lanes().front() + 1);
   j["completion_order"] = std::move(order);
   const auto figures = run.figures();
   if (!figures.empty()) {
@@ -59,8 +57,9 @@ std::string summary_json(const scenario_run& run, const run_metrics& m, std::opt
     for (const auto& fig : figures) f[fig.key] = fig.value;
     j["figures"] = std::move(f);
   }
-  if (const std::string b = run.banner(); !b.empty()) j["note"] = b;
-  if (run.loop->trace().overflowed()) j["warnings"].push_back("the trace filled up; later events were not recorded");
+  if (const std::string note = run.incident(); !note.empty()) j["note"] = note;
+  if (const auto at = run.reachable_at()) j["address"] = at->url;
+  if (run.trace().overflowed()) j["warnings"].push_back("the trace filled up; later events were not recorded");
   return j.dump(2);
 }
 

@@ -12,12 +12,18 @@
 #include <string_view>
 #include <vector>
 
+#include "core/loop_options.hpp"
 #include "core/scenario.hpp"
 #include "core/trace.hpp"
 
 namespace loopscope {
 
-struct loop_options;
+// Why a value cannot be used, keyed by the field it is about: the command
+// line names its flag (--tasks), the window its control.
+struct field_error {
+  std::string field;    // "tasks", "durations", "limit", "block", "cpu", "fail", "timeout"
+  std::string message;  // "must be between 1 and 1000000, not 0"
+};
 
 enum class strategy { sequential, gather, gather_return_exceptions, bounded, taskgroup };
 
@@ -37,18 +43,18 @@ struct workload {
   std::optional<nanos> timeout;    // wait_for around each task's body
 
   nanos duration_of(int task) const;
-  // A one-line reason the workload cannot run, or nothing.
-  std::optional<std::string> invalid() const;
+  // Why the workload cannot run, or nothing.
+  std::optional<field_error> invalid() const;
 };
 
-// A sandbox scenario set up on its own loop; drive sandbox_run::loop.
+// A sandbox scenario set up on its own loop.
 struct sandbox_run : scenario_run {
   strategy how{};
   workload work;
   bool keep_going = false;  // sequential only: an error does not stop the run
 
   // The loop goes before these members: its coroutines read them as they unwind.
-  ~sandbox_run() override;
+  ~sandbox_run() override { stop_loop(); }
 };
 
 std::unique_ptr<sandbox_run> make_sandbox(strategy how, workload work, const loop_options& options,

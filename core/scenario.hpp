@@ -1,13 +1,16 @@
-// A scenario set up on a loop of its own: what the app, the command line
-// and the tests drive, whether it is the sandbox or a lesson's variant.
+// A scenario set up on a loop of its own: what the window, the command line
+// and the tests hold, whether it is the sandbox or a lesson's variant. No
+// Asio here: the window drives runs through this handle alone.
 #pragma once
 
 #include <atomic>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/loop_options.hpp"
 #include "core/trace.hpp"
 
 namespace loopscope {
@@ -15,41 +18,86 @@ namespace loopscope {
 class event_loop;
 
 // A number a scenario measures for itself, beyond the trace's metrics
-// (memory per thread, requests per second): shown next to the metrics and
-// printed by the command line.
+// (memory per thread, requests per second).
 struct figure {
   std::string key;    // JSON key: "rss_per_unit_bytes"
   std::string label;  // "resident memory per unit"
   double value = 0;
-  std::string unit;   // "bytes", "s", "req/s", "" for a count
-  std::string help;   // a tooltip: how it was measured
+  std::string unit;  // "bytes", "s", "req/s", "" for a count
+  std::string help;  // how it was measured
 };
 
-struct scenario_run {
-  std::string variant;              // "gather", "blocking call", ...
-  std::unique_ptr<event_loop> loop;
-  lane_id main_lane = no_lane;
-  std::vector<lane_id> task_lanes;  // task i is task_lanes[i - 1]
-  nanos returned = -1;              // when main's await returned or raised
-  std::exception_ptr error;         // what reached main's await
-  std::atomic<bool> main_done{false};  // read by the window while the loop runs
+// Where a run can be reached from outside while it lives (a server).
+struct endpoint {
+  std::string url;    // "http://127.0.0.1:40123"
+  bool open = false;  // still listening
+};
 
+class scenario_run {
+ public:
   scenario_run();
-  // Tears the loop down first: its coroutines use the run. A derived run
-  // whose coroutines read its own members must reset `loop` in its own
-  // destructor, before those members go.
   virtual ~scenario_run();
-  // What the scenario measured, once main is done (a lesson on the real
-  // clock reports its own numbers here). Safe to call from any thread.
-  virtual std::vector<figure> figures() const { return {}; }
-  // A line the window shows above the variant's lanes while it runs
-  // ("serving on http://127.0.0.1:40123"). Safe to call from any thread.
-  virtual std::string banner() const { return {}; }
-  // Where a learner can reach the run from outside while it lives (a
-  // server's http://127.0.0.1:PORT), or empty.
-  virtual std::string url() const { return {}; }
   scenario_run(const scenario_run&) = delete;
   scenario_run& operator=(const scenario_run&) = delete;
+
+  // ---- What it is ----
+  const std::string& variant() const { return variant_; }
+  clock_kind clock() const;
+  lane_id main_lane() const { return main_lane_; }
+  // The tasks it planned, in order: task i is task_lanes()[i - 1].
+  const std::vector<lane_id>& task_lanes() const { return task_lanes_; }
+
+  // ---- What happened (any thread, while a real loop runs too) ----
+  const loopscope::trace& trace() const;
+  nanos now() const;
+  bool finished() const;  // every task has ended
+  std::size_t live_tasks() const;
+  std::size_t handlers_run() const;
+  bool main_done() const { return main_done_.load(std::memory_order_acquire); }
+  // When main's await returned or raised (-1 until then), and what reached
+  // it. Read them once main_done().
+  nanos returned() const { return returned_; }
+  const std::exception_ptr& error() const { return error_; }
+  std::string error_text() const;  // as Python prints it: "RuntimeError: task 2 failed"; empty when none
+
+  // ---- Driving the virtual clock ----
+  bool step();  // exactly one handler; false when nothing is left
+  void run_until(nanos t);
+  std::optional<nanos> next_due() const;
+  // ---- Driving either clock ----
+  void run_to_end();  // virtual: instantly; real: start() then wait()
+  void start();       // real: the loop runs on its own thread
+  void wait();        // real: until every task has ended
+  bool started() const;
+  void cancel(lane_id lane);  // as asyncio's Task.cancel; from any thread
+  void cancel_all();
+
+  // ---- What a scenario reports beyond its trace (any thread) ----
+  virtual std::vector<figure> figures() const { return {}; }
+  // Something the run met and went on from ("the system refused thread
+  // 32440: ..."), or empty.
+  virtual std::string incident() const { return {}; }
+  virtual std::optional<endpoint> reachable_at() const { return std::nullopt; }
+
+  // ---- For core and the scenarios themselves (with core/loop.hpp) ----
+  bool has_loop() const { return loop_ != nullptr; }  // from prepare() until stop_loop()
+  event_loop& loop() { return *loop_; }
+  const event_loop& loop() const { return *loop_; }
+
+ protected:
+  // Tears the loop down: a derived run whose coroutines read its own
+  // members calls this in its destructor, before those members go.
+  void stop_loop();
+
+ private:
+  friend struct scenario_setup;
+  std::string variant_;
+  std::unique_ptr<event_loop> loop_;
+  lane_id main_lane_ = no_lane;
+  std::vector<lane_id> task_lanes_;
+  nanos returned_ = -1;
+  std::exception_ptr error_;
+  std::atomic<bool> main_done_{false};
 };
 
 }  // namespace loopscope

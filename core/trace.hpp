@@ -9,9 +9,9 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <type_traits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace loopscope {
@@ -22,10 +22,10 @@ using lane_id = std::uint32_t;
 constexpr lane_id no_lane = 0xffffffffu;
 
 enum class lane_state : std::uint8_t {
-  ready,      // woken, queued, waiting for the loop
-  running,    // holding the loop (or, on a worker lane, the worker)
-  waiting,    // suspended; see wait_reason
-  idle,       // a thread-pool worker with no job
+  ready,    // woken, queued, waiting for the loop
+  running,  // holding the loop (or, on a worker lane, the worker)
+  waiting,  // suspended; see wait_reason
+  idle,     // a thread-pool worker with no job
   done,
   failed,
   cancelled,
@@ -62,13 +62,13 @@ std::string_view to_string(lane_kind k);
 
 // One state change. `detail` is a wait_reason when waiting and a run_kind
 // when running. A failed or cancelled lane's message is a note keyed by lane.
-struct event {
+struct trace_event {
   nanos t;
   lane_id lane;
   lane_state state;
   std::uint8_t detail;
 };
-static_assert(sizeof(event) == 16);
+static_assert(sizeof(trace_event) == 16);
 
 // A single-writer, many-reader append-only log. The writer never waits on a
 // reader: elements live in fixed chunks that never move, and the size is
@@ -175,7 +175,7 @@ class trace {
 
   lane_id add_lane(lane_kind kind, std::string name, lane_id parent = no_lane);
   void add_note(lane_id lane, std::string text);
-  void record(std::size_t writer, const event& e) {
+  void record(std::size_t writer, const trace_event& e) {
     if (!recording_) return;
     if (!writers_[writer]->push(e)) overflowed_.store(true, std::memory_order_relaxed);
   }
@@ -190,16 +190,16 @@ class trace {
   std::size_t note_count() const { return notes_.size(); }
   const note_entry& note(std::size_t i) const { return notes_[i]; }
   std::size_t writer_count() const { return writers_.size(); }
-  const append_log<event>& events(std::size_t writer) const { return *writers_[writer]; }
+  const append_log<trace_event>& events(std::size_t writer) const { return *writers_[writer]; }
   bool overflowed() const { return overflowed_.load(std::memory_order_relaxed); }
 
   // Every event so far, grouped per lane in time order (a reader's snapshot).
-  std::vector<std::vector<event>> by_lane() const;
+  std::vector<std::vector<trace_event>> by_lane() const;
   // The message of every lane that has one (failure or cancellation reason).
   std::vector<std::string> messages() const;
 
  private:
-  std::vector<std::unique_ptr<append_log<event>>> writers_;
+  std::vector<std::unique_ptr<append_log<trace_event>>> writers_;
   append_log<lane_info, 10, 4096> lanes_;
   append_log<note_entry, 10, 4096> notes_;
   std::atomic<bool> overflowed_{false};

@@ -1,20 +1,50 @@
-# Embeds each lesson folder's texts into a C++ source, at build time:
+cmake_policy(SET CMP0057 NEW)  # if(... IN_LIST ...)
+# Finds the lesson folders (lessons/NN_id/) and generates, at build time, the
+# source that registers them in the order of their numbers with their texts:
 #   cmake -DDIR=<lessons dir> -DOUT=<generated .cpp> -P embed.cmake
-# The code shown is the region of lesson.cpp between "// [lesson]" and
-# "// [/lesson]": the code that runs. The Python shown stops at the harness.
+# Each folder's lesson.cpp defines `lesson lesson_<id>()`. The code shown is
+# the region of lesson.cpp between "// [lesson]" and "// [/lesson]": the code
+# that runs. A lesson whose code lives in a shared target says so with
+# "// [lesson] from <file>" (relative to its folder), and the region is read
+# from that file. The Python shown stops at the harness.
 file(GLOB dirs LIST_DIRECTORIES true "${DIR}/[0-9][0-9]_*")
 list(SORT dirs)
 set(rows "")
+set(declarations "")
+set(seen_numbers "")
 foreach(d IN LISTS dirs)
+  if(NOT IS_DIRECTORY "${d}")
+    continue()
+  endif()
   get_filename_component(name "${d}" NAME)
+  string(SUBSTRING "${name}" 0 2 number)
   string(SUBSTRING "${name}" 3 -1 id)
+  if(NOT id MATCHES "^[a-z][a-z0-9_]*$")
+    message(FATAL_ERROR "${d}: a lesson folder is NN_id with an id of lower-case letters, digits and _")
+  endif()
+  math(EXPR number "${number}")  # 03 -> 3
+  if(number IN_LIST seen_numbers)
+    message(FATAL_ERROR "${d}: two lesson folders have the number ${number}")
+  endif()
+  list(APPEND seen_numbers ${number})
+  foreach(part lesson.md lesson.cpp lesson.py)
+    if(NOT EXISTS "${d}/${part}")
+      message(FATAL_ERROR "${d} needs a ${part}")
+    endif()
+  endforeach()
   file(READ "${d}/lesson.md" prose)
   file(READ "${d}/lesson.cpp" cpp)
   file(READ "${d}/lesson.py" py)
+  if(cpp MATCHES "// \\[lesson\\] from ([^\n]+)\n")
+    set(shown "${d}/${CMAKE_MATCH_1}")
+    file(READ "${shown}" cpp)
+  else()
+    set(shown "${d}/lesson.cpp")
+  endif()
   string(FIND "${cpp}" "// [lesson]\n" from)
   string(FIND "${cpp}" "// [/lesson]" to)
   if(from EQUAL -1 OR to EQUAL -1)
-    message(FATAL_ERROR "${d}/lesson.cpp needs a // [lesson] ... // [/lesson] region")
+    message(FATAL_ERROR "${shown} needs a // [lesson] ... // [/lesson] region")
   endif()
   math(EXPR from "${from} + 12")
   math(EXPR len "${to} - ${from}")
@@ -23,27 +53,21 @@ foreach(d IN LISTS dirs)
   if(cut GREATER -1)
     string(SUBSTRING "${py}" 0 ${cut} py)
   endif()
-  string(APPEND rows "    {\"${id}\", R\"LSX(${prose})LSX\", R\"LSX(${code})LSX\", R\"LSX(${py})LSX\"},\n")
+  string(APPEND declarations "lesson lesson_${id}();\n")
+  string(APPEND rows "    {${number}, \"${id}\", &lesson_${id}, R\"LSX(${prose})LSX\", R\"LSX(${code})LSX\", R\"LSX(${py})LSX\"},\n")
 endforeach()
 file(WRITE "${OUT}.tmp" "// Generated from the lesson folders by embed.cmake. Do not edit.
-#include <string_view>
-
-#include \"lessons/lesson.hpp\"
+#include \"lessons/registered.hpp\"
 
 namespace loopscope::lessons {
+
+${declarations}
 namespace {
-struct texts {
-  std::string_view id, prose, code, python;
-};
-constexpr texts table[] = {
+const registered_lesson table[] = {
 ${rows}};
 }  // namespace
 
-std::string_view embedded(std::string_view id, std::string_view kind) {
-  for (const auto& t : table)
-    if (t.id == id) return kind == \"prose\" ? t.prose : kind == \"code\" ? t.code : t.python;
-  return {};
-}
+std::span<const registered_lesson> registered() { return table; }
 
 }  // namespace loopscope::lessons
 ")

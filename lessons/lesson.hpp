@@ -2,6 +2,10 @@
 // own), the question a learner answers before the run, and its texts — the
 // prose, the scenario's own code and its asyncio equivalent, embedded at
 // build time from the lesson's folder.
+//
+// A lesson is one folder, lessons/NN_id/, whose lesson.cpp defines
+// `lesson lesson_<id>()`; the build finds the folders and registers them in
+// the order of their numbers. Nothing outside the folder names it.
 #pragma once
 
 #include <functional>
@@ -12,12 +16,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/loop_options.hpp"
+#include "core/metrics.hpp"
 #include "core/scenario.hpp"
-
-namespace loopscope {
-struct loop_options;
-struct run_metrics;
-}  // namespace loopscope
 
 namespace loopscope::lessons {
 
@@ -25,7 +26,7 @@ struct param {
   std::string name;   // as --set takes it: tasks=20
   std::string label;  // as a slider shows it
   double min, max, value;
-  std::string unit;   // "ms", "tasks", ...
+  std::string unit;  // "ms", "tasks", ...
   std::string help;
   // The command line may go further than a slider (0: as far as max).
   double cli_max = 0;
@@ -33,10 +34,42 @@ struct param {
 
 using values = std::map<std::string, double, std::less<>>;
 
-// One variant's finished run, as a question's answer reads it.
-struct outcome {
-  const scenario_run* run;
-  const run_metrics* metrics;
+// How a variant's run is made.
+struct run_setup {
+  std::string variant;  // the name the run carries: the variant's (make_run sets it)
+  loop_options loop;
+  // Watched as it happens (the window): a server keeps listening after its
+  // load, for curl and wrk.
+  bool live = false;
+};
+
+struct variant {
+  std::string name;  // "gather", "blocking driver": what --variant takes
+  std::function<std::unique_ptr<scenario_run>(const values&, const run_setup&)> make;
+};
+
+// Makes one variant's run.
+std::unique_ptr<scenario_run> make_run(const variant& v, const values& values, run_setup setup = {});
+
+// The runs of a lesson's variants, looked up by variant name, as a
+// question's answer reads them.
+class outcomes {
+ public:
+  void add(const scenario_run& run, const run_metrics& metrics) { entries_.push_back({&run, &metrics}); }
+  // Both throw std::out_of_range naming the variant when there is none.
+  const scenario_run& run(std::string_view variant) const;
+  const run_metrics& metrics(std::string_view variant) const;
+  double makespan_s(std::string_view variant) const;
+  double returned_s(std::string_view variant) const;
+  double figure(std::string_view variant, std::string_view key) const;
+
+ private:
+  struct entry {
+    const scenario_run* run;
+    const run_metrics* metrics;
+  };
+  const entry& find(std::string_view variant) const;
+  std::vector<entry> entries_;
 };
 
 struct question {
@@ -44,7 +77,7 @@ struct question {
   std::string unit;                  // of a number answer ("s")
   std::vector<std::string> choices;  // empty: the answer is a number
   // Computed from the runs, never typed in: a number, or a choice's index.
-  std::function<double(const std::vector<outcome>&)> answer;
+  std::function<double(const outcomes&)> answer;
 };
 
 // A chart the window grows as the learner moves a slider: a point per run
@@ -64,13 +97,12 @@ struct bar_chart {
 };
 
 struct lesson {
-  int number = 0;
-  std::string id;       // loopscope --lesson ID
+  int number = 0;  // from the folder: lessons/03_gather is lesson 3,
+  std::string id;  // "gather" (loopscope --lesson ID)
   std::string title;
   std::string summary;  // one line for `loopscope list`
   std::vector<param> params;
-  std::vector<std::string> variants;
-  std::function<std::unique_ptr<scenario_run>(std::size_t variant, const values&, const loop_options&)> make;
+  std::vector<variant> variants;
   question predict;
   std::string_view prose, code, python;  // embedded
   // How much faster than real time the asyncio twin can run and still keep
@@ -83,10 +115,15 @@ struct lesson {
   bool variants_in_turn = false;
   std::optional<growth_chart> chart;
   std::optional<bar_chart> bars;
+
+  const variant* find_variant(std::string_view name) const;
+  std::vector<std::string> variant_names() const;
 };
 
+// Every lesson, in the order of their folders' numbers.
 const std::vector<lesson>& all();
-const lesson* find(std::string_view id);
+// By id ("gather") or by number ("3"), as `loopscope list` prints them.
+const lesson* find(std::string_view id_or_number);
 values defaults(const lesson& l);
 
 // Applies "name=value". Returns why not, or nothing: an unknown name, a
@@ -101,7 +138,7 @@ std::vector<std::string> clamp(const lesson& l, values& v);
 double figure_of(const std::vector<figure>& figures, std::string_view key);
 double figure_of(const scenario_run& run, std::string_view key);
 
-// The texts of a lesson folder, embedded by the build.
-std::string_view embedded(std::string_view id, std::string_view kind);  // kind: prose, code, python
+// Durations a slider gives in milliseconds, as the scenario takes them.
+std::chrono::nanoseconds ms(double v);
 
 }  // namespace loopscope::lessons

@@ -1,10 +1,9 @@
 // The command line: exit codes, the JSON contract, the trace file.
 #include <doctest/doctest.h>
-
 #include <sys/wait.h>
 
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -181,10 +180,10 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("lesson input errors exit 2 with one line") {
-    for (const char* args : {"run --lesson nosuch", "run --lesson semaphore --set limit=500",
-                             "run --lesson semaphore --set speed=2", "run --lesson semaphore --set limit=many",
-                             "run --lesson semaphore --variant fastest", "run --lesson gather --tasks 3",
-                             "run --set limit=2"}) {
+    for (const char* args :
+         {"run --lesson nosuch", "run --lesson semaphore --set limit=500", "run --lesson semaphore --set speed=2",
+          "run --lesson semaphore --set limit=many", "run --lesson semaphore --variant fastest",
+          "run --lesson gather --tasks 3", "run --set limit=2"}) {
       auto r = run_cli(args);
       INFO(args << " -> " << r.err);
       CHECK(r.code == 2);

@@ -14,7 +14,9 @@
 namespace {
 
 // Runs `cmd`, standard error folded into the output.
-loopscope::testing::process_result shell(const std::string& cmd) { return loopscope::testing::run_process(cmd + " 2>&1"); }
+loopscope::testing::process_result shell(const std::string& cmd) {
+  return loopscope::testing::run_process(cmd + " 2>&1");
+}
 
 const std::string binary = LOOPSCOPE_BINARY;
 
@@ -107,8 +109,9 @@ TEST_SUITE("gui") {
     const std::string png = home + "/shot.png";
     shell("rm -rf " + home + " && mkdir -p " + home);
     // SIGTERM closes the window as its close button does: the settings are saved.
-    auto r = shell("XDG_CONFIG_HOME=" + home + " xvfb-run -a -s '-screen 0 1280x800x24' timeout --preserve-status -s TERM 2 " +
-                   binary + " --theme light --size 900x700");
+    auto r = shell("XDG_CONFIG_HOME=" + home +
+                   " xvfb-run -a -s '-screen 0 1280x800x24' timeout --preserve-status -s TERM 2 " + binary +
+                   " --theme light --size 900x700");
     INFO(r.out);
     CHECK(r.code == 0);
     std::ifstream in(home + "/loopscope/settings.ini");

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "core/loop.hpp"
 #include "core/metrics.hpp"
-#include "core/runtime.hpp"
 #include "core/sandbox.hpp"
 
 namespace loopscope::testing {
@@ -17,7 +17,7 @@ struct outcome {
   std::unique_ptr<sandbox_run> run;
   run_metrics m;
 
-  const lane_stats& task(int i) const { return m.lanes[run->task_lanes[static_cast<std::size_t>(i - 1)]]; }
+  const lane_stats& task(int i) const { return m.lanes[run->task_lanes()[static_cast<std::size_t>(i - 1)]]; }
 };
 
 inline outcome run_sandbox(strategy how, workload w, clock_kind clock = clock_kind::virtual_clock) {
@@ -25,20 +25,24 @@ inline outcome run_sandbox(strategy how, workload w, clock_kind clock = clock_ki
   options.clock = clock;
   outcome o;
   o.run = make_sandbox(how, std::move(w), options);
-  o.run->loop->run();
-  o.m = compute_metrics(o.run->loop->trace(), o.run->loop->now());
+  o.run->run_to_end();
+  o.m = compute_metrics(o.run->trace(), o.run->now());
   return o;
 }
 
 inline bool allowed(lane_state from, lane_state to) {
   switch (from) {
-    case lane_state::ready: return to == lane_state::running;
+    case lane_state::ready:
+      return to == lane_state::running;
     case lane_state::running:
       return to == lane_state::running || to == lane_state::ready || to == lane_state::waiting ||
              to == lane_state::idle || is_terminal(to);  // idle: a worker that finished its job
-    case lane_state::waiting: return to == lane_state::ready || to == lane_state::running;
-    case lane_state::idle: return to == lane_state::running;
-    default: return false;  // nothing follows an end
+    case lane_state::waiting:
+      return to == lane_state::ready || to == lane_state::running;
+    case lane_state::idle:
+      return to == lane_state::running;
+    default:
+      return false;  // nothing follows an end
   }
 }
 
@@ -56,8 +60,8 @@ inline void check_invariants(const trace& tr, const std::string& what) {
       if (is_terminal(ev[i].state)) ++terminals;
       if (i == 0) continue;
       CHECK(ev[i].t >= ev[i - 1].t);  // slices never overlap: one state at a time, in order
-      CHECK_MESSAGE(allowed(ev[i - 1].state, ev[i].state),
-                    to_string(ev[i - 1].state) << " -> " << to_string(ev[i].state));
+      CHECK_MESSAGE(allowed(ev[i - 1].state, ev[i].state), to_string(ev[i - 1].state)
+                                                               << " -> " << to_string(ev[i].state));
     }
     if (worker) {
       CHECK(terminals == 0);

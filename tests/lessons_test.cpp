@@ -2,14 +2,21 @@
 // claim its prose makes holds on the virtual clock, and real asyncio,
 // running the lesson's own .py, agrees with the engine.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "helpers.hpp"
-#include "process.hpp"
+#include "lessons/front_matter.hpp"
 #include "lessons/lesson.hpp"
+#include "lessons/runner.hpp"
+#include "process.hpp"
 
 using namespace loopscope;
 using namespace loopscope::testing;
@@ -17,24 +24,7 @@ namespace ls = loopscope::lessons;
 
 namespace {
 
-struct lesson_runs {
-  std::vector<std::unique_ptr<scenario_run>> runs;
-  std::vector<run_metrics> metrics;
-  double answer = 0;
-};
-
-lesson_runs run_lesson(const ls::lesson& l, const ls::values& v) {
-  lesson_runs out;
-  for (std::size_t i = 0; i < l.variants.size(); ++i) {
-    out.runs.push_back(l.make(i, v, loop_options{}));
-    out.runs.back()->loop->run();
-    out.metrics.push_back(compute_metrics(out.runs.back()->loop->trace(), out.runs.back()->loop->now()));
-  }
-  std::vector<ls::outcome> outcomes;
-  for (std::size_t i = 0; i < out.runs.size(); ++i) outcomes.push_back({out.runs[i].get(), &out.metrics[i]});
-  out.answer = l.predict.answer(outcomes);
-  return out;
-}
+using ls::run_lesson;
 
 const ls::lesson& lesson(std::string_view id) {
   const ls::lesson* l = ls::find(id);
@@ -66,13 +56,25 @@ double page_latency_sequential(int i, double latency) {
 }  // namespace
 
 TEST_SUITE("lessons") {
-  TEST_CASE("the curriculum is there, in order, with its texts embedded from the lesson folders") {
+  TEST_CASE("the registry finds every lesson folder, in the order of their numbers, with its texts") {
+    // The folders are the curriculum: lessons/NN_id/ is lesson NN, "id".
+    std::vector<std::pair<int, std::string>> folders;
+    for (const auto& entry : std::filesystem::directory_iterator(LOOPSCOPE_LESSONS_DIR)) {
+      const std::string name = entry.path().filename().string();
+      if (entry.is_directory() && name.size() > 3 && std::isdigit(name[0]) && std::isdigit(name[1]) && name[2] == '_')
+        folders.emplace_back(std::stoi(name.substr(0, 2)), name.substr(3));
+    }
+    std::sort(folders.begin(), folders.end());
     const auto& all = ls::all();
-    REQUIRE(all.size() == 10);
+    REQUIRE(all.size() == folders.size());
+    REQUIRE(all.size() >= 10);
     for (std::size_t i = 0; i < all.size(); ++i) {
       const auto& l = all[i];
       INFO(l.id);
-      CHECK(l.number == static_cast<int>(i + 1));
+      CHECK(l.number == folders[i].first);
+      CHECK(l.id == folders[i].second);
+      CHECK(ls::find(l.id) == &l);
+      CHECK(ls::find(std::to_string(l.number)) == &l);
       CHECK(l.variants.size() >= 2);
       CHECK(l.prose.find("# ") == 0);
       CHECK(l.prose.find("Take away") != std::string_view::npos);
@@ -85,18 +87,84 @@ TEST_SUITE("lessons") {
     CHECK(ls::find("nosuch") == nullptr);
   }
 
+  TEST_CASE("a new lesson is one folder: the build registers it with nothing else to edit") {
+    // The registry is generated from whatever folders there are; here from
+    // a copy of lesson 1 and a lesson 15 nobody has named anywhere.
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("loopscope_lessons_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir / "15_fresh");
+    fs::copy(fs::path(LOOPSCOPE_LESSONS_DIR) / "01_await", dir / "01_await");
+    for (const char* part : {"lesson.md", "lesson.py"}) fs::copy(dir / "01_await" / part, dir / "15_fresh" / part);
+    std::ofstream(dir / "15_fresh" / "lesson.cpp") << "// [lesson]\nawaitable<void> fresh();\n// [/lesson]\n";
+    const auto r = run_process(std::string(LOOPSCOPE_CMAKE) + " -DDIR=" + dir.string() + " -DOUT=" +
+                               (dir / "registered.cpp").string() + " -P " LOOPSCOPE_LESSONS_DIR "/embed.cmake 2>&1");
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    std::ifstream in(dir / "registered.cpp");
+    const std::string generated((std::istreambuf_iterator<char>(in)), {});
+    const auto first = generated.find("{1, \"await\", &lesson_await");
+    const auto fresh = generated.find("{15, \"fresh\", &lesson_fresh");
+    CHECK(first != std::string::npos);
+    CHECK(fresh != std::string::npos);
+    CHECK(first < fresh);
+    CHECK(generated.find("lesson lesson_fresh();") != std::string::npos);
+    CHECK(generated.find("awaitable<void> fresh();") != std::string::npos);  // its shown code, embedded
+    fs::remove_all(dir);
+  }
+
   TEST_CASE("every lesson runs at its defaults and slider extremes, and its traces keep the invariants") {
     for (const auto& l : ls::all())
       if (!l.real_clock_only)  // lessons 9 and 10 measure for real: the real_lessons suite
-      for (const auto& v : spread_of(l)) {
-        auto r = run_lesson(l, v);
-        for (std::size_t i = 0; i < r.runs.size(); ++i) {
-          CHECK(r.runs[i]->loop->finished());
-          CHECK(r.runs[i]->main_done);
-          check_invariants(r.runs[i]->loop->trace(), l.id + " / " + r.runs[i]->variant);
+        for (const auto& v : spread_of(l)) {
+          auto r = run_lesson(l, v);
+          for (std::size_t i = 0; i < r.runs.size(); ++i) {
+            CHECK(r.runs[i]->finished());
+            CHECK(r.runs[i]->main_done());
+            check_invariants(r.runs[i]->trace(), l.id + " / " + r.runs[i]->variant());
+          }
+          CHECK(std::isfinite(r.answer));
         }
-        CHECK(std::isfinite(r.answer));
-      }
+  }
+
+  TEST_CASE("a lesson's block of facts: summary, parameters, question; a wrong line is named") {
+    ls::lesson l;
+    std::string_view prose;
+    const std::string md =
+        "---\nsummary: One line.\nparam: units = 1000 in 10..10000 (100000) units | N | How many\n"
+        "param: failing = 2 in 1..10 | failing call | The call that fails\nquestion: Which?\nchoice: this\n"
+        "choice: that\n---\n# The title\n\nProse.\n";
+    REQUIRE_FALSE(ls::read_front_matter(md, l, prose));
+    CHECK(l.title == "The title");
+    CHECK(l.summary == "One line.");
+    REQUIRE(l.params.size() == 2);
+    CHECK(l.params[0].name == "units");
+    CHECK(l.params[0].label == "N");
+    CHECK(l.params[0].value == 1000);
+    CHECK(l.params[0].min == 10);
+    CHECK(l.params[0].max == 10000);
+    CHECK(l.params[0].cli_max == 100000);
+    CHECK(l.params[0].unit == "units");
+    CHECK(l.params[0].help == "How many");
+    CHECK(l.params[1].unit.empty());
+    CHECK(l.predict.text == "Which?");
+    CHECK(l.predict.choices == std::vector<std::string>{"this", "that"});
+    CHECK(prose.substr(0, 11) == "# The title");
+    for (const auto& [bad, line] : std::vector<std::pair<std::string, int>>{
+             {"# No block\n", 1},
+             {"---\nsummary: s\nparam: x = 5 in 1..3 | x | help\nquestion: q\n---\n# T\n", 3},
+             {"---\nsummary: s\nparam: x = five in 1..9 | x | help\nquestion: q\n---\n# T\n", 3},
+             {"---\nsummary: s\nparam: x = 5 in 1..9\nquestion: q\n---\n# T\n", 3},
+             {"---\nsummary: s\ncolour: red\n---\n# T\n", 3},
+             {"---\nsummary: s\nquestion: q\n", 4},
+             {"---\nsummary: s\nquestion: q\n---\nNo title\n", 5}}) {
+      INFO(bad);
+      ls::lesson broken;
+      const auto e = ls::read_front_matter(bad, broken, prose);
+      REQUIRE(e);
+      CHECK(e->line == line);
+      CHECK_FALSE(e->why.empty());
+    }
   }
 
   TEST_CASE("parameters: unknown, malformed and out-of-range values are refused; the app clamps") {
@@ -125,12 +193,12 @@ TEST_SUITE("lessons") {
       CHECK(r.metrics[1].makespan == std::max(home, about));  // waits overlap: the longer one
       CHECK(r.answer == doctest::Approx(static_cast<double>(std::max(home, about)) / 1e9));
       // ready -> running -> waiting for a timer -> ready -> running -> done
-      const auto lanes = r.runs[0]->loop->trace().by_lane();
+      const auto lanes = r.runs[0]->trace().by_lane();
       std::vector<lane_state> states;
-      for (const auto& e : lanes[r.runs[0]->task_lanes[0]]) states.push_back(e.state);
+      for (const auto& e : lanes[r.runs[0]->task_lanes()[0]]) states.push_back(e.state);
       CHECK(states == std::vector<lane_state>{lane_state::ready, lane_state::running, lane_state::waiting,
                                               lane_state::ready, lane_state::running, lane_state::done});
-      CHECK(lanes[r.runs[0]->task_lanes[0]][2].detail == static_cast<std::uint8_t>(wait_reason::timer));
+      CHECK(lanes[r.runs[0]->task_lanes()[0]][2].detail == static_cast<std::uint8_t>(wait_reason::timer));
     }
   }
 
@@ -157,12 +225,12 @@ TEST_SUITE("lessons") {
     for (const auto& v : spread_of(l)) {
       auto r = run_lesson(l, v);
       nanos longest = 0, sum = 0;
-      for (lane_id lane : r.runs[1]->task_lanes) {
+      for (lane_id lane : r.runs[1]->task_lanes()) {
         const auto& st = r.metrics[1].lanes[lane];
         CHECK(st.start == 0);  // every fetch starts at once
         longest = std::max(longest, st.end);
       }
-      for (lane_id lane : r.runs[0]->task_lanes) sum += r.metrics[0].lanes[lane].end - r.metrics[0].lanes[lane].start;
+      for (lane_id lane : r.runs[0]->task_lanes()) sum += r.metrics[0].lanes[lane].end - r.metrics[0].lanes[lane].start;
       CHECK(r.metrics[1].makespan == longest);
       CHECK(r.metrics[0].makespan == sum);
       CHECK(r.metrics[1].peak_concurrency == static_cast<int>(v.at("pages")));
@@ -191,13 +259,13 @@ TEST_SUITE("lessons") {
       const int n = static_cast<int>(v.at("requests")), pool = static_cast<int>(v.at("pool"));
       const nanos q = static_cast<nanos>(v.at("query") * 1e6);
       CHECK(r.metrics[0].makespan == n * q);
-      for (int i = 1; i <= n; ++i) CHECK(r.metrics[0].lanes[r.runs[0]->task_lanes[i - 1]].end == i * q);
+      for (int i = 1; i <= n; ++i) CHECK(r.metrics[0].lanes[r.runs[0]->task_lanes()[i - 1]].end == i * q);
       CHECK(r.metrics[0].ready_total >= q * n * (n - 1) / 2);  // request i waits (i - 1) queries, ready
       if (q >= slow_slice_threshold) CHECK(r.metrics[0].slow_slices.size() == static_cast<std::size_t>(n));
       CHECK(r.metrics[1].makespan == q);  // the async driver: every query at once
       CHECK(r.metrics[1].ready_total == 0);
       CHECK(r.metrics[2].makespan == ((n + pool - 1) / pool) * q);  // to_thread: the pool is the limit
-      CHECK(r.metrics[2].longest_slice == 0);                        // and the loop is never held
+      CHECK(r.metrics[2].longest_slice == 0);                       // and the loop is never held
       CHECK(r.answer == doctest::Approx(static_cast<double>(n * q) / 1e9));
     }
   }
@@ -207,17 +275,18 @@ TEST_SUITE("lessons") {
     for (const auto& v : spread_of(l)) {
       auto r = run_lesson(l, v);
       const nanos work = static_cast<nanos>(v.at("work") * 1e6), chunk = static_cast<nanos>(v.at("chunk") * 1e6);
+      // Read off the heartbeat's events: from each ready to what followed it.
       auto worst_wait = [&](std::size_t variant) {
-        const auto events = r.runs[variant]->loop->trace().by_lane()[r.runs[variant]->task_lanes[0]];
+        const auto events = r.runs[variant]->trace().by_lane()[r.runs[variant]->task_lanes()[0]];
         nanos worst = 0;
-        for (const span& sp : lane_spans(events, r.runs[variant]->loop->now()))
-          if (sp.state == lane_state::ready) worst = std::max(worst, sp.t1 - sp.t0);
+        for (std::size_t i = 0; i + 1 < events.size(); ++i)
+          if (events[i].state == lane_state::ready) worst = std::max(worst, events[i + 1].t - events[i].t);
         return worst;
       };
       CHECK(r.metrics[0].longest_slice == work);
-      CHECK(worst_wait(0) >= work - 100 * ms);  // the heartbeat sat ready for most of the computation
+      CHECK(worst_wait(0) >= work - 100 * ms);           // the heartbeat sat ready for most of the computation
       CHECK(worst_wait(1) < 2 * std::min(chunk, work));  // woken in one chunk, run after the next
-      CHECK(worst_wait(1) <= worst_wait(0));  // equal when one chunk is the whole work
+      CHECK(worst_wait(1) <= worst_wait(0));             // equal when one chunk is the whole work
       CHECK(r.metrics[1].longest_slice <= chunk);
       CHECK(worst_wait(2) == 0);  // on a thread, the loop keeps time
       CHECK(r.metrics[2].longest_slice == 0);
@@ -233,19 +302,19 @@ TEST_SUITE("lessons") {
       const double latency = v.at("latency");
       auto end_of = [&](int i) { return static_cast<nanos>(latency * 1e6 * i / calls); };
       if (failing > calls) {  // nobody fails
-        for (const auto& run : r.runs) CHECK_FALSE(run->error);
+        for (const auto& run : r.runs) CHECK_FALSE(run->error());
         CHECK(r.answer == 0);
         continue;
       }
-      CHECK(r.runs[0]->returned == end_of(failing));  // gather: at the failure
-      CHECK(describe(r.runs[0]->error).find("RuntimeError: API call") == 0);
-      CHECK(r.runs[1]->returned == end_of(calls));    // return_exceptions: at the end, no error
-      CHECK_FALSE(r.runs[1]->error);
-      CHECK(r.runs[2]->returned == end_of(failing));  // TaskGroup: the others stopped at once
-      CHECK(describe(r.runs[2]->error).find("ExceptionGroup") == 0);
+      CHECK(r.runs[0]->returned() == end_of(failing));  // gather: at the failure
+      CHECK(describe(r.runs[0]->error()).find("RuntimeError: API call") == 0);
+      CHECK(r.runs[1]->returned() == end_of(calls));  // return_exceptions: at the end, no error
+      CHECK_FALSE(r.runs[1]->error());
+      CHECK(r.runs[2]->returned() == end_of(failing));  // TaskGroup: the others stopped at once
+      CHECK(describe(r.runs[2]->error()).find("ExceptionGroup") == 0);
       for (int i = 1; i <= calls; ++i) {
-        const auto gathered = r.metrics[0].lanes[r.runs[0]->task_lanes[i - 1]].final_state;
-        const auto grouped = r.metrics[2].lanes[r.runs[2]->task_lanes[i - 1]].final_state;
+        const auto gathered = r.metrics[0].lanes[r.runs[0]->task_lanes()[i - 1]].final_state;
+        const auto grouped = r.metrics[2].lanes[r.runs[2]->task_lanes()[i - 1]].final_state;
         CHECK(gathered == (i == failing ? lane_state::failed : lane_state::done));
         CHECK(grouped == (i == failing ? lane_state::failed : i < failing ? lane_state::done : lane_state::cancelled));
       }
@@ -257,30 +326,30 @@ TEST_SUITE("lessons") {
     const auto& l = lesson("timeouts");
     for (const auto& v : spread_of(l)) {
       auto r = run_lesson(l, v);
-      const nanos latency = static_cast<nanos>(v.at("latency") * 1e6), timeout = static_cast<nanos>(v.at("timeout") * 1e6),
-                  close = static_cast<nanos>(v.at("close") * 1e6);
+      const nanos latency = static_cast<nanos>(v.at("latency") * 1e6),
+                  timeout = static_cast<nanos>(v.at("timeout") * 1e6), close = static_cast<nanos>(v.at("close") * 1e6);
       CHECK(r.metrics[0].makespan == latency + close);
-      const auto& fetch = r.metrics[1].lanes[r.runs[1]->task_lanes[0]];
+      const auto& fetch = r.metrics[1].lanes[r.runs[1]->task_lanes()[0]];
       if (timeout <= latency) {  // at equal times the deadline wins, as in asyncio
         CHECK(fetch.final_state == lane_state::cancelled);
-        CHECK(describe(r.runs[1]->error) == "TimeoutError");
-        CHECK(r.runs[1]->returned == timeout + close);  // only after the cleanup
+        CHECK(describe(r.runs[1]->error()) == "TimeoutError");
+        CHECK(r.runs[1]->returned() == timeout + close);  // only after the cleanup
         CHECK(fetch.end == timeout + close);
       } else {
         CHECK(fetch.final_state == lane_state::done);
-        CHECK_FALSE(r.runs[1]->error);
+        CHECK_FALSE(r.runs[1]->error());
       }
-      CHECK(r.answer == doctest::Approx(static_cast<double>(r.runs[1]->returned) / 1e9));
+      CHECK(r.answer == doctest::Approx(static_cast<double>(r.runs[1]->returned()) / 1e9));
     }
   }
 
   TEST_CASE("real asyncio agrees: the lesson's .py and the engine, same parameters") {
     for (const auto& l : ls::all()) {
-      if (l.real_clock_only) continue;  // their twins are checked in the real_lessons suite
+      if (l.real_clock_only) continue;       // their twins are checked in the real_lessons suite
       const double scale = l.fastest_scale;  // 0.05: a second of the lesson lasts 50 ms
       for (const auto& v : {ls::defaults(l), spread_of(l).back()}) {
         for (std::size_t vi = 0; vi < l.variants.size(); ++vi) {
-          const std::string& variant = l.variants[vi];
+          const std::string& variant = l.variants[vi].name;
           std::string cmd = "python3 " LOOPSCOPE_LESSONS_DIR "/";
           char folder[8];
           std::snprintf(folder, sizeof folder, "%02d_", l.number);
@@ -291,15 +360,15 @@ TEST_SUITE("lessons") {
           REQUIRE(python.code == 0);
           const auto py = nlohmann::json::parse(python.out);
 
-          auto engine = l.make(vi, v, loop_options{});
-          engine->loop->run();
-          const auto m = compute_metrics(engine->loop->trace(), engine->loop->now());
+          auto engine = ls::make_run(l.variants[vi], v);
+          engine->run_to_end();
+          const auto m = compute_metrics(engine->trace(), engine->now());
           const double makespan = static_cast<double>(m.makespan) / 1e9;
           CHECK(py["makespan_s"].get<double>() == doctest::Approx(makespan).epsilon(0.10));
 
           // The same tasks, in the same states...
           std::vector<const lane_stats*> started;
-          for (lane_id lane : engine->task_lanes)
+          for (lane_id lane : engine->task_lanes())
             if (m.lanes[lane].spawned) started.push_back(&m.lanes[lane]);
           REQUIRE(py["tasks"].size() == started.size());
           for (std::size_t i = 0; i < started.size(); ++i)

@@ -23,7 +23,8 @@ TEST_SUITE("metrics") {
     for (const char* bad : {"", "s", "1", "1.5", "-1s", "1 s", "1h", "ms", "1sec", "3601s", "1..5s"})
       CHECK_MESSAGE(!parse_duration(bad), bad);
     CHECK(duration_hint("2").find("add a unit") != std::string::npos);
-    for (nanos d : {nanos{7}, nanos{40'000}, 250 * ms, 1500 * ms, 3 * sec}) CHECK(parse_duration(duration_text(d)) == d);
+    for (nanos d : {nanos{7}, nanos{40'000}, 250 * ms, 1500 * ms, 3 * sec})
+      CHECK(parse_duration(duration_text(d)) == d);
     std::string bad;
     CHECK(parse_duration_list("1s, 250ms,2s", bad) == std::vector<nanos>{sec, 250 * ms, 2 * sec});
     CHECK_FALSE(parse_duration_list("1s,soon", bad));
@@ -71,8 +72,8 @@ TEST_SUITE("metrics") {
     workload w;
     w.durations = {3 * sec, 1 * sec, 2 * sec, 1 * sec, 5 * sec};
     auto o = run_sandbox(strategy::gather, w);
-    std::vector<lane_id> expect{o.run->task_lanes[1], o.run->task_lanes[3], o.run->task_lanes[2],
-                                o.run->task_lanes[0], o.run->task_lanes[4]};
+    std::vector<lane_id> expect{o.run->task_lanes()[1], o.run->task_lanes()[3], o.run->task_lanes()[2],
+                                o.run->task_lanes()[0], o.run->task_lanes()[4]};
     CHECK(o.m.completion_order == expect);
   }
 
@@ -82,7 +83,7 @@ TEST_SUITE("metrics") {
     w.fail = {3};
     auto o = run_sandbox(strategy::taskgroup, w);
     std::ostringstream out;
-    write_chrome_trace(out, {{"taskgroup \"quoted\"", &o.run->loop->trace(), o.run->loop->now()}});
+    write_chrome_trace(out, {{"taskgroup \"quoted\"", &o.run->trace(), o.run->now()}});
     const auto j = nlohmann::json::parse(out.str());
     std::set<int> named;
     std::map<int, double> last_end;
@@ -98,7 +99,7 @@ TEST_SUITE("metrics") {
         last_end[tid] = ts + dur;
       }
     }
-    CHECK(named.size() == o.run->loop->trace().lane_count());
+    CHECK(named.size() == o.run->trace().lane_count());
     CHECK(slices > 0);
     CHECK(out.str().find("task 3 failed") != std::string::npos);
     CHECK(json_quote("a\"b\\c\n") == "\"a\\\"b\\\\c\\n\"");

@@ -68,8 +68,7 @@ TEST_SUITE("real_clock") {
       std::vector<task_handle> jobs;
       for (int i = 0; i < 3; ++i) jobs.push_back(spawn(job(), "job"));
       auto t = spawn(ticker(), "ticker", lane_kind::helper);
-      auto all = gather(jobs);
-      co_await std::move(all);
+      co_await gather(jobs);
       co_await t.join();
     };
     loop.spawn(main(), "main", lane_kind::main);
@@ -96,13 +95,13 @@ TEST_SUITE("real_clock") {
     options.clock = clock_kind::real_clock;
     auto a = make_sandbox(strategy::gather, blocking, options);
     auto b = make_sandbox(strategy::gather, quick, options);
-    a->loop->start();
-    b->loop->start();
-    b->loop->wait();
-    a->loop->wait();
-    const auto mb = compute_metrics(b->loop->trace(), b->loop->now());
+    a->start();
+    b->start();
+    b->wait();
+    a->wait();
+    const auto mb = compute_metrics(b->trace(), b->now());
     CHECK(mb.makespan < 250 * ms);
-    CHECK(compute_metrics(a->loop->trace(), a->loop->now()).makespan >= 300 * ms);
+    CHECK(compute_metrics(a->trace(), a->now()).makespan >= 300 * ms);
   }
 
   TEST_CASE("the trace is read every few milliseconds while the real loop writes it") {
@@ -113,17 +112,17 @@ TEST_SUITE("real_clock") {
     loop_options options;
     options.clock = clock_kind::real_clock;
     auto run = make_sandbox(strategy::bounded, w, options);
-    run->loop->start();
+    run->start();
     std::size_t reads = 0;
-    while (!run->loop->finished()) {
-      const auto m = compute_metrics(run->loop->trace(), run->loop->now());
-      CHECK(m.peak_concurrency <= 200);
+    while (!run->finished()) {
+      const auto m = compute_metrics(run->trace(), run->now());
+      CHECK(m.peak_concurrency <= 20);  // the semaphore's permits, while the run is live too
       ++reads;
       std::this_thread::sleep_for(5ms);
     }
-    run->loop->wait();
+    run->wait();
     CHECK(reads > 3);
-    CHECK(compute_metrics(run->loop->trace(), run->loop->now()).makespan >= 1000 * ms);
+    CHECK(compute_metrics(run->trace(), run->now()).makespan >= 1000 * ms);
   }
 
   TEST_CASE("cancel from another thread, and restart mid-run") {
@@ -133,10 +132,24 @@ TEST_SUITE("real_clock") {
     loop_options options;
     options.clock = clock_kind::real_clock;
     auto run = make_sandbox(strategy::gather_return_exceptions, w, options);
-    run->loop->start();
+    run->start();
     std::this_thread::sleep_for(50ms);
-    run->loop->cancel(run->task_lanes[0]);
-    std::this_thread::sleep_for(50ms);
+    run->cancel(run->task_lanes()[0]);  // from this thread, not the loop's
+    // The cancellation lands on the loop's thread: task 1 ends cancelled at
+    // once, while the others still wait their 5 s.
+    run_metrics m;
+    for (int i = 0; i < 200; ++i) {
+      m = compute_metrics(run->trace(), run->now());
+      if (m.lanes[run->task_lanes()[0]].ended) break;
+      std::this_thread::sleep_for(10ms);
+    }
+    CHECK(m.lanes[run->task_lanes()[0]].final_state == lane_state::cancelled);
+    CHECK(m.lanes[run->task_lanes()[0]].end < 2 * sec);
+    CHECK_FALSE(m.lanes[run->task_lanes()[1]].ended);
+    CHECK_FALSE(m.lanes[run->task_lanes()[2]].ended);
+    CHECK_FALSE(run->finished());
+    const auto t0 = std::chrono::steady_clock::now();
     run.reset();  // tears the rest down without waiting 5 s
+    CHECK(std::chrono::steady_clock::now() - t0 < 2s);
   }
 }

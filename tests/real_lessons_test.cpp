@@ -1,10 +1,9 @@
 // Lessons 9 and 10 run on the real clock: threads and coroutines measured
 // in this process, and a real HTTP server over loopback sockets. They assert
 // relations with generous margins, never absolute times.
-#include <doctest/doctest.h>
-
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -15,14 +14,14 @@
 #include <thread>
 
 #include "helpers.hpp"
-#include "lessons/10_server/server.hpp"
 #include "lessons/lesson.hpp"
+#include "lessons/web/server.hpp"
 #include "process.hpp"
 
 using namespace loopscope;
 using namespace loopscope::testing;
 namespace ls = loopscope::lessons;
-namespace web = loopscope::lessons::web;
+namespace web = loopscope::web;
 
 namespace {
 
@@ -34,9 +33,9 @@ const ls::lesson& lesson(std::string_view id) {
 
 // One variant of a real-clock lesson, run to its end.
 std::unique_ptr<scenario_run> run_variant(std::string_view id, std::size_t variant, ls::values v,
-                                          loop_options options = {}) {
-  auto run = lesson(id).make(variant, v, options);
-  run->loop->run();
+                                          ls::run_setup setup = {}) {
+  auto run = ls::make_run(lesson(id).variants[variant], v, setup);
+  run->run_to_end();
   return run;
 }
 
@@ -93,11 +92,11 @@ struct serving {
     loop_options o;
     o.record = record;
     server = web::make_server(s, o);
-    server->loop->start();
+    server->start();
   }
   ~serving() {
     server->stop();
-    server->loop->wait();
+    server->wait();
   }
 };
 
@@ -123,20 +122,21 @@ TEST_SUITE("real_lessons") {
     CHECK(threads["threads_added"].get<double>() >= 200);
     CHECK(coroutines["threads_added"].get<double>() == 0);
     CHECK(coroutines["rss_per_unit_bytes"].get<double>() < threads["rss_per_unit_bytes"].get<double>());
-    CHECK(coroutines["address_space_per_unit_bytes"].get<double>() < threads["address_space_per_unit_bytes"].get<double>());
+    CHECK(coroutines["address_space_per_unit_bytes"].get<double>() <
+          threads["address_space_per_unit_bytes"].get<double>());
     CHECK(j["prediction"]["answer"].get<double>() > 1);
   }
 
   TEST_CASE("lesson 9 in this process: sampled lanes keep the invariants, every unit ends") {
     for (std::size_t variant : {0u, 1u}) {
       auto run = run_variant("threads", variant, with("threads", {{"units", 250}, {"wait", 100}}));
-      CHECK(run->main_done);
-      CHECK(run->loop->finished());
-      CHECK(run->task_lanes.size() == 84);  // every 3rd unit has a lane: at most 100 are drawn
+      CHECK(run->main_done());
+      CHECK(run->finished());
+      CHECK(run->task_lanes().size() == 84);  // every 3rd unit has a lane: at most 100 are drawn
       CHECK(ls::figure_of(*run, "units") == 250);
-      check_invariants(run->loop->trace(), run->variant);
-      const auto lanes = run->loop->trace().by_lane();
-      for (lane_id lane : run->task_lanes) CHECK(lanes[lane].back().state == lane_state::done);
+      check_invariants(run->trace(), run->variant());
+      const auto lanes = run->trace().by_lane();
+      for (lane_id lane : run->task_lanes()) CHECK(lanes[lane].back().state == lane_state::done);
     }
   }
 
@@ -156,18 +156,19 @@ TEST_SUITE("real_lessons") {
   }
 #endif
 
-  TEST_CASE("lesson 10: 20 requests to /blocking take at least 20 delays, /async about one, /offload on 4 threads about 5") {
+  TEST_CASE(
+      "lesson 10: 20 requests to /blocking take at least 20 delays, /async about one, /offload on 4 threads about 5") {
     const double d = 0.1;
     const auto v = with("server", {{"requests", 20}, {"delay", d * 1000}, {"pool", 4}});
     auto async = run_variant("server", 0, v);
     auto blocking = run_variant("server", 1, v);
     auto offload = run_variant("server", 2, v);
     for (auto* r : {async.get(), blocking.get(), offload.get()}) {
-      INFO(r->variant);
+      INFO(r->variant());
       CHECK(ls::figure_of(*r, "ok") == 20);
       CHECK(ls::figure_of(*r, "errors") == 0);
-      CHECK(r->loop->finished());
-      check_invariants(r->loop->trace(), r->variant);
+      CHECK(r->finished());
+      check_invariants(r->trace(), r->variant());
     }
     CHECK(ls::figure_of(*blocking, "total_s") >= 20 * d * 0.98);
     CHECK(ls::figure_of(*async, "total_s") >= d * 0.98);
@@ -179,7 +180,8 @@ TEST_SUITE("real_lessons") {
     CHECK(ls::figure_of(*async, "latency_p50_s") < 5 * d);
   }
 
-  TEST_CASE("lesson 10: malformed, unknown, wrong-method and oversized requests get their status; the server stays up") {
+  TEST_CASE(
+      "lesson 10: malformed, unknown, wrong-method and oversized requests get their status; the server stays up") {
     web::server_settings s;
     s.delay = std::chrono::milliseconds(1);
     serving srv(s);
@@ -191,7 +193,8 @@ TEST_SUITE("real_lessons") {
           "HTTP/1.1 405 Method Not Allowed");
     const std::string big_header = "GET /async HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n";
     CHECK(status_line(exchange(port, big_header)) == "HTTP/1.1 431 Request Header Fields Too Large");
-    const std::string big_body = "POST /async HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n" + std::string(200000, 'b');
+    const std::string big_body =
+        "POST /async HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n" + std::string(200000, 'b');
     CHECK(status_line(exchange(port, big_body)) == "HTTP/1.1 413 Payload Too Large");
     const auto ok = exchange(port, "GET /async?x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     CHECK(status_line(ok) == "HTTP/1.1 200 OK");
@@ -226,24 +229,27 @@ TEST_SUITE("real_lessons") {
   TEST_CASE("lesson 10: a thousand connections opened and dropped leave no socket and no coroutine behind") {
     serving srv;
     const auto port = srv.server->port();
-    CHECK(status_line(exchange(port, "GET /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) == "HTTP/1.1 200 OK");
+    CHECK(status_line(exchange(port, "GET /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) ==
+          "HTTP/1.1 200 OK");
     for (int i = 0; i < 50 && srv.server->report().open_connections > 0; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const int fds_before = open_descriptors();
-    const std::size_t tasks_before = srv.server->loop->live_tasks();
+    const std::size_t tasks_before = srv.server->live_tasks();
     for (int i = 0; i < 1000; ++i) {
       const int fd = connect_to(port);
       if (i % 2 == 1) ::send(fd, "GET /as", 7, MSG_NOSIGNAL);  // half of them drop mid-request
       ::close(fd);
     }
-    for (int i = 0; i < 250 && (srv.server->report().open_connections > 0 || srv.server->report().connections < 1001); ++i)
+    for (int i = 0; i < 250 && (srv.server->report().open_connections > 0 || srv.server->report().connections < 1001);
+         ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const auto r = srv.server->report();
     CHECK(r.connections == 1001);
     CHECK(r.open_connections == 0);
-    CHECK(srv.server->loop->live_tasks() == tasks_before);  // the listener alone
+    CHECK(srv.server->live_tasks() == tasks_before);  // the listener alone
     CHECK(open_descriptors() == fds_before);
-    CHECK(status_line(exchange(port, "GET /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) == "HTTP/1.1 200 OK");
+    CHECK(status_line(exchange(port, "GET /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) ==
+          "HTTP/1.1 200 OK");
   }
 
   TEST_CASE("lesson 10: curl is answered, and its request appears on the timeline of a live run") {
@@ -251,28 +257,29 @@ TEST_SUITE("real_lessons") {
       MESSAGE("curl is not installed (./dev installs it): skipped");
       return;
     }
-    loop_options live;
-    live.live_session = true;  // as in the window: the server stays up after the load
-    auto run = lesson("server").make(0, with("server", {{"requests", 3}, {"delay", 20}}), live);
+    ls::run_setup live;
+    live.live = true;  // as in the window: the server stays up after the load
+    auto run = ls::make_run(lesson("server").variants[0], with("server", {{"requests", 3}, {"delay", 20}}), live);
     auto* server = dynamic_cast<web::server_run*>(run.get());
     REQUIRE(server != nullptr);
-    run->loop->start();
-    for (int i = 0; i < 500 && !run->main_done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    REQUIRE(run->main_done);
-    CHECK_FALSE(run->loop->finished());  // still listening
+    run->start();
+    for (int i = 0; i < 500 && !run->main_done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    REQUIRE(run->main_done());
+    CHECK_FALSE(run->finished());  // still listening
     const auto got = run_process("curl -s --max-time 5 " + server->address() + "/async");
     CHECK(got.code == 0);
     CHECK(got.out == "async: answered\n");
     server->stop();
-    run->loop->wait();
-    const auto& tr = run->loop->trace();
+    run->wait();
+    const auto& tr = run->trace();
     const auto lanes = tr.by_lane();
     bool seen = false;
     for (lane_id id = 0; id < tr.lane_count(); ++id)
       if (tr.lane(id).name == "conn 4") {
         seen = true;
         CHECK(lanes[id].back().state == lane_state::done);
-        CHECK(std::any_of(lanes[id].begin(), lanes[id].end(), [](const event& e) { return e.state == lane_state::running; }));
+        CHECK(std::any_of(lanes[id].begin(), lanes[id].end(),
+                          [](const trace_event& e) { return e.state == lane_state::running; }));
       }
     CHECK(seen);
     CHECK(server->report().requests == 4);
@@ -284,11 +291,11 @@ TEST_SUITE("real_lessons") {
       MESSAGE("curl is not installed (./dev installs it): skipped");
       return;
     }
-    const auto r = run_process(
-        "(" LOOPSCOPE_BINARY " serve --port 0 --delay 10ms > serve.out 2>&1 & pid=$!; "
-        "for i in $(seq 50); do grep -q serving serve.out && break; sleep 0.1; done; "
-        "curl -s --max-time 5 $(grep -o 'http://127.0.0.1:[0-9]*' serve.out | head -1)/async; "
-        "kill -TERM $pid; wait $pid; echo exit=$?; cat serve.out; rm -f serve.out)");
+    const auto r = run_process("(" LOOPSCOPE_BINARY
+                               " serve --port 0 --delay 10ms > serve.out 2>&1 & pid=$!; "
+                               "for i in $(seq 50); do grep -q serving serve.out && break; sleep 0.1; done; "
+                               "curl -s --max-time 5 $(grep -o 'http://127.0.0.1:[0-9]*' serve.out | head -1)/async; "
+                               "kill -TERM $pid; wait $pid; echo exit=$?; cat serve.out; rm -f serve.out)");
     INFO(r.out);
     CHECK(r.out.find("async: answered") == 0);
     CHECK(r.out.find("exit=0") != std::string::npos);
@@ -300,9 +307,16 @@ TEST_SUITE("real_lessons") {
     for (const char* after : {"0.3", "1.2", "2.1"}) {
       INFO("SIGINT after " << after << " s");
       const auto r = run_process(std::string(LOOPSCOPE_BINARY " run --lesson server --set requests=30 --set delay=100 "
-                                             ">/dev/null 2>&1 & p=$!; sleep ") +
-                                 after + "; kill -INT $p; wait $p; echo exit=$?");
-      CHECK(r.out.find("exit=130") != std::string::npos);
+                                                              "> int.out 2>/dev/null & p=$!; sleep ") +
+                                 after + "; kill -INT $p; wait $p; echo exit=$?; cat int.out; rm -f int.out");
+      CHECK(r.out.find("exit=130") == 0);
+      CHECK(r.out.find("Lesson 10: A web server") != std::string::npos);
+      for (const char* route : {"/async ·", "/blocking ·", "/offload ·", "/cpu ·"}) {
+        INFO(route);
+        CHECK(r.out.find(route) != std::string::npos);  // every variant's summary, cut short or not
+      }
+      CHECK(r.out.find("returned after") != std::string::npos);
+      CHECK(r.out.find("legend:") != std::string::npos);
     }
   }
 
@@ -326,7 +340,8 @@ TEST_SUITE("real_lessons") {
 
     auto total = [](const char* route) {
       const auto py = run_process(std::string("python3 " LOOPSCOPE_LESSONS_DIR "/10_server/lesson.py --requests 10 "
-                                              "--delay 100 --route ") + route);
+                                              "--delay 100 --route ") +
+                                  route);
       REQUIRE(py.code == 0);
       const auto j = nlohmann::json::parse(py.out);
       CHECK(j["ok"] == 10);

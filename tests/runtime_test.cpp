@@ -15,7 +15,7 @@ TEST_SUITE("runtime") {
     w.durations = {1 * sec, 2 * sec, 3 * sec};
     auto o = run_sandbox(strategy::sequential, w);
     CHECK(o.m.makespan == 6 * sec);
-    CHECK(o.run->returned == 6 * sec);
+    CHECK(o.run->returned() == 6 * sec);
     CHECK(o.m.peak_concurrency == 1);
     CHECK(o.task(2).start == 1 * sec);
     CHECK(o.task(3).start == 3 * sec);
@@ -28,7 +28,7 @@ TEST_SUITE("runtime") {
     w.durations = {1 * sec, 2 * sec, 3 * sec};
     auto o = run_sandbox(strategy::gather, w);
     CHECK(o.m.makespan == 3 * sec);
-    CHECK(o.run->returned == 3 * sec);
+    CHECK(o.run->returned() == 3 * sec);
     CHECK(o.m.peak_concurrency == 3);
     for (int i = 1; i <= 3; ++i) {
       CHECK(o.task(i).start == 0);
@@ -75,7 +75,7 @@ TEST_SUITE("runtime") {
     CHECK(o.m.makespan == 3 * sec);
     CHECK(o.m.longest_slice == 2 * sec);
     REQUIRE(o.m.slow_slices.size() == 1);
-    CHECK(o.m.slow_slices[0].lane == o.run->task_lanes[0]);
+    CHECK(o.m.slow_slices[0].lane == o.run->task_lanes()[0]);
     CHECK(o.m.ready_total == 8 * sec);
   }
 
@@ -95,8 +95,8 @@ TEST_SUITE("runtime") {
     w.durations = {1 * sec, 2 * sec, 3 * sec, 4 * sec, 5 * sec};
     w.fail = {2};
     auto o = run_sandbox(strategy::gather, w);
-    CHECK(o.run->returned == 2 * sec);
-    CHECK(describe(o.run->error) == "RuntimeError: task 2 failed");
+    CHECK(o.run->returned() == 2 * sec);
+    CHECK(describe(o.run->error()) == "RuntimeError: task 2 failed");
     CHECK(o.task(2).final_state == lane_state::failed);
     for (int i : {1, 3, 4, 5}) {
       CHECK(o.task(i).final_state == lane_state::done);
@@ -110,8 +110,8 @@ TEST_SUITE("runtime") {
     w.durations = {1 * sec, 2 * sec, 3 * sec, 4 * sec, 5 * sec};
     w.fail = {2};
     auto o = run_sandbox(strategy::gather_return_exceptions, w);
-    CHECK(o.run->returned == 5 * sec);
-    CHECK_FALSE(o.run->error);
+    CHECK(o.run->returned() == 5 * sec);
+    CHECK_FALSE(o.run->error());
     CHECK(o.task(2).final_state == lane_state::failed);
   }
 
@@ -120,8 +120,8 @@ TEST_SUITE("runtime") {
     w.durations = {1 * sec, 2 * sec, 3 * sec, 4 * sec, 5 * sec};
     w.fail = {2};
     auto o = run_sandbox(strategy::taskgroup, w);
-    CHECK(o.run->returned == 2 * sec);
-    CHECK(describe(o.run->error).find("ExceptionGroup") == 0);
+    CHECK(o.run->returned() == 2 * sec);
+    CHECK(describe(o.run->error()).find("ExceptionGroup") == 0);
     CHECK(o.task(1).final_state == lane_state::done);
     CHECK(o.task(2).final_state == lane_state::failed);
     for (int i : {3, 4, 5}) {
@@ -135,7 +135,7 @@ TEST_SUITE("runtime") {
     workload w;
     w.fail = {2};
     auto o = run_sandbox(strategy::sequential, w);
-    CHECK(o.run->returned == 2 * sec);
+    CHECK(o.run->returned() == 2 * sec);
     CHECK(o.task(2).final_state == lane_state::failed);
     CHECK_FALSE(o.task(3).spawned);
     CHECK_FALSE(o.task(5).spawned);
@@ -152,8 +152,8 @@ TEST_SUITE("runtime") {
       CHECK(o.task(2).final_state == lane_state::cancelled);
       CHECK(o.task(2).end == 1500 * ms);
       CHECK(o.task(3).end == 1500 * ms);
-      CHECK(describe(o.run->error) == "TimeoutError");
-      CHECK(o.run->returned == 1500 * ms);
+      CHECK(describe(o.run->error()) == "TimeoutError");
+      CHECK(o.run->returned() == 1500 * ms);
     }
     SUBCASE("bounded: counted from when the body starts, inside the semaphore") {
       workload w;
@@ -192,8 +192,7 @@ TEST_SUITE("runtime") {
       std::vector<task_handle> jobs;
       for (int i = 1; i <= 3; ++i) jobs.push_back(spawn(job(), "job " + std::to_string(i)));
       auto ticking = spawn(ticker(), "ticker", lane_kind::helper);
-      auto all = gather(jobs);
-      co_await std::move(all);
+      co_await gather(jobs);
       CHECK(current_loop().now() == 2 * sec);
       co_await ticking.join();
     };
@@ -248,14 +247,14 @@ TEST_SUITE("runtime") {
     w.duration = 10 * sec;
     loop_options options;
     auto run = make_sandbox(strategy::gather_return_exceptions, w, options);
-    run->loop->run_until(2 * sec);
-    run->loop->cancel(run->task_lanes[1]);
-    run->loop->run();
-    const auto m = compute_metrics(run->loop->trace(), run->loop->now());
-    CHECK(m.lanes[run->task_lanes[1]].final_state == lane_state::cancelled);
-    CHECK(m.lanes[run->task_lanes[1]].end == 2 * sec);
-    CHECK(m.lanes[run->task_lanes[0]].end == 10 * sec);
-    CHECK(m.lanes[run->task_lanes[2]].final_state == lane_state::done);
+    run->run_until(2 * sec);
+    run->cancel(run->task_lanes()[1]);
+    run->run_to_end();
+    const auto m = compute_metrics(run->trace(), run->now());
+    CHECK(m.lanes[run->task_lanes()[1]].final_state == lane_state::cancelled);
+    CHECK(m.lanes[run->task_lanes()[1]].end == 2 * sec);
+    CHECK(m.lanes[run->task_lanes()[0]].end == 10 * sec);
+    CHECK(m.lanes[run->task_lanes()[2]].final_state == lane_state::done);
   }
 
   TEST_CASE("a cancelled child reaches gather's awaiter as an error; the siblings run on") {
@@ -263,35 +262,35 @@ TEST_SUITE("runtime") {
     w.tasks = 3;
     w.duration = 10 * sec;
     auto run = make_sandbox(strategy::gather, w, loop_options{});
-    run->loop->run_until(2 * sec);
-    run->loop->cancel(run->task_lanes[1]);
-    run->loop->run();
-    const auto m = compute_metrics(run->loop->trace(), run->loop->now());
-    CHECK(describe(run->error) == "CancelledError");
-    CHECK(run->returned == 2 * sec);
-    CHECK(m.lanes[run->task_lanes[0]].final_state == lane_state::done);
-    CHECK(m.lanes[run->task_lanes[0]].end == 10 * sec);
-    CHECK(m.lanes[run->main_lane].final_state == lane_state::done);
+    run->run_until(2 * sec);
+    run->cancel(run->task_lanes()[1]);
+    run->run_to_end();
+    const auto m = compute_metrics(run->trace(), run->now());
+    CHECK(describe(run->error()) == "CancelledError");
+    CHECK(run->returned() == 2 * sec);
+    CHECK(m.lanes[run->task_lanes()[0]].final_state == lane_state::done);
+    CHECK(m.lanes[run->task_lanes()[0]].end == 10 * sec);
+    CHECK(m.lanes[run->main_lane()].final_state == lane_state::done);
   }
 
   TEST_CASE("cancelling the awaiter of a gather cancels every child, as asyncio does") {
     workload w;
     w.duration = 10 * sec;
     auto run = make_sandbox(strategy::gather, w, loop_options{});
-    run->loop->run_until(1 * sec);
-    run->loop->cancel(run->main_lane);
-    run->loop->run();
-    CHECK(run->loop->now() == 1 * sec);
-    const auto m = compute_metrics(run->loop->trace(), run->loop->now());
-    for (lane_id lane : run->task_lanes) CHECK(m.lanes[lane].final_state == lane_state::cancelled);
-    CHECK(m.lanes[run->main_lane].final_state == lane_state::cancelled);
+    run->run_until(1 * sec);
+    run->cancel(run->main_lane());
+    run->run_to_end();
+    CHECK(run->now() == 1 * sec);
+    const auto m = compute_metrics(run->trace(), run->now());
+    for (lane_id lane : run->task_lanes()) CHECK(m.lanes[lane].final_state == lane_state::cancelled);
+    CHECK(m.lanes[run->main_lane()].final_state == lane_state::cancelled);
   }
 
   TEST_CASE("step runs exactly one handler; run_until stops at the time asked") {
     workload w;
     w.tasks = 3;
     auto run = make_sandbox(strategy::gather, w, loop_options{});
-    event_loop& l = *run->loop;
+    event_loop& l = run->loop();
     std::size_t steps = 0;
     while (l.next_due() == nanos{0}) {
       REQUIRE(l.step());
@@ -312,27 +311,27 @@ TEST_SUITE("runtime") {
     w.tasks = 2;
     w.durations = {1 * sec, 3 * sec};
     auto run = make_sandbox(strategy::gather, w, loop_options{});
-    pacer p({run->loop.get()});
+    pacer p({run.get()});
     p.set_speed(2.0);
     p.play();
     p.tick(250 * ms);  // 0.5 s of virtual time
     CHECK(p.cursor() == 500 * ms);
-    CHECK_FALSE(run->loop->lane_finished(run->task_lanes[0]));
+    CHECK_FALSE(run->loop().lane_finished(run->task_lanes()[0]));
     p.tick(300 * ms);  // 1.1 s
-    CHECK(run->loop->lane_finished(run->task_lanes[0]));
+    CHECK(run->loop().lane_finished(run->task_lanes()[0]));
     p.pause();
-    const auto before = run->loop->handlers_run();
+    const auto before = run->loop().handlers_run();
     p.tick(10 * sec);
-    CHECK(run->loop->handlers_run() == before);
+    CHECK(run->loop().handlers_run() == before);
     CHECK(p.cursor() == 1100 * ms);
     REQUIRE(p.step());
-    CHECK(run->loop->handlers_run() == before + 1);
+    CHECK(run->loop().handlers_run() == before + 1);
     p.set_speed(100);
     CHECK(p.speed() == pacer::max_speed);
     p.play();
     while (!p.finished()) p.tick(1 * sec);
     CHECK_FALSE(p.playing());
-    CHECK(run->loop->lane_finished(run->task_lanes[1]));
+    CHECK(run->loop().lane_finished(run->task_lanes()[1]));
   }
 
   TEST_CASE("variants run side by side without affecting each other") {
@@ -340,10 +339,10 @@ TEST_SUITE("runtime") {
     blocking.block[1] = 5 * sec;
     auto a = make_sandbox(strategy::gather, blocking, loop_options{});
     auto b = make_sandbox(strategy::gather, workload{}, loop_options{});
-    pacer p({a->loop.get(), b->loop.get()});
+    pacer p({a.get(), b.get()});
     p.seek_forward(100 * sec);
-    CHECK(compute_metrics(a->loop->trace(), a->loop->now()).makespan == 6 * sec);
-    CHECK(compute_metrics(b->loop->trace(), b->loop->now()).makespan == 1 * sec);
+    CHECK(compute_metrics(a->trace(), a->now()).makespan == 6 * sec);
+    CHECK(compute_metrics(b->trace(), b->now()).makespan == 1 * sec);
   }
 
   TEST_CASE("restart tears every coroutine down mid-run") {
@@ -356,14 +355,14 @@ TEST_SUITE("runtime") {
       w.duration = 10 * sec;
       w.fail = {7};
       auto run = make_sandbox(how, w, loop_options{});
-      run->loop->run_until(3 * sec);
+      run->run_until(3 * sec);
       run.reset();
       // Destroyed before a single handler ran: main unwinds while the run's
       // own members are still alive (the sanitizer builds would see it).
       make_sandbox(how, w, loop_options{}).reset();
       auto again = make_sandbox(how, w, loop_options{});
-      again->loop->run();
-      CHECK(again->loop->finished());
+      again->run_to_end();
+      CHECK(again->finished());
     }
   }
 
@@ -382,8 +381,8 @@ TEST_SUITE("runtime") {
       auto c = spawn(user(3, sec), "c");
       co_await sleep(500ms);
       b.cancel();  // b is queued for the permit
-      auto all = gather({a, c}, gather_mode::return_exceptions);
-      co_await std::move(all);
+      std::vector<task_handle> waiting{a, c};
+      co_await gather(waiting, gather_mode::return_exceptions);
       CHECK(current_loop().now() == 2 * sec);
     };
     loop.spawn(main(), "main", lane_kind::main);

@@ -10,7 +10,6 @@
 using namespace loopscope;
 using namespace loopscope::testing;
 
-
 TEST_SUITE("trace") {
   TEST_CASE("every scenario keeps the invariants") {
     std::vector<std::pair<std::string, workload>> workloads;
@@ -39,18 +38,18 @@ TEST_SUITE("trace") {
     for (const auto& [name, w] : workloads)
       for (strategy how : all_strategies()) {
         auto o = run_sandbox(how, w);
-        check_invariants(o.run->loop->trace(), name + " / " + std::string(to_string(how)));
-        CHECK(o.run->main_done);
+        check_invariants(o.run->trace(), name + " / " + std::string(to_string(how)));
+        CHECK(o.run->main_done());
       }
   }
 
   TEST_CASE("the log is readable while it is being written") {
-    append_log<event, 6, 4096> log;  // small chunks: many chunk boundaries
+    append_log<trace_event, 6, 4096> log;  // small chunks: many chunk boundaries
     constexpr std::size_t total = 200'000;
     std::atomic<bool> done{false};
     std::thread writer([&] {
       for (std::size_t i = 0; i < total; ++i)
-        log.push(event{static_cast<nanos>(i), static_cast<lane_id>(i % 7), lane_state::running, 0});
+        log.push(trace_event{static_cast<nanos>(i), static_cast<lane_id>(i % 7), lane_state::running, 0});
       done = true;
     });
     std::size_t checked = 0;
@@ -72,10 +71,10 @@ TEST_SUITE("trace") {
     trace tr(1);
     const lane_id lane = tr.add_lane(lane_kind::task, "t");
     CHECK_FALSE(tr.overflowed());
-    for (std::size_t i = 0; i < 10; ++i) tr.record(0, event{0, lane, lane_state::ready, 0});
+    for (std::size_t i = 0; i < 10; ++i) tr.record(0, trace_event{0, lane, lane_state::ready, 0});
     CHECK(tr.by_lane()[lane].size() == 10);
     tr.set_recording(false);
-    tr.record(0, event{0, lane, lane_state::ready, 0});
+    tr.record(0, trace_event{0, lane, lane_state::ready, 0});
     CHECK(tr.by_lane()[lane].size() == 10);
   }
 }

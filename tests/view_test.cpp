@@ -41,11 +41,11 @@ TEST_SUITE("view") {
   }
 
   TEST_CASE("items are culled to the visible range and cut at the cursor") {
-    std::vector<event> ev{{0, 0, lane_state::ready, 0},
-                          {100 * ms, 0, lane_state::running, 0},
-                          {200 * ms, 0, lane_state::waiting, 1},
-                          {700 * ms, 0, lane_state::running, 0},
-                          {800 * ms, 0, lane_state::done, 0}};
+    std::vector<trace_event> ev{{0, 0, lane_state::ready, 0},
+                                {100 * ms, 0, lane_state::running, 0},
+                                {200 * ms, 0, lane_state::waiting, 1},
+                                {700 * ms, 0, lane_state::running, 0},
+                                {800 * ms, 0, lane_state::done, 0}};
     std::vector<lane_item> items;
     SUBCASE("everything visible") {
       build_lane_items(ev, axis_of(0, 1000 * ms, 1000), 1000 * ms, items);
@@ -71,7 +71,7 @@ TEST_SUITE("view") {
   }
 
   TEST_CASE("spans under 3 px fold into one counted item showing the longest state") {
-    std::vector<event> ev;
+    std::vector<trace_event> ev;
     // 100 alternating 1 ms spans over 100 ms on a 100 px axis: 1 px each.
     for (int i = 0; i < 100; ++i)
       ev.push_back({i * ms, 0, i % 2 ? lane_state::waiting : lane_state::running, static_cast<std::uint8_t>(1)});
@@ -122,17 +122,17 @@ TEST_SUITE("view") {
     w.limit = 2;
     auto run = make_sandbox(strategy::bounded, w, loop_options{});
     lane_store lanes;
-    CHECK(lanes.sync(run->loop->trace()));
+    CHECK(lanes.sync(run->trace()));
     const std::size_t early = lanes.event_count();
-    CHECK_FALSE(lanes.sync(run->loop->trace()));
-    run->loop->run();
-    CHECK(lanes.sync(run->loop->trace()));
+    CHECK_FALSE(lanes.sync(run->trace()));
+    run->run_to_end();
+    CHECK(lanes.sync(run->trace()));
     CHECK(lanes.event_count() > early);
     std::size_t total = 0;
-    for (const auto& events : run->loop->trace().by_lane()) total += events.size();
+    for (const auto& events : run->trace().by_lane()) total += events.size();
     CHECK(lanes.event_count() == total);
 
-    const auto d = compute_density(lanes, run->loop->now());
+    const auto d = compute_density(lanes, run->now());
     CHECK(d.peak == 4);  // all four tasks are alive at t=0: two with permits, two waiting for one
     const auto mid = d.index_at(500 * ms);
     CHECK(d.waiting[mid] == 4);  // two on timers, two on the semaphore

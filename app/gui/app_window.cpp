@@ -1,93 +1,34 @@
-// The window: GLFW + OpenGL 3.3 core + Dear ImGui, the sidebar, the help,
-// settings that outlive a run, and the PNG captures.
+// The window: GLFW + OpenGL 3.3 core + Dear ImGui. Opening and closing it,
+// the frame loop, the pages, and the PNG captures.
 #include <GLFW/glfw3.h>
-#include <imgui.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
 #include <stb_image_write.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <set>
-#include <sstream>
+#include <memory>
 #include <thread>
 
+#include "app/gui/capture.hpp"
 #include "app/gui/gui.hpp"
+#include "app/gui/help_view.hpp"
 #include "app/gui/lesson_page.hpp"
 #include "app/gui/sandbox_page.hpp"
+#include "app/gui/settings.hpp"
+#include "app/gui/sidebar.hpp"
 #include "app/gui/theme.hpp"
 
 namespace loopscope::gui {
 
 namespace {
-
-// ---- Settings: window geometry, theme and page, between runs ----
-
-struct settings {
-  int x = -1, y = -1, width = 1440, height = 900;
-  bool dark = true;
-  std::string page = "sandbox";
-  std::set<std::string> done;  // lessons whose run the learner has seen to the end
-};
-
-std::string settings_path() {
-  std::string dir;
-  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg)
-    dir = xdg;
-  else if (const char* home = std::getenv("HOME"); home && *home)
-    dir = std::string(home) + "/.config";
-  else
-    return {};
-  return dir + "/loopscope/settings.ini";
-}
-
-settings load_settings() {
-  settings s;
-  std::ifstream in(settings_path());
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    const std::string key = line.substr(0, eq), value = line.substr(eq + 1);
-    try {
-      if (key == "x") s.x = std::stoi(value);
-      if (key == "y") s.y = std::stoi(value);
-      if (key == "width") s.width = std::clamp(std::stoi(value), 640, 16384);
-      if (key == "height") s.height = std::clamp(std::stoi(value), 480, 16384);
-      if (key == "dark") s.dark = value == "1";
-      if (key == "page") s.page = value;
-      if (key == "done") {
-        std::stringstream ids(value);
-        for (std::string id; std::getline(ids, id, ',');)
-          if (!id.empty()) s.done.insert(id);
-      }
-    } catch (const std::exception&) {
-      // A damaged line is skipped; the default stands.
-    }
-  }
-  return s;
-}
-
-void save_settings(const settings& s) {
-  const std::string path = settings_path();
-  if (path.empty()) return;
-  const std::string dir = path.substr(0, path.rfind('/'));
-  ::mkdir(dir.substr(0, dir.rfind('/')).c_str(), 0755);
-  ::mkdir(dir.c_str(), 0755);
-  std::ofstream out(path, std::ios::trunc);
-  out << "x=" << s.x << "\ny=" << s.y << "\nwidth=" << s.width << "\nheight=" << s.height << "\ndark=" << s.dark
-      << "\npage=" << s.page << "\ndone=";
-  for (const auto& id : s.done) out << id << ",";
-  out << "\n";
-}
 
 // ---- Fonts: the system's, or ImGui's own with a notice ----
 
@@ -110,6 +51,54 @@ std::string load_fonts(float scale) {
   io.Fonts->AddFontDefault(&config);
   return "No system font found (install fonts-dejavu-core); using ImGui's built-in font.";
 }
+
+// SIGINT and SIGTERM close the window as its close button does, so the
+// settings are still saved.
+std::atomic<bool> close_requested{false};
+extern "C" void on_close_signal(int) { close_requested = true; }
+
+// GLFW reports why it failed through a callback; the reason goes into the
+// one line we print.
+std::string glfw_failure;
+void glfw_error(int, const char* text) { glfw_failure = text; }
+
+// ---- The pages ----
+
+// The sandbox, and a page per lesson made on its first visit.
+class pages {
+ public:
+  explicit pages(const gui_options& o) {
+    if (!o.strategies.empty()) sandbox_.set_strategies(o.strategies);
+    if (o.work) sandbox_.configure(*o.work, o.real_clock);
+  }
+
+  run_set& shown(const std::string& page) { return page == "sandbox" ? sandbox_.runs() : lesson(page).runs(); }
+
+  // Draws the page and follows its navigation.
+  std::optional<png_request> draw(settings& s, double dt) {
+    if (s.page == "sandbox") return sandbox_.draw(dt, s.dark);
+    lesson_page& page = lesson(s.page);
+    const auto& all = lessons::all();
+    const auto at = static_cast<std::size_t>(&page.lesson() - all.data());
+    lesson_nav nav;
+    auto png = page.draw(dt, s.dark, nav, at > 0, at + 1 < all.size());
+    if (nav.completed) s.done.insert(page.lesson().id);
+    if (nav.previous) s.page = all[at - 1].id;
+    if (nav.next) s.page = all[at + 1].id;
+    if (nav.sandbox) s.page = "sandbox";
+    return png;
+  }
+
+ private:
+  lesson_page& lesson(const std::string& id) {
+    auto& page = lessons_[id];
+    if (!page) page = std::make_unique<lesson_page>(*lessons::find(id));
+    return *page;
+  }
+
+  sandbox_page sandbox_;
+  std::map<std::string, std::unique_ptr<lesson_page>> lessons_;
+};
 
 // ---- Captures ----
 
@@ -142,81 +131,96 @@ bool write_png(const std::string& path, float x0, float y0, float x1, float y1, 
   return true;
 }
 
-// ---- The help ----
+// ---- The window ----
 
-void draw_help(bool& open) {
-  if (open) ImGui::OpenPopup("Keyboard and mouse");
-  const ImVec2 center = ImGui::GetMainViewport()->GetCenter();
-  ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-  if (ImGui::BeginPopupModal("Keyboard and mouse", &open, ImGuiWindowFlags_AlwaysAutoResize)) {
-    static constexpr const char* rows[][2] = {
-        {"Space", "play / pause (virtual clock); run (a real-clock lesson)"},
-        {"Right arrow", "run exactly one handler of the loop"},
-        {"R", "restart every variant"},
-        {"Mouse wheel", "zoom around the mouse"},
-        {"Drag", "pan"},
-        {"Shift + wheel", "scroll the lanes"},
-        {"W / S", "zoom in / out"},
-        {"A / D", "pan left / right"},
-        {"F", "fit the whole run"},
-        {"Hover", "what a task was doing, and for how long"},
-        {"Click a task", "cancel it (while the run is live)"},
-        {"Ctrl + click a slider", "type a value"},
-        {"F1 or ?", "this help"},
-    };
-    if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_RowBg)) {
-      for (const auto& r : rows) {
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(r[0]);
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(r[1]);
-      }
-      ImGui::EndTable();
-    }
-    if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
-      open = false;
-      ImGui::CloseCurrentPopup();
-    }
-    ImGui::EndPopup();
+struct window {
+  GLFWwindow* handle = nullptr;
+  float scale = 1;
+  std::string font_notice;
+};
+
+// Opens the window (GL 3.3 core) and ImGui on it; says why not in one line.
+std::optional<window> open_window(const settings& s, bool capture_only) {
+  glfwSetErrorCallback(glfw_error);
+  if (!glfwInit()) {
+    std::cerr << "loopscope: cannot open a window (" << glfw_failure
+              << "); for headless use try 'loopscope run --help'\n";
+    return std::nullopt;
   }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+  window w;
+  w.handle = glfwCreateWindow(s.width, s.height, "Loopscope", nullptr, nullptr);
+  if (w.handle == nullptr) {
+    std::cerr << "loopscope: cannot create an OpenGL 3.3 window (" << glfw_failure
+              << "); for headless use try 'loopscope run --help'\n";
+    glfwTerminate();
+    return std::nullopt;
+  }
+  if (s.x >= 0 && s.y >= 0 && !capture_only) glfwSetWindowPos(w.handle, s.x, s.y);
+  glfwMakeContextCurrent(w.handle);
+  glfwSwapInterval(1);
+  float xscale = 1, yscale = 1;
+  glfwGetWindowContentScale(w.handle, &xscale, &yscale);
+  w.scale = std::clamp(std::max(xscale, yscale), 1.0f, 4.0f);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;  // one fixed layout; our own settings file keeps the rest
+  w.font_notice = load_fonts(w.scale);
+  apply_theme(s.dark, w.scale);
+  ImGui_ImplGlfw_InitForOpenGL(w.handle, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  return w;
 }
 
-void draw_legend(bool dark) {
-  const palette& p = colors(dark);
-  const struct {
-    ImU32 c;
-    const char* label;
-  } spans[] = {{p.running, "running"},         {p.running_blocking, "blocking / CPU"}, {p.ready, "ready"},
-               {p.wait_timer, "timer"},        {p.wait_semaphore, "semaphore"},       {p.wait_pool, "thread pool"},
-               {p.wait_io, "I/O"},             {p.wait_child, "child task"}};
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const float h = ImGui::GetTextLineHeight();
-  for (const auto& it : spans) {
-    const ImVec2 at = ImGui::GetCursorScreenPos();
-    dl->AddRectFilled(ImVec2(at.x, at.y + h * 0.2f), ImVec2(at.x + h, at.y + h * 0.9f), it.c);
-    ImGui::Dummy(ImVec2(h * 1.2f, h));
-    ImGui::SameLine();
-    ImGui::TextUnformatted(it.label);
-  }
-  for (lane_state s : {lane_state::done, lane_state::failed, lane_state::cancelled}) {
-    const ImVec2 at = ImGui::GetCursorScreenPos();
-    draw_end_marker(dl, p, s, ImVec2(at.x + h * 0.5f, at.y + h * 0.55f), h * 0.3f);
-    ImGui::Dummy(ImVec2(h * 1.2f, h));
-    ImGui::SameLine();
-    ImGui::TextUnformatted(state_label(s, 0));
-  }
+void close_window(window& w) {
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(w.handle);
+  glfwTerminate();
 }
 
-// SIGINT and SIGTERM close the window as its close button does, so the
-// settings are still saved.
-std::atomic<bool> close_requested{false};
-extern "C" void on_close_signal(int) { close_requested = true; }
+// The sidebar, the page and the help, into one full-window ImGui window.
+std::optional<png_request> draw_frame(window& w, settings& s, pages& all, sidebar& side, help_view& help, double dt) {
+  ImGuiIO& io = ImGui::GetIO();
+  if (!io.WantTextInput) {
+    if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) help.open();
+    for (int i = 0; i < io.InputQueueCharacters.Size; ++i)
+      if (io.InputQueueCharacters[i] == '?') help.open();
+  }
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  ImGui::Begin("##main", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  const sidebar_request r = side.draw(s, 270 * w.scale, w.font_notice);
+  if (!r.page.empty()) s.page = r.page;
+  if (r.help) help.open();
+  if (r.theme_changed) apply_theme(s.dark, w.scale);
+  ImGui::SameLine();
+  ImGui::BeginChild("##page", ImVec2(0, 0), false);
+  auto png = all.draw(s, dt);
+  ImGui::EndChild();
+  help.draw();
+  ImGui::End();
+  return png;
+}
 
-// GLFW reports why it failed through a callback; the reason goes into the
-// one line we print.
-std::string glfw_failure;
-void glfw_error(int, const char* text) { glfw_failure = text; }
+void render(window& w) {
+  ImGui::Render();
+  int fb_w = 0, fb_h = 0;
+  glfwGetFramebufferSize(w.handle, &fb_w, &fb_h);
+  glViewport(0, 0, fb_w, fb_h);
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  glClearColor(bg.x, bg.y, bg.z, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
 
 }  // namespace
 
@@ -241,13 +245,8 @@ int run_app(const gui_options& options) {
                  "for headless use try 'loopscope run --help'\n";
     return 1;
   }
-  glfwSetErrorCallback(glfw_error);
-  if (!glfwInit()) {
-    std::cerr << "loopscope: cannot open a window (" << glfw_failure << "); for headless use try 'loopscope run --help'\n";
-    return 1;
-  }
-
-  settings s = load_settings();
+  const std::string where = settings_path();
+  settings s = load_settings(where);
   if (options.page_given || std::find(page_names().begin(), page_names().end(), s.page) == page_names().end())
     s.page = options.page;
   if (options.dark) s.dark = *options.dark;
@@ -255,70 +254,26 @@ int run_app(const gui_options& options) {
   if (options.height > 0) s.height = options.height;
   const bool capture_only = !options.screenshot.empty();
 
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
-  GLFWwindow* window = glfwCreateWindow(s.width, s.height, "Loopscope", nullptr, nullptr);
-  if (window == nullptr) {
-    std::cerr << "loopscope: cannot create an OpenGL 3.3 window (" << glfw_failure
-              << "); for headless use try 'loopscope run --help'\n";
-    glfwTerminate();
-    return 1;
-  }
-  if (s.x >= 0 && s.y >= 0 && !capture_only) glfwSetWindowPos(window, s.x, s.y);
-  glfwMakeContextCurrent(window);
-  glfwSwapInterval(1);
-
-  float xscale = 1, yscale = 1;
-  glfwGetWindowContentScale(window, &xscale, &yscale);
-  const float scale = std::clamp(std::max(xscale, yscale), 1.0f, 4.0f);
-
+  auto w = open_window(s, capture_only);
+  if (!w) return 1;
   std::signal(SIGINT, on_close_signal);
   std::signal(SIGTERM, on_close_signal);
 
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGui::GetIO().IniFilename = nullptr;  // one fixed layout; our own settings file keeps the rest
-  const std::string font_notice = load_fonts(scale);
-  apply_theme(s.dark, scale);
-  ImGui_ImplGlfw_InitForOpenGL(window, true);
-  ImGui_ImplOpenGL3_Init("#version 330 core");
-
   int status = 0;
   {
-    sandbox_page sandbox;
-    if (!options.strategies.empty()) sandbox.set_strategies(options.strategies);
-    if (options.work) sandbox.configure(*options.work, options.real_clock);
-    std::map<std::string, std::unique_ptr<lesson_page>> lesson_pages;  // made on first visit
-    auto shown_variants = [&]() -> variants_view& {
-      if (s.page == "sandbox") return sandbox.variants();
-      auto& page = lesson_pages[s.page];
-      if (!page) page = std::make_unique<lesson_page>(*lessons::find(s.page));
-      return page->variants();
-    };
-    // A screenshot runs its variants once the window has drawn a couple of
-    // frames: a real-clock lesson then measures a process that has finished
-    // starting up its renderer.
-    bool primed = false;
-    auto prime = [&] {
-      if (options.at)
-        shown_variants().seek(*options.at);
-      else
-        shown_variants().run_to_end();
-      primed = true;
-    };
-    bool help = false;
+    pages all(options);
+    sidebar side;
+    help_view help;
+    screenshot_plan shot(options.at);
     auto last = std::chrono::steady_clock::now();
-    int frame = 0;
     bool animating = true;
-    while (!glfwWindowShouldClose(window)) {
+    while (!glfwWindowShouldClose(w->handle)) {
       // Nothing moving: sleep until input (or a quarter second), not spin.
       if (animating || capture_only)
         glfwPollEvents();
       else
         glfwWaitEventsTimeout(0.25);
-      if (close_requested) glfwSetWindowShouldClose(window, GLFW_TRUE);
+      if (close_requested) glfwSetWindowShouldClose(w->handle, GLFW_TRUE);
       const auto now = std::chrono::steady_clock::now();
       const double dt = capture_only ? 0.0 : std::chrono::duration<double>(now - last).count();
       last = now;
@@ -326,123 +281,41 @@ int run_app(const gui_options& options) {
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
-      ImGuiIO& io = ImGui::GetIO();
-      if (!io.WantTextInput) {
-        if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) help = true;
-        for (int i = 0; i < io.InputQueueCharacters.Size; ++i)
-          if (io.InputQueueCharacters[i] == '?') help = true;
-      }
-
-      const ImGuiViewport* vp = ImGui::GetMainViewport();
-      ImGui::SetNextWindowPos(vp->WorkPos);
-      ImGui::SetNextWindowSize(vp->WorkSize);
-      ImGui::Begin("##main", nullptr,
-                   ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                       ImGuiWindowFlags_NoBringToFrontOnFocus);
-
-      // ---- Sidebar ----
-      ImGui::BeginChild("##sidebar", ImVec2(270 * scale, 0), true);
-      ImGui::TextUnformatted("Loopscope");
-      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-      ImGui::TextWrapped("see what an event loop does");
-      ImGui::PopStyleColor();
-      ImGui::Separator();
-      ImGui::TextDisabled("lessons");
-      for (const auto& l : lessons::all()) {
-        const bool done = s.done.count(l.id) > 0;
-        char label[160];
-        std::snprintf(label, sizeof label, "%s %d. %s", done ? "\u2713" : "  ", l.number, l.title.c_str());
-        if (ImGui::Selectable(label, s.page == l.id)) s.page = l.id;
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s%s", l.summary.c_str(), done ? "\n(seen to the end)" : "");
-      }
-      ImGui::Spacing();
-      if (ImGui::Selectable("Sandbox", s.page == "sandbox")) s.page = "sandbox";
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Any workload, any strategy, side by side");
-      ImGui::Separator();
-      if (ImGui::Checkbox("dark theme", &s.dark)) apply_theme(s.dark, scale);
-      if (ImGui::Button("Help (F1)")) help = true;
-      ImGui::Spacing();
-      ImGui::TextDisabled("legend");
-      draw_legend(s.dark);
-      if (!font_notice.empty()) {
-        ImGui::Spacing();
-        ImGui::TextWrapped("%s", font_notice.c_str());
-      }
-      ImGui::EndChild();
-      ImGui::SameLine();
-
-      // ---- The page ----
-      ImGui::BeginChild("##page", ImVec2(0, 0), false);
-      page_requests req;
-      if (s.page == "sandbox") {
-        req = sandbox.draw(dt, s.dark);
-      } else {
-        shown_variants();  // makes the page on its first visit
-        lesson_page& page = *lesson_pages[s.page];
-        const auto& all = lessons::all();
-        const auto at = static_cast<std::size_t>(page.lesson().number - 1);
-        lesson_nav nav;
-        req = page.draw(dt, s.dark, nav, at > 0, at + 1 < all.size());
-        if (nav.completed) s.done.insert(page.lesson().id);
-        if (nav.previous) s.page = all[at - 1].id;
-        if (nav.next) s.page = all[at + 1].id;
-        if (nav.sandbox) s.page = "sandbox";
-      }
-      ImGui::EndChild();
-      draw_help(help);
-      ImGui::End();
-
-      ImGui::Render();
-      int fb_w = 0, fb_h = 0;
-      glfwGetFramebufferSize(window, &fb_w, &fb_h);
-      glViewport(0, 0, fb_w, fb_h);
-      const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-      glClearColor(bg.x, bg.y, bg.z, 1.0f);
-      glClear(GL_COLOR_BUFFER_BIT);
-      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-
-      if (req.save_png) {
+      const auto png = draw_frame(*w, s, all, side, help, dt);
+      render(*w);
+      run_set& shown = all.shown(s.page);
+      if (png) {
         std::string error;
-        if (write_png(req.png_path, req.png_x0, req.png_y0, req.png_x1, req.png_y1, error))
-          shown_variants().set_status("Timeline saved to " + req.png_path, true);
+        if (write_png(png->path, png->x0, png->y0, png->x1, png->y1, error))
+          shown.set_notice({"Timeline saved to " + png->path, true});
         else
-          shown_variants().set_status("Could not save the PNG: " + error, false);
+          shown.set_notice({"Could not save the PNG: " + error, false});
       }
-      // A screenshot waits a few frames so that the layout has settled, and
-      // on the real clock until the time asked for has really passed.
-      const variants_view& shown = shown_variants();
-      if (capture_only && !primed && frame >= 2) prime();
-      // (A run that could not be set up has nothing to wait for.)
-      const bool due = primed && (!shown.real_clock() || shown.finished() || shown.size() == 0 ||
-                                  (options.at && shown.cursor() >= *options.at));
-      if (capture_only && ++frame >= 4 && due) {
+      const bool due = capture_only && shot.frame(shown);
+      if (due) {
+        const ImGuiIO& io = ImGui::GetIO();
         std::string error;
         if (!write_png(options.screenshot, 0, 0, io.DisplaySize.x, io.DisplaySize.y, error)) {
           std::cerr << "loopscope: error: " << error << "\n";
           status = 1;
         }
-        glfwSetWindowShouldClose(window, GLFW_TRUE);
+        glfwSetWindowShouldClose(w->handle, GLFW_TRUE);
       }
-      glfwSwapBuffers(window);
-      animating = shown_variants().animating() || help;
+      glfwSwapBuffers(w->handle);
+      animating = shown.animating() || help.is_open();
       // Where swapping does not wait for the display (no vsync, as under
       // Xvfb), keep to about 60 frames a second.
       const auto spent = std::chrono::steady_clock::now() - now;
-      if ((!capture_only || !due) && spent < std::chrono::milliseconds(16))
+      if (!due && spent < std::chrono::milliseconds(16))
         std::this_thread::sleep_for(std::chrono::milliseconds(16) - spent);
     }
   }
-
   if (!capture_only) {
-    glfwGetWindowPos(window, &s.x, &s.y);
-    glfwGetWindowSize(window, &s.width, &s.height);
-    save_settings(s);
+    glfwGetWindowPos(w->handle, &s.x, &s.y);
+    glfwGetWindowSize(w->handle, &s.width, &s.height);
+    save_settings(s, where);
   }
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  glfwDestroyWindow(window);
-  glfwTerminate();
+  close_window(*w);
   return status;
 }
 

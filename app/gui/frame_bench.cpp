@@ -10,20 +10,12 @@
 
 #include "app/gui/gui.hpp"
 #include "app/gui/timeline_view.hpp"
+#include "core/bench_scenarios.hpp"
 #include "core/metrics.hpp"
-#include "core/runtime.hpp"
 
 namespace loopscope::gui {
 
 namespace {
-
-// A task that talks to a service 32 times: about 100 events each.
-awaitable<void> chatty_client(int id) {
-  for (int i = 0; i < 32; ++i) {
-    const auto pause = std::chrono::microseconds(200 + ((id * 7919 + i * 104729) % 5000));
-    co_await sleep(pause);
-  }
-}
 
 double thread_cpu_ms() {
   timespec ts{};
@@ -35,15 +27,14 @@ double thread_cpu_ms() {
 
 int bench_frames(int frames, int tasks) {
   std::printf("Timeline frame benchmark: %d tasks, %d frames, 1600x1000, headless\n", tasks, frames);
-  event_loop loop;
-  for (int i = 0; i < tasks; ++i) loop.spawn(chatty_client(i), "client " + std::to_string(i + 1));
-  loop.run();
+  auto run = make_chatty_clients(tasks);
+  run->run_to_end();
   lane_store lanes;
-  lanes.sync(loop.trace());
-  const run_metrics metrics = compute_metrics(loop.trace(), loop.now());
-  const density_steps density = compute_density(lanes, loop.now());
+  lanes.sync(run->trace());
+  const run_metrics metrics = compute_metrics(run->trace(), run->now());
+  const density_steps density = compute_density(lanes, run->now());
   std::printf("  %zu lanes, %zu events, run of %s\n", lanes.lane_count(), lanes.event_count(),
-              format_duration(loop.now()).c_str());
+              format_duration(run->now()).c_str());
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -77,7 +68,7 @@ int bench_frames(int frames, int tasks) {
     ImGui::SetNextWindowSize(io.DisplaySize);
     ImGui::Begin("##bench", nullptr, ImGuiWindowFlags_NoDecoration);
     if (f % 60 == 0) timeline.request_fit();
-    timeline.draw(views, loop.now(), loop.now(), true, false);
+    timeline.draw(views, run->now(), run->now(), true, false);
     ImGui::End();
     ImGui::Render();
     const double t1 = thread_cpu_ms();

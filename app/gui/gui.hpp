@@ -10,15 +10,15 @@
 namespace loopscope::gui {
 
 struct gui_options {
-  std::string page = "sandbox";       // what to open (--lesson)
-  bool page_given = false;            // --lesson was given; otherwise the last page shown
-  std::string screenshot;             // write a PNG of one frame and exit
-  std::optional<nanos> at;            // the time to show in the screenshot
-  int width = 0, height = 0;          // 0: remembered or default
-  std::optional<bool> dark;           // --theme; otherwise remembered
-  std::optional<workload> work;       // workload flags given on the command line
-  bool real_clock = false;            // start on the real clock
-  std::vector<strategy> strategies;   // --strategies for the sandbox panels
+  std::string page = "sandbox";      // what to open (--lesson)
+  bool page_given = false;           // --lesson was given; otherwise the last page shown
+  std::string screenshot;            // write a PNG of one frame and exit
+  std::optional<nanos> at;           // the time to show in the screenshot
+  int width = 0, height = 0;         // 0: remembered or default
+  std::optional<bool> dark;          // --theme; otherwise remembered
+  std::optional<workload> work;      // workload flags given on the command line
+  bool real_clock = false;           // start on the real clock
+  std::vector<strategy> strategies;  // --strategies for the sandbox panels
 };
 
 // The pages there are, for --lesson and for error messages.

@@ -36,9 +36,13 @@ struct builder {
 int enter_block(MD_BLOCKTYPE type, void* detail, void* user) {
   auto& b = *static_cast<builder*>(user);
   switch (type) {
-    case MD_BLOCK_H: b.open(md_block::heading, static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level)); break;
+    case MD_BLOCK_H:
+      b.open(md_block::heading, static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level));
+      break;
     case MD_BLOCK_UL:
-    case MD_BLOCK_OL: ++b.list_depth; break;
+    case MD_BLOCK_OL:
+      ++b.list_depth;
+      break;
     case MD_BLOCK_LI:
       b.open(md_block::bullet, b.list_depth);
       b.in_item = true;
@@ -46,8 +50,11 @@ int enter_block(MD_BLOCKTYPE type, void* detail, void* user) {
     case MD_BLOCK_P:
       if (!b.in_item) b.open(md_block::paragraph, 0);  // a list item's paragraph stays in the item
       break;
-    case MD_BLOCK_CODE: b.open(md_block::code, 0); break;
-    default: break;
+    case MD_BLOCK_CODE:
+      b.open(md_block::code, 0);
+      break;
+    default:
+      break;
   }
   return 0;
 }
@@ -78,14 +85,20 @@ int leave_span(MD_SPANTYPE type, void*, void* user) {
 int on_text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* user) {
   auto& b = *static_cast<builder*>(user);
   switch (type) {
-    case MD_TEXT_SOFTBR: b.text(" "); break;
-    case MD_TEXT_BR: b.text("\n"); break;
+    case MD_TEXT_SOFTBR:
+      b.text(" ");
+      break;
+    case MD_TEXT_BR:
+      b.text("\n");
+      break;
     case MD_TEXT_ENTITY: {
       const std::string_view e(text, size);
       b.text(e == "&amp;" ? "&" : e == "&lt;" ? "<" : e == "&gt;" ? ">" : e == "&quot;" ? "\"" : e);
       break;
     }
-    default: b.text(std::string_view(text, size)); break;
+    default:
+      b.text(std::string_view(text, size));
+      break;
   }
   return 0;
 }

@@ -13,9 +13,15 @@ struct palette {
   ImU32 wait_timer, wait_semaphore, wait_pool, wait_io, wait_child;
   ImU32 done, failed, cancelled;
   ImU32 cursor, slow, grid, lane_alt, text, text_dim, fold_mark, in_flight;
+  // Words: good news, a warning, a note for the learner; Markdown's styles.
+  ImU32 ok, warn, note, emphasis, strong, code, code_bg;
+  // Charts: a colour per series (variant), a shade per bar of a group.
+  ImU32 series[4];
+  ImU32 bars[3];
 };
 
 const palette& colors(bool dark);
+ImVec4 vec(ImU32 c);  // for ImGui's text colours
 ImU32 span_color(const palette& p, lane_state s, std::uint8_t detail);
 // What a legend and a tooltip call a state.
 const char* state_label(lane_state s, std::uint8_t detail);

@@ -44,7 +44,7 @@ bool lane_store::sync(const trace& tr) {
     const auto& log = tr.events(w);
     const std::size_t n = log.size();
     for (std::size_t& i = read_[w]; i < n; ++i) {
-      const event& e = log[i];
+      const trace_event& e = log[i];
       if (e.lane >= lanes_.size()) break;  // its lane is not visible to us yet: next frame
       lanes_[e.lane].push_back(e);
       last_t_ = std::max(last_t_, e.t);
@@ -61,13 +61,13 @@ bool lane_store::sync(const trace& tr) {
 
 // ---- Items ----
 
-void build_lane_items(const std::vector<event>& ev, const time_axis& axis, nanos cursor, std::vector<lane_item>& out,
-                      float min_px) {
+void build_lane_items(const std::vector<trace_event>& ev, const time_axis& axis, nanos cursor,
+                      std::vector<lane_item>& out, float min_px) {
   if (ev.empty()) return;
   const nanos hi = std::min(axis.t1, cursor);
   if (ev.front().t > hi) return;
   // The span covering t0 starts at the last event at or before it.
-  auto it = std::upper_bound(ev.begin(), ev.end(), axis.t0, [](nanos t, const event& e) { return t < e.t; });
+  auto it = std::upper_bound(ev.begin(), ev.end(), axis.t0, [](nanos t, const trace_event& e) { return t < e.t; });
   std::size_t i = it == ev.begin() ? 0 : static_cast<std::size_t>(it - ev.begin()) - 1;
 
   lane_item fold{};
@@ -78,7 +78,7 @@ void build_lane_items(const std::vector<event>& ev, const time_axis& axis, nanos
     folding = false;
   };
   for (; i < ev.size() && ev[i].t <= hi; ++i) {
-    const event& e = ev[i];
+    const trace_event& e = ev[i];
     if (is_terminal(e.state)) {
       flush();
       if (e.t >= axis.t0) {
@@ -195,7 +195,7 @@ density_steps compute_density(const lane_store& lanes, nanos cursor) {
     if (lanes.info(id).kind != lane_kind::task) continue;
     const auto& ev = lanes.events(id);
     for (std::size_t i = 0; i < ev.size(); ++i) {
-      const event& e = ev[i];
+      const trace_event& e = ev[i];
       if (e.t > cursor || is_terminal(e.state)) break;
       const int kind = e.state == lane_state::running ? 0 : e.state == lane_state::ready ? 1 : 2;
       const nanos end = i + 1 < ev.size() ? std::min(ev[i + 1].t, cursor) : cursor;

@@ -35,7 +35,7 @@ class lane_store {
   // Reads new lanes and events; returns true when anything changed.
   bool sync(const trace& tr);
   std::size_t lane_count() const { return lanes_.size(); }
-  const std::vector<event>& events(lane_id lane) const { return lanes_[lane]; }
+  const std::vector<trace_event>& events(lane_id lane) const { return lanes_[lane]; }
   const lane_info& info(lane_id lane) const { return infos_[lane]; }
   const std::string& message(lane_id lane) const { return messages_[lane]; }
   std::size_t event_count() const { return events_; }
@@ -44,7 +44,7 @@ class lane_store {
  private:
   std::vector<std::size_t> read_;  // per trace writer
   std::size_t notes_read_ = 0;
-  std::vector<std::vector<event>> lanes_;
+  std::vector<std::vector<trace_event>> lanes_;
   std::vector<lane_info> infos_;
   std::vector<std::string> messages_;
   std::size_t events_ = 0;
@@ -67,7 +67,7 @@ constexpr float fold_px = 3.0f;
 
 // The items of one lane in the visible range, cut at `cursor` (nothing that
 // has not happened yet is drawn). Appends to `out`.
-void build_lane_items(const std::vector<event>& events, const time_axis& axis, nanos cursor,
+void build_lane_items(const std::vector<trace_event>& events, const time_axis& axis, nanos cursor,
                       std::vector<lane_item>& out, float min_px = fold_px);
 
 // The item under pixel x (markers win within a few pixels), or nullptr.

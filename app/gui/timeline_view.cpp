@@ -1,4 +1,4 @@
-#include "timeline_view.hpp"
+#include "app/gui/timeline_view.hpp"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -56,8 +56,7 @@ void timeline_view::handle_input(float canvas_x0, float canvas_w, nanos end) {
 }
 
 std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vector<variant_view>& variants,
-                                                                 nanos cursor, nanos end, bool dark,
-                                                                 bool cancellable) {
+                                                                 nanos cursor, nanos end, bool dark, bool cancellable) {
   const palette& p = colors(dark);
   const float scale = ImGui::GetFontSize() / 16.0f;
   lane_h_ = 18 * scale;
@@ -78,8 +77,9 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
   }
   if (cursor >= axis_.t0 && cursor <= axis_.t1) {
     const float cx = axis_.to_x(cursor);
-    dl->AddTriangleFilled(ImVec2(cx - 5, origin.y + ruler_h * scale - 8), ImVec2(cx + 5, origin.y + ruler_h * scale - 8),
-                          ImVec2(cx, origin.y + ruler_h * scale), p.cursor);
+    dl->AddTriangleFilled(ImVec2(cx - 5, origin.y + ruler_h * scale - 8),
+                          ImVec2(cx + 5, origin.y + ruler_h * scale - 8), ImVec2(cx, origin.y + ruler_h * scale),
+                          p.cursor);
   }
   ImGui::Dummy(ImVec2(avail.x, ruler_h * scale));
 
@@ -157,8 +157,8 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
         dl->AddText(ImVec2(origin.x + 4, y + 2), p.text_dim, label);
         if (hovered && io.MousePos.y >= y && io.MousePos.y < y + h && io.MousePos.x >= canvas_x0) {
           const std::size_t i = d.index_at(axis_.to_t(io.MousePos.x));
-          ImGui::SetTooltip("at %s\nrunning %d\nready %d\nwaiting %d", format_duration(axis_.to_t(io.MousePos.x)).c_str(),
-                            d.running[i], d.ready[i], d.waiting[i]);
+          ImGui::SetTooltip("at %s\nrunning %d\nready %d\nwaiting %d",
+                            format_duration(axis_.to_t(io.MousePos.x)).c_str(), d.running[i], d.ready[i], d.waiting[i]);
         }
       }
       y += h;
@@ -186,7 +186,8 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
         const bool run = it.state == lane_state::running || it.state == lane_state::ready;
         const float inset = run ? lane_h_ * 0.12f : lane_h_ * 0.32f;
         const float x1 = std::max(it.x1, it.x0 + 1);
-        dl->AddRectFilled(ImVec2(it.x0, y0 + inset), ImVec2(x1, y0 + lane_h_ - inset), span_color(p, it.state, it.detail));
+        dl->AddRectFilled(ImVec2(it.x0, y0 + inset), ImVec2(x1, y0 + lane_h_ - inset),
+                          span_color(p, it.state, it.detail));
         if (it.folded > 1) dl->AddLine(ImVec2(it.x0, y0 + inset), ImVec2(x1, y0 + inset), p.fold_mark);
         if (it.state == lane_state::running && it.folded == 1 && it.t1 - it.t0 >= slow_slice_threshold) {
           // A slow slice: outlined, with a flag at its start.
@@ -253,7 +254,7 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
       ImGui::Text("from %s for %s", format_duration(hovered_item->t0).c_str(),
                   format_duration(hovered_item->t1 - hovered_item->t0).c_str());
       if (hovered_item->state == lane_state::running && hovered_item->t1 - hovered_item->t0 >= slow_slice_threshold)
-        ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1.0f), "held the loop 100 ms or more: a slow callback");
+        ImGui::TextColored(vec(p.warn), "held the loop 100 ms or more: a slow callback");
       if (cancellable && hovered_lane->kind != lane_kind::worker) ImGui::TextDisabled("click to cancel this task");
     }
     ImGui::EndTooltip();

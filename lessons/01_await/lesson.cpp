@@ -1,7 +1,7 @@
 // Lesson 1: a coroutine suspends and resumes.
-#include "core/metrics.hpp"
 #include "lessons/lesson.hpp"
-#include "lessons/support.hpp"
+
+#include "lessons/launched.hpp"
 
 namespace loopscope::lessons {
 
@@ -16,17 +16,12 @@ awaitable<void> fetch_page(nanoseconds latency) {
 }
 
 // One task awaiting one timer.
-awaitable<void> one_timer(scenario_run& run, std::vector<task_handle>& tasks, nanoseconds home) {
-  co_await start_task(run, tasks, 1, fetch_page(home)).join();
-}
+awaitable<void> one_timer(nanoseconds home) { co_await spawn(fetch_page(home), "fetch /home").join(); }
 
 // Two tasks, each awaiting a timer of its own: they wait at the same time.
-awaitable<void> two_timers(scenario_run& run, std::vector<task_handle>& tasks, nanoseconds home,
-                           nanoseconds about) {
-  start_task(run, tasks, 1, fetch_page(home));
-  start_task(run, tasks, 2, fetch_page(about));
-  auto both = gather(tasks);
-  co_await std::move(both);
+awaitable<void> two_timers(nanoseconds home, nanoseconds about) {
+  std::vector<task_handle> pages{spawn(fetch_page(home), "fetch /home"), spawn(fetch_page(about), "fetch /about")};
+  co_await gather(pages);
 }
 // [/lesson]
 
@@ -34,22 +29,16 @@ awaitable<void> two_timers(scenario_run& run, std::vector<task_handle>& tasks, n
 
 lesson lesson_await() {
   lesson l;
-  l.id = "await";
-  l.title = "A coroutine suspends and resumes";
-  l.summary = "One task awaits a timer: running, waiting, ready, running, done. Then two at once.";
-  l.params = {{"home", "fetch /home", 10, 5000, 1000, "ms", "How long the first page takes"},
-              {"about", "fetch /about", 10, 5000, 500, "ms", "How long the second page takes"}};
-  l.variants = {"one timer", "two timers"};
-  l.make = [](std::size_t variant, const values& v, const loop_options& options) {
-    const nanoseconds home = ms_of(v.at("home")), about = ms_of(v.at("about"));
-    if (variant == 0)
-      return make_run(options, "one timer", {"fetch /home"},
-                      [home](scenario_run& r, std::vector<task_handle>& t) { return one_timer(r, t, home); });
-    return make_run(options, "two timers", {"fetch /home", "fetch /about"},
-                    [home, about](scenario_run& r, std::vector<task_handle>& t) { return two_timers(r, t, home, about); });
-  };
-  l.predict = {"Two tasks wait at the same time. How long does the run with two timers take?", "s", {},
-               [](const std::vector<outcome>& runs) { return static_cast<double>(runs[1].metrics->makespan) / 1e9; }};
+  l.variants = {launched(
+                    "one timer", [](const values&) { return std::vector<std::string>{"fetch /home"}; },
+                    [](const values& v) { return one_timer(ms(v.at("home"))); }),
+                launched(
+                    "two timers",
+                    [](const values&) {
+                      return std::vector<std::string>{"fetch /home", "fetch /about"};
+                    },
+                    [](const values& v) { return two_timers(ms(v.at("home")), ms(v.at("about"))); })};
+  l.predict.answer = [](const outcomes& o) { return o.makespan_s("two timers"); };
   return l;
 }
 

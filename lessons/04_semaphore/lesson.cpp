@@ -1,7 +1,7 @@
 // Lesson 4: bounded by a semaphore.
-#include "core/metrics.hpp"
 #include "lessons/lesson.hpp"
-#include "lessons/support.hpp"
+
+#include "lessons/launched.hpp"
 
 namespace loopscope::lessons {
 
@@ -20,19 +20,19 @@ awaitable<void> polite_call(semaphore limit, nanoseconds latency) {
 }
 
 // Every request at once.
-awaitable<void> flood(scenario_run& run, std::vector<task_handle>& tasks, int requests, nanoseconds latency) {
-  for (int i = 1; i <= requests; ++i) start_task(run, tasks, i, call_api(latency));
-  auto all = gather(tasks);
-  co_await std::move(all);
+awaitable<void> flood(int requests, nanoseconds latency) {
+  std::vector<task_handle> calls;
+  for (int i = 1; i <= requests; ++i) calls.push_back(spawn(call_api(latency), "request " + std::to_string(i)));
+  co_await gather(calls);
 }
 
 // Every request started, but at most `limit` of them out at once.
-awaitable<void> bounded(scenario_run& run, std::vector<task_handle>& tasks, int requests, int limit,
-                        nanoseconds latency) {
+awaitable<void> bounded(int requests, int limit, nanoseconds latency) {
   semaphore permits(limit);
-  for (int i = 1; i <= requests; ++i) start_task(run, tasks, i, polite_call(permits, latency));
-  auto all = gather(tasks);
-  co_await std::move(all);
+  std::vector<task_handle> calls;
+  for (int i = 1; i <= requests; ++i)
+    calls.push_back(spawn(polite_call(permits, latency), "request " + std::to_string(i)));
+  co_await gather(calls);
 }
 // [/lesson]
 
@@ -40,26 +40,14 @@ awaitable<void> bounded(scenario_run& run, std::vector<task_handle>& tasks, int 
 
 lesson lesson_semaphore() {
   lesson l;
-  l.id = "semaphore";
-  l.title = "Bounded by a semaphore";
-  l.summary = "At most k requests out at once: total about ceil(N/k) x latency, and the server survives.";
-  l.params = {{"requests", "requests", 1, 60, 12, "requests", "How many API calls to make"},
-              {"limit", "limit", 1, 20, 3, "at once", "Permits of the semaphore"},
-              {"latency", "latency", 10, 3000, 500, "ms", "How long one call takes"}};
-  l.variants = {"gather", "bounded"};
-  l.make = [](std::size_t variant, const values& v, const loop_options& options) {
-    const int requests = static_cast<int>(v.at("requests"));
-    const int limit = static_cast<int>(v.at("limit"));
-    const nanoseconds latency = ms_of(v.at("latency"));
-    if (variant == 0)
-      return make_run(options, "gather", numbered("request", requests),
-                      [=](scenario_run& r, std::vector<task_handle>& t) { return flood(r, t, requests, latency); });
-    return make_run(options, "bounded", numbered("request", requests), [=](scenario_run& r, std::vector<task_handle>& t) {
-      return bounded(r, t, requests, limit, latency);
-    });
-  };
-  l.predict = {"With the semaphore, how long do all the requests take, in seconds?", "s", {},
-               [](const std::vector<outcome>& runs) { return static_cast<double>(runs[1].metrics->makespan) / 1e9; }};
+  const auto requests = tasks_named("request", "requests");
+  l.variants = {
+      launched("gather", requests,
+               [](const values& v) { return flood(static_cast<int>(v.at("requests")), ms(v.at("latency"))); }),
+      launched("bounded", requests, [](const values& v) {
+        return bounded(static_cast<int>(v.at("requests")), static_cast<int>(v.at("limit")), ms(v.at("latency")));
+      })};
+  l.predict.answer = [](const outcomes& o) { return o.makespan_s("bounded"); };
   return l;
 }
 

@@ -1,7 +1,7 @@
 // Lesson 5: blocking the loop.
-#include "core/metrics.hpp"
 #include "lessons/lesson.hpp"
-#include "lessons/support.hpp"
+
+#include "lessons/launched.hpp"
 
 namespace loopscope::lessons {
 
@@ -20,56 +20,38 @@ awaitable<void> handle_with_blocking_driver(nanoseconds latency) {
 }
 
 // The fix: an async driver. The query is awaited; the loop runs others.
-awaitable<void> handle_with_async_driver(nanoseconds latency) {
-  co_await sleep(latency);
-}
+awaitable<void> handle_with_async_driver(nanoseconds latency) { co_await sleep(latency); }
 
 // The other fix, when only a blocking driver exists: run it on a thread
 // (asyncio.to_thread), and await the thread.
-awaitable<void> handle_offloaded(nanoseconds latency) {
-  co_await to_thread(latency);
-}
+awaitable<void> handle_offloaded(nanoseconds latency) { co_await to_thread(latency); }
 
-template <class Handler>
-awaitable<void> serve(scenario_run& run, std::vector<task_handle>& tasks, int requests, Handler handle,
-                      nanoseconds latency) {
-  for (int i = 1; i <= requests; ++i) start_task(run, tasks, i, handle(latency));
-  auto all = gather(tasks);
-  co_await std::move(all);
+// Every request at once, each handled by `handle`.
+awaitable<void> serve(int requests, auto handle, nanoseconds latency) {
+  std::vector<task_handle> handlers;
+  for (int i = 1; i <= requests; ++i) handlers.push_back(spawn(handle(latency), "request " + std::to_string(i)));
+  co_await gather(handlers);
 }
 // [/lesson]
+
+// A variant: the same requests, served by `handle`, with the pool the
+// slider sets.
+template <class Handler>
+variant serving(std::string name, Handler handle) {
+  return {std::move(name), [handle](const values& v, run_setup s) {
+            const int requests = static_cast<int>(v.at("requests"));
+            s.loop.pool_size = static_cast<int>(v.at("pool"));
+            return launch(s.variant, s.loop, numbered("request", requests), serve(requests, handle, ms(v.at("query"))));
+          }};
+}
 
 }  // namespace
 
 lesson lesson_blocking() {
   lesson l;
-  l.id = "blocking";
-  l.title = "Blocking the loop";
-  l.summary = "One blocking call in a coroutine freezes every task; the async call or a thread fixes it.";
-  l.params = {{"requests", "requests", 1, 20, 5, "requests", "Requests handled at once"},
-              {"query", "query", 10, 2000, 300, "ms", "How long the database takes to answer"},
-              {"pool", "threads", 1, 8, 4, "threads", "Threads of the pool to_thread uses"}};
-  l.variants = {"blocking driver", "async driver", "to_thread"};
-  l.make = [](std::size_t variant, const values& v, const loop_options& base) {
-    const int requests = static_cast<int>(v.at("requests"));
-    const nanoseconds query = ms_of(v.at("query"));
-    loop_options options = base;
-    options.pool_size = static_cast<int>(v.at("pool"));
-    const auto names = numbered("request", requests);
-    if (variant == 0)
-      return make_run(options, "blocking driver", names, [=](scenario_run& r, std::vector<task_handle>& t) {
-        return serve(r, t, requests, handle_with_blocking_driver, query);
-      });
-    if (variant == 1)
-      return make_run(options, "async driver", names, [=](scenario_run& r, std::vector<task_handle>& t) {
-        return serve(r, t, requests, handle_with_async_driver, query);
-      });
-    return make_run(options, "to_thread", names, [=](scenario_run& r, std::vector<task_handle>& t) {
-      return serve(r, t, requests, handle_offloaded, query);
-    });
-  };
-  l.predict = {"With the blocking driver, how long until every request is answered, in seconds?", "s", {},
-               [](const std::vector<outcome>& runs) { return static_cast<double>(runs[0].metrics->makespan) / 1e9; }};
+  l.variants = {serving("blocking driver", handle_with_blocking_driver),
+                serving("async driver", handle_with_async_driver), serving("to_thread", handle_offloaded)};
+  l.predict.answer = [](const outcomes& o) { return o.makespan_s("blocking driver"); };
   return l;
 }
 

@@ -1,7 +1,7 @@
 // Lesson 6: CPU-bound work.
-#include "core/metrics.hpp"
 #include "lessons/lesson.hpp"
-#include "lessons/support.hpp"
+
+#include "lessons/launched.hpp"
 
 namespace loopscope::lessons {
 
@@ -30,24 +30,31 @@ awaitable<void> resize_in_chunks(nanoseconds work, nanoseconds chunk) {
 }
 
 // The same work on a thread of the pool: the loop is never held.
-awaitable<void> resize_on_a_thread(nanoseconds work) {
-  co_await to_thread(work, run_kind::cpu);
-}
+awaitable<void> resize_on_a_thread(nanoseconds work) { co_await to_thread(work, run_kind::cpu); }
 
-template <class Job>
-awaitable<void> with_heartbeat(scenario_run& run, std::vector<task_handle>& tasks, int beats, Job job) {
-  start_task(run, tasks, 1, heartbeat(beats));
-  start_task(run, tasks, 2, std::move(job));
-  auto both = gather(tasks);
-  co_await std::move(both);
+// The heartbeat and the resize, side by side.
+awaitable<void> with_heartbeat(int beats, awaitable<void> resize) {
+  std::vector<task_handle> tasks{spawn(heartbeat(beats), "heartbeat"), spawn(std::move(resize), "resize images")};
+  co_await gather(tasks);
 }
 // [/lesson]
 
+// A variant: the heartbeat beside the resize `job` makes from the values.
+template <class Job>
+variant beside_heartbeat(std::string name, Job job) {
+  return launched(
+      std::move(name),
+      [](const values&) {
+        return std::vector<std::string>{"heartbeat", "resize images"};
+      },
+      [job](const values& v) { return with_heartbeat(static_cast<int>(v.at("work") / 100) + 3, job(v)); });
+}
+
 // The longest the heartbeat sat ready, woken but waiting for the loop.
-double worst_heartbeat_wait_ms(const outcome& o) {
-  const auto events = o.run->loop->trace().by_lane()[o.run->task_lanes[0]];
+double worst_heartbeat_wait_ms(const scenario_run& run) {
+  const auto events = run.trace().by_lane()[run.task_lanes()[0]];
   nanos worst = 0;
-  for (const span& s : lane_spans(events, o.run->loop->now()))
+  for (const span& s : lane_spans(events, run.now()))
     if (s.state == lane_state::ready) worst = std::max(worst, s.t1 - s.t0);
   return static_cast<double>(worst) / 1e6;
 }
@@ -56,31 +63,14 @@ double worst_heartbeat_wait_ms(const outcome& o) {
 
 lesson lesson_cpu() {
   lesson l;
-  l.id = "cpu";
-  l.title = "CPU-bound work";
-  l.summary = "A long computation hogs the loop; chunks with sleep(0) share it; a thread takes it off the loop.";
-  l.params = {{"work", "computation", 100, 3000, 1000, "ms", "CPU time the resize needs"},
-              {"chunk", "chunk", 5, 1000, 50, "ms", "Computation between two sleep(0)s"}};
-  l.variants = {"one long computation", "chunked", "to_thread"};
-  l.make = [](std::size_t variant, const values& v, const loop_options& options) {
-    const nanoseconds work = ms_of(v.at("work")), chunk = ms_of(v.at("chunk"));
-    const int beats = static_cast<int>(v.at("work") / 100) + 3;
-    const std::vector<std::string> names{"heartbeat", "resize images"};
-    if (variant == 0)
-      return make_run(options, "one long computation", names, [=](scenario_run& r, std::vector<task_handle>& t) {
-        return with_heartbeat(r, t, beats, resize_all(work));
-      });
-    if (variant == 1)
-      return make_run(options, "chunked", names, [=](scenario_run& r, std::vector<task_handle>& t) {
-        return with_heartbeat(r, t, beats, resize_in_chunks(work, chunk));
-      });
-    return make_run(options, "to_thread", names, [=](scenario_run& r, std::vector<task_handle>& t) {
-      return with_heartbeat(r, t, beats, resize_on_a_thread(work));
-    });
+  l.variants = {
+      beside_heartbeat("one long computation", [](const values& v) { return resize_all(ms(v.at("work"))); }),
+      beside_heartbeat("chunked",
+                       [](const values& v) { return resize_in_chunks(ms(v.at("work")), ms(v.at("chunk"))); }),
+      beside_heartbeat("to_thread", [](const values& v) { return resize_on_a_thread(ms(v.at("work"))); }),
   };
   l.fastest_scale = 0.25;  // the heartbeat's 100 ms must stay far above 1 ms
-  l.predict = {"Chunked: what is the longest the heartbeat waits for the loop, in milliseconds?", "ms", {},
-               [](const std::vector<outcome>& runs) { return worst_heartbeat_wait_ms(runs[1]); }};
+  l.predict.answer = [](const outcomes& o) { return worst_heartbeat_wait_ms(o.run("chunked")); };
   return l;
 }
 

@@ -1,9 +1,9 @@
 // Lesson 8: timeouts and cancellation.
+#include "lessons/lesson.hpp"
+
 #include <boost/asio/this_coro.hpp>
 
-#include "core/metrics.hpp"
-#include "lessons/lesson.hpp"
-#include "lessons/support.hpp"
+#include "lessons/launched.hpp"
 
 namespace loopscope::lessons {
 
@@ -26,21 +26,18 @@ awaitable<void> fetch_report(nanoseconds latency, nanoseconds close_time) {
 }
 
 // Wait as long as it takes.
-awaitable<void> patiently(scenario_run& run, std::vector<task_handle>& tasks, nanoseconds latency,
-                          nanoseconds close_time) {
-  co_await start_task(run, tasks, 1, fetch_report(latency, close_time)).join();
+awaitable<void> patiently(nanoseconds latency, nanoseconds close_time) {
+  co_await spawn(fetch_report(latency, close_time), "fetch report").join();
 }
 
 // asyncio.wait_for: past the timeout the fetch is cancelled; its cleanup
 // runs; only then does TimeoutError reach us.
 awaitable<void> with_deadline(nanoseconds latency, nanoseconds close_time, nanoseconds timeout) {
-  auto bounded = with_timeout(fetch_report(latency, close_time), timeout);
-  co_await std::move(bounded);
+  co_await with_timeout(fetch_report(latency, close_time), timeout);
 }
 
-awaitable<void> impatiently(scenario_run& run, std::vector<task_handle>& tasks, nanoseconds latency,
-                            nanoseconds close_time, nanoseconds timeout) {
-  co_await start_task(run, tasks, 1, with_deadline(latency, close_time, timeout)).join();
+awaitable<void> impatiently(nanoseconds latency, nanoseconds close_time, nanoseconds timeout) {
+  co_await spawn(with_deadline(latency, close_time, timeout), "fetch report").join();
 }
 // [/lesson]
 
@@ -48,25 +45,13 @@ awaitable<void> impatiently(scenario_run& run, std::vector<task_handle>& tasks, 
 
 lesson lesson_timeouts() {
   lesson l;
-  l.id = "timeouts";
-  l.title = "Timeouts and cancellation";
-  l.summary = "wait_for cancels a slow call at its await; its cleanup still runs; then TimeoutError.";
-  l.params = {{"latency", "the fetch", 100, 5000, 1500, "ms", "How long the report takes to arrive"},
-              {"timeout", "timeout", 100, 5000, 1000, "ms", "How long wait_for waits"},
-              {"close", "cleanup", 0, 2000, 300, "ms", "How long closing the connection takes"}};
-  l.variants = {"no timeout", "wait_for"};
-  l.make = [](std::size_t variant, const values& v, const loop_options& options) {
-    const nanoseconds latency = ms_of(v.at("latency")), timeout = ms_of(v.at("timeout")), close = ms_of(v.at("close"));
-    if (variant == 0)
-      return make_run(options, "no timeout", {"fetch report"}, [=](scenario_run& r, std::vector<task_handle>& t) {
-        return patiently(r, t, latency, close);
-      });
-    return make_run(options, "wait_for", {"fetch report"}, [=](scenario_run& r, std::vector<task_handle>& t) {
-      return impatiently(r, t, latency, close, timeout);
-    });
-  };
-  l.predict = {"With wait_for, when does the caller get its TimeoutError, in seconds?", "s", {},
-               [](const std::vector<outcome>& runs) { return static_cast<double>(runs[1].run->returned) / 1e9; }};
+  const auto fetch = [](const values&) { return std::vector<std::string>{"fetch report"}; };
+  l.variants = {
+      launched("no timeout", fetch, [](const values& v) { return patiently(ms(v.at("latency")), ms(v.at("close"))); }),
+      launched("wait_for", fetch, [](const values& v) {
+        return impatiently(ms(v.at("latency")), ms(v.at("close")), ms(v.at("timeout")));
+      })};
+  l.predict.answer = [](const outcomes& o) { return o.returned_s("wait_for"); };
   return l;
 }
 

@@ -1,4 +1,4 @@
-#include "ascii_timeline.hpp"
+#include "app/cli/ascii_timeline.hpp"
 
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -19,27 +19,40 @@ constexpr std::array<char, g_count> glyphs{'#', '!', '.', ':', '~', '?', '_', ' 
 
 glyph_kind kind_of(const span& s) {
   switch (s.state) {
-    case lane_state::running: return g_running;
-    case lane_state::ready: return g_ready;
-    case lane_state::idle: return g_idle;
+    case lane_state::running:
+      return g_running;
+    case lane_state::ready:
+      return g_ready;
+    case lane_state::idle:
+      return g_idle;
     case lane_state::waiting:
       switch (static_cast<wait_reason>(s.detail)) {
-        case wait_reason::timer: return g_timer;
-        case wait_reason::semaphore: return g_semaphore;
-        case wait_reason::thread_pool: return g_pool;
-        case wait_reason::child: return g_child;
-        default: return g_io;
+        case wait_reason::timer:
+          return g_timer;
+        case wait_reason::semaphore:
+          return g_semaphore;
+        case wait_reason::thread_pool:
+          return g_pool;
+        case wait_reason::child:
+          return g_child;
+        default:
+          return g_io;
       }
-    default: return g_idle;
+    default:
+      return g_idle;
   }
 }
 
 char end_glyph(lane_state s) {
   switch (s) {
-    case lane_state::done: return '*';
-    case lane_state::failed: return 'X';
-    case lane_state::cancelled: return 'C';
-    default: return ' ';
+    case lane_state::done:
+      return '*';
+    case lane_state::failed:
+      return 'X';
+    case lane_state::cancelled:
+      return 'C';
+    default:
+      return ' ';
   }
 }
 
@@ -70,13 +83,13 @@ std::string ascii_timeline(const std::vector<ascii_variant>& variants, nanos t_e
   label = std::min<std::size_t>(label, 16);
   const int cells = std::max(10, width - static_cast<int>(label) - 3);
   const nanos total = std::max<nanos>(t_end, 1);
-  auto cell_of = [&](nanos t) {
-    return static_cast<int>(std::min<nanos>(cells - 1, t * cells / total));
-  };
+  auto cell_of = [&](nanos t) { return static_cast<int>(std::min<nanos>(cells - 1, t * cells / total)); };
   std::string out;
   // The ruler: 0 at the left, the end at the right.
   const std::string right = format_duration(t_end);
-  out += std::string(label, ' ') + " 0" + std::string(static_cast<std::size_t>(std::max(1, cells - 1 - static_cast<int>(right.size()) + 1)), ' ') + right + "\n";
+  out += std::string(label, ' ') + " 0" +
+         std::string(static_cast<std::size_t>(std::max(1, cells - 1 - static_cast<int>(right.size()) + 1)), ' ') +
+         right + "\n";
   for (const auto& v : variants) {
     out += "-- " + v.title + "\n";
     const auto per_lane = v.tr->by_lane();

@@ -1,5 +1,5 @@
-// Lesson 10's web server, also what `loopscope serve` runs: HTTP/1.1 with
-// Boost.Beast on an event loop of its own, on 127.0.0.1.
+// The web server of lesson 10, also what `loopscope serve` runs: HTTP/1.1
+// with Boost.Beast on an event loop of its own, on 127.0.0.1. No Asio here.
 #pragma once
 
 #include <array>
@@ -9,15 +9,17 @@
 #include <string>
 #include <vector>
 
-#include "core/runtime.hpp"
+#include "core/loop_options.hpp"
 #include "core/scenario.hpp"
 
-namespace loopscope::lessons::web {
+namespace loopscope::web {
+
+using std::chrono::nanoseconds;
 
 struct server_settings {
-  std::uint16_t port = 0;  // 0: a free port, chosen by the system
-  nanoseconds delay = std::chrono::milliseconds(100);  // what each route's "database" takes
-  int pool = 4;                                        // threads behind /offload
+  std::uint16_t port = 0;                               // 0: a free port, chosen by the system
+  nanoseconds delay = std::chrono::milliseconds(100);   // what each route's "database" takes
+  int pool = 4;                                         // threads behind /offload
   nanoseconds idle_timeout = std::chrono::seconds(15);  // a client that says nothing is closed
   std::size_t header_limit = 8 * 1024;                  // bigger headers: 431
   std::size_t body_limit = 64 * 1024;                   // bigger bodies: 413
@@ -47,9 +49,10 @@ class server_run : public scenario_run {
   std::string address() const { return "http://127.0.0.1:" + std::to_string(port_number); }
   // From any thread: closes the listener and every connection; the loop ends.
   void stop();
+  // The same, on the loop's thread, at once.
+  void stop_here();
   server_report report() const;
-  std::string banner() const override;
-  std::string url() const override { return stopped() ? std::string() : address(); }
+  std::optional<endpoint> reachable_at() const override;
   std::vector<figure> figures() const override;
 
   struct state;
@@ -62,8 +65,11 @@ class server_run : public scenario_run {
 // serves once the loop runs. Throws std::runtime_error when it cannot.
 void listen_on(server_run& run, const server_settings& s);
 
+// p50, p95 and p99 of durations, in seconds.
+std::array<double, 3> percentiles_s(std::vector<nanos> durations);
+
 // A server alone (loopscope serve, the tests). Throws std::runtime_error
 // when it cannot listen (a port in use, a port not allowed).
 std::unique_ptr<server_run> make_server(const server_settings& s, const loop_options& options);
 
-}  // namespace loopscope::lessons::web
+}  // namespace loopscope::web

@@ -1,109 +1,28 @@
-#include "runtime.hpp"
+#include "core/loop.hpp"
 
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/system/system_error.hpp>
-
-#include <malloc.h>
-
 #include <cassert>
 #include <condition_variable>
 #include <mutex>
 
+#include "core/detail/executor.hpp"
+#include "core/detail/waits.hpp"
+
 namespace loopscope {
+
+using detail::callback;
+using detail::traced_executor;
 
 std::string_view to_string(clock_kind c) { return c == clock_kind::virtual_clock ? "virtual" : "real"; }
 
-// ---- Exceptions ----
-
-bool is_cancellation(const std::exception_ptr& e) {
-  if (!e) return false;
-  try {
-    std::rethrow_exception(e);
-  } catch (const boost::system::system_error& se) {
-    return se.code() == asio::error::operation_aborted;
-  } catch (...) {
-  }
-  return false;
-}
-
-bool is_timeout(const std::exception_ptr& e) {
-  if (!e) return false;
-  try {
-    std::rethrow_exception(e);
-  } catch (const timeout_error&) {
-    return true;
-  } catch (...) {
-  }
-  return false;
-}
-
-std::string describe(const std::exception_ptr& e) {
-  if (!e) return {};
-  try {
-    std::rethrow_exception(e);
-  } catch (const timeout_error&) {
-    return "TimeoutError";
-  } catch (const task_error& te) {
-    return std::string("RuntimeError: ") + te.what();
-  } catch (const exception_group& g) {
-    std::string s = std::string("ExceptionGroup: ") + g.what();
-    for (const auto& inner : g.errors) s += " [" + describe(inner) + "]";
-    return s;
-  } catch (const boost::system::system_error& se) {
-    if (se.code() == asio::error::operation_aborted) return "CancelledError";
-    return "OSError: " + se.code().message();
-  } catch (const std::exception& ex) {
-    return std::string("Exception: ") + ex.what();
-  } catch (...) {
-  }
-  return "Exception: unknown";
-}
-
 namespace {
 
-[[noreturn]] void throw_cancelled() { throw boost::system::system_error(asio::error::operation_aborted); }
-
-// asyncio raises CancelledError at the await a cancelled task is resumed
-// from, even when what it awaited had already completed. Asio checks only
-// before the next operation, so every primitive checks again on the way out.
-void throw_if_cancelled(const asio::cancellation_state& cs) {
-  if (cs.cancelled() != asio::cancellation_type::none) throw_cancelled();
-}
-
-// GCC 12 may copy a non-trivial temporary inside a co_await expression
-// bitwise and destroy it twice. Every awaitable built from such temporaries
-// is therefore first bound to a local and then awaited.
-//
-// The initiations below wrap the handler into an any_completion_handler
-// before connecting its cancellation slot: wrapping installs the wrapper's
-// own cancellation state in the slot, replacing whatever was there.
-template <class Init>
-auto async_wait_op(Init init) {
-  return asio::async_initiate<decltype(asio::use_awaitable), void(error_code)>(std::move(init), asio::use_awaitable);
-}
-
-// A timer on the loop's clock that does not say why the task waits: what
-// with_timeout's watchdog and sleep share. The deadline is absolute.
-awaitable<void> wait_until(event_loop& l, nanos deadline) {
-  if (l.clock() == clock_kind::virtual_clock) {
-    co_await async_wait_op([&l, deadline](auto h) { l.async_wait_until(deadline, std::move(h)); });
-  } else {
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    timer.expires_after(nanoseconds(deadline - l.now()));
-    co_await timer.async_wait(asio::use_awaitable);
-  }
-}
-
+// Every task's coroutine starts here: it records the task's end when its
+// body returns or raises.
 awaitable<void> task_entry(awaitable<void> body) {
   event_loop& l = current_loop();
   const lane_id lane = l.current_lane();
@@ -111,7 +30,7 @@ awaitable<void> task_entry(awaitable<void> body) {
   try {
     // A task cancelled before its first step never runs, as in asyncio (it
     // was not signalled: see event_loop::cancel).
-    if (l.cancel_requested(lane)) throw_cancelled();
+    if (l.cancel_requested(lane)) detail::throw_cancelled();
     co_await std::move(body);
   } catch (...) {
     error = std::current_exception();
@@ -206,7 +125,7 @@ void event_loop::record(lane_id lane, nanos t, lane_state s, std::uint8_t detail
   if (t < c.last_t) t = c.last_t;
   c.state = s;
   c.last_t = t;
-  trace_.record(c.writer, event{t, lane, s, detail});
+  trace_.record(c.writer, trace_event{t, lane, s, detail});
 }
 
 void event_loop::mark(lane_id lane, lane_state s, std::uint8_t detail) { record(lane, now(), s, detail); }
@@ -216,7 +135,7 @@ void event_loop::mark_external(int k, lane_id lane, lane_state s, std::uint8_t d
   // into the log this thread owns (the clock is monotonic, so in order).
   assert(k >= 0 && k < options_.extra_writers);
   trace_.record(1 + static_cast<std::size_t>(options_.pool_size) + static_cast<std::size_t>(k),
-                event{now(), lane, s, detail});
+                trace_event{now(), lane, s, detail});
 }
 
 bool event_loop::on_loop_thread() const {
@@ -237,7 +156,21 @@ void event_loop::set_wake_hint(nanos t) {
 
 // ---- Spawning and ending ----
 
+lane_id event_loop::plan_task(std::string name, lane_id parent) {
+  const lane_id lane = add_lane(lane_kind::task, name, parent);
+  planned_[std::move(name)].push_back(lane);
+  return lane;
+}
+
 task_handle event_loop::spawn(awaitable<void> body, std::string name, lane_kind kind) {
+  if (kind == lane_kind::task && !planned_.empty()) {
+    if (auto it = planned_.find(name); it != planned_.end()) {
+      const lane_id lane = it->second.front();
+      it->second.pop_front();
+      if (it->second.empty()) planned_.erase(it);
+      return spawn_on(lane, std::move(body));
+    }
+  }
   const auto& ctx = this_thread_context();
   const lane_id parent = ctx.loop == this ? ctx.lane : no_lane;
   return spawn_on(add_lane(kind, std::move(name), parent), std::move(body));
@@ -504,9 +437,7 @@ void event_loop::run_until(nanos t) {
   now_ = std::max(now_, t);
 }
 
-bool event_loop::stalled() const {
-  return live_ > 0 && options_.clock == clock_kind::virtual_clock && !next_due();
-}
+bool event_loop::stalled() const { return live_ > 0 && options_.clock == clock_kind::virtual_clock && !next_due(); }
 
 void event_loop::run() {
   if (options_.clock == clock_kind::virtual_clock) {
@@ -583,10 +514,10 @@ void event_loop::async_offload(nanos d, run_kind kind, wait_handler h) {
     if (mine.first != this) mine = {this, next_worker_.fetch_add(1)};
     const auto w = static_cast<std::size_t>(mine.second % options_.pool_size);
     const lane_id lane = worker_lanes_[w];
-    trace_.record(1 + w, event{now(), lane, lane_state::running, static_cast<std::uint8_t>(job.kind)});
+    trace_.record(1 + w, trace_event{now(), lane, lane_state::running, static_cast<std::uint8_t>(job.kind)});
     spend(job.duration, job.kind);
     const nanos t_end = now();
-    trace_.record(1 + w, event{t_end, lane, lane_state::idle, 0});
+    trace_.record(1 + w, trace_event{t_end, lane, lane_state::idle, 0});
     asio::post(io_, [this, st = std::move(job.state), t_end] {
       if (!st->live) return;
       st->live = false;
@@ -617,8 +548,6 @@ void event_loop::start_next_job(std::size_t w, nanos t) {
                                }});
 }
 
-void tune_allocator() { mallopt(M_MXFAST, 0); }
-
 void spend(nanos d, run_kind kind) {
   if (d <= 0) return;
   if (kind == run_kind::blocking) {
@@ -631,285 +560,12 @@ void spend(nanos d, run_kind kind) {
     for (std::uint64_t i = 0; i < 256; ++i) sink = sink + i;
 }
 
-// ---- Task handles ----
-
-bool task_handle::finished() const { return loop_->lane_finished(lane_); }
-lane_state task_handle::state() const { return loop_->lane_state_of(lane_); }
-std::exception_ptr task_handle::error() const { return loop_->lane_error(lane_); }
-void task_handle::cancel() const { loop_->cancel(lane_); }
-
-awaitable<void> task_handle::wait() const {
-  event_loop& l = *loop_;
-  const lane_id lane = lane_;
-  if (!l.lane_finished(lane)) {
-    l.set_wait_reason(wait_reason::child);
-    co_await async_wait_op([&l, lane](auto h) { l.async_join(lane, std::move(h)); });
-  }
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
-}
-
-awaitable<void> task_handle::join() const {
-  co_await wait();
-  if (auto e = loop_->lane_error(lane_)) std::rethrow_exception(e);
-}
-
 void event_loop::async_join(lane_id lane, wait_handler h) {
   auto slot = asio::get_associated_cancellation_slot(h);
   // Cancelling the awaiter cancels the awaited task, as in asyncio; the
   // awaiter then wakes when that task has unwound.
   if (slot.is_connected()) slot.assign([this, lane](asio::cancellation_type) { cancel(lane); });
   on_task_end(lane, [this, h = std::move(h)]() mutable { complete(std::move(h), {}, now()); });
-}
-
-// ---- Primitives ----
-
-awaitable<void> sleep(nanoseconds d) {
-  if (d.count() <= 0) {
-    co_await yield_now();
-    co_return;
-  }
-  event_loop& l = current_loop();
-  const nanos deadline = l.now() + d.count();
-  l.set_wait_reason(wait_reason::timer);
-  l.set_wake_hint(deadline);
-  co_await wait_until(l, deadline);
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
-}
-
-awaitable<void> yield_now() {
-  // Queued behind everything ready now. A task cancelled while it sits in
-  // the queue raises at this await, as asyncio's sleep(0) does. The handler
-  // keeps its own type: erasing it costs more than the yield itself.
-  event_loop& l = current_loop();
-  const lane_id lane = l.current_lane();
-  return asio::async_initiate<decltype(asio::use_awaitable), void(error_code)>(
-      [&l, lane](auto h) {
-        asio::require(traced_executor(&l, lane), asio::execution::blocking.never)
-            .execute([&l, lane, h = std::move(h)]() mutable {
-              std::move(h)(l.cancel_requested(lane) ? error_code(asio::error::operation_aborted) : error_code());
-            });
-      },
-      asio::use_awaitable);
-}
-
-void block(nanoseconds d) { current_loop().hold(d.count(), run_kind::blocking); }
-void cpu(nanoseconds d) { current_loop().hold(d.count(), run_kind::cpu); }
-
-awaitable<void> to_thread(nanoseconds d, run_kind kind) {
-  event_loop& l = current_loop();
-  l.set_wait_reason(wait_reason::thread_pool);
-  co_await async_wait_op([&l, d, kind](auto h) { l.async_offload(d.count(), kind, std::move(h)); });
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
-}
-
-task_handle spawn(awaitable<void> body, std::string name, lane_kind kind) {
-  return current_loop().spawn(std::move(body), std::move(name), kind);
-}
-
-// ---- gather ----
-
-namespace {
-struct gather_state {
-  std::size_t remaining = 0;
-  std::vector<std::exception_ptr> errors;
-  std::exception_ptr first;
-  std::optional<event_loop::wait_handler> waiter;
-  bool completed = false;
-};
-}  // namespace
-
-awaitable<std::vector<std::exception_ptr>> gather(std::vector<task_handle> tasks, gather_mode mode) {
-  event_loop& l = current_loop();
-  auto st = std::make_shared<gather_state>();
-  st->remaining = tasks.size();
-  st->errors.resize(tasks.size());
-  if (tasks.empty()) co_return std::move(st->errors);
-
-  auto settle = [&l, st] {
-    st->completed = true;
-    if (st->waiter) l.complete(std::move(*st->waiter), {}, l.now());
-    st->waiter.reset();
-  };
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    const lane_id lane = tasks[i].lane();
-    l.on_task_end(lane, [&l, st, i, lane, mode, settle] {
-      --st->remaining;
-      st->errors[i] = l.lane_error(lane);
-      if (st->completed) return;
-      if (st->errors[i] && mode == gather_mode::propagate_first) {
-        st->first = st->errors[i];
-        settle();
-      } else if (st->remaining == 0) {
-        settle();
-      }
-    });
-  }
-
-  std::vector<lane_id> lanes;
-  lanes.reserve(tasks.size());
-  for (const auto& t : tasks) lanes.push_back(t.lane());
-  l.set_wait_reason(wait_reason::child);
-  auto op = async_wait_op([&l, st, lanes = std::move(lanes)](auto h) mutable {
-    auto slot = st->waiter.emplace(std::move(h)).get_cancellation_slot();
-    if (slot.is_connected())
-      slot.assign([&l, lanes = std::move(lanes)](asio::cancellation_type) {
-        for (lane_id lane : lanes) l.cancel(lane);
-      });
-  });
-  co_await std::move(op);
-  if (st->first) std::rethrow_exception(st->first);
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
-  co_return std::move(st->errors);
-}
-
-// ---- TaskGroup ----
-
-task_handle task_group::spawn(awaitable<void> body, std::string name, lane_kind kind) {
-  task_handle h = loopscope::spawn(std::move(body), std::move(name), kind);
-  watch(h);
-  return h;
-}
-
-task_handle task_group::spawn_on(lane_id lane, awaitable<void> body) {
-  task_handle h = current_loop().spawn_on(lane, std::move(body));
-  watch(h);
-  return h;
-}
-
-void task_group::cancel_all(state& st) {
-  st.aborting = true;
-  for (const auto& t : st.tasks)
-    if (!t.finished()) t.cancel();
-}
-
-void task_group::watch(task_handle h) {
-  event_loop& l = current_loop();
-  state_->tasks.push_back(h);
-  ++state_->remaining;
-  l.on_task_end(h.lane(), [&l, st = state_, h] {
-    --st->remaining;
-    auto e = h.error();
-    if (e && !is_cancellation(e)) {
-      st->errors.push_back(e);
-      if (!st->aborting) cancel_all(*st);
-    }
-    if (st->remaining == 0 && st->waiter) {
-      l.complete(std::move(*st->waiter), {}, l.now());
-      st->waiter.reset();
-    }
-  });
-}
-
-awaitable<void> task_group::wait() {
-  event_loop& l = current_loop();
-  auto st = state_;
-  if (st->remaining > 0) {
-    l.set_wait_reason(wait_reason::child);
-    auto op = async_wait_op([st](auto h) {
-      auto slot = st->waiter.emplace(std::move(h)).get_cancellation_slot();
-      if (slot.is_connected()) slot.assign([st](asio::cancellation_type) { cancel_all(*st); });
-    });
-    co_await std::move(op);
-  }
-  if (!st->errors.empty()) {
-    const auto n = st->errors.size();
-    throw exception_group(
-        "unhandled errors in a TaskGroup (" + std::to_string(n) + (n == 1 ? " sub-exception)" : " sub-exceptions)"),
-        st->errors);
-  }
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
-}
-
-// ---- wait_for ----
-
-namespace {
-awaitable<void> watchdog(nanos deadline) { co_await wait_until(current_loop(), deadline); }
-}  // namespace
-
-awaitable<void> with_timeout(awaitable<void> body, nanoseconds d) {
-  // The deadline is set on entry, before the body runs, as asyncio arms its
-  // timer: a body that blocks the loop cannot push its own deadline back.
-  const nanos deadline = current_loop().now() + d.count();
-  auto ex = co_await asio::this_coro::executor;
-  // The watchdog starts first, so its timer is armed before anything the
-  // body awaits: at equal deadlines the timeout wins, as in asyncio.
-  auto op = asio::experimental::make_parallel_group(asio::co_spawn(ex, watchdog(deadline), asio::deferred),
-                                                    asio::co_spawn(ex, std::move(body), asio::deferred))
-                .async_wait(asio::experimental::wait_for_one(), asio::deferred);
-  auto [order, watchdog_error, body_error] = co_await std::move(op);
-  if (order[0] == 0 && !watchdog_error) throw timeout_error();
-  if (body_error) std::rethrow_exception(body_error);
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
-}
-
-// ---- Semaphore ----
-
-struct semaphore::impl {
-  using waiter = std::shared_ptr<std::optional<event_loop::wait_handler>>;
-  int count = 0;
-  std::deque<waiter> waiters;
-  event_loop* loop = nullptr;
-
-  void release() {
-    // Hand the permit to the first waiter still waiting, or put it back.
-    while (!waiters.empty()) {
-      waiter w = std::move(waiters.front());
-      waiters.pop_front();
-      if (*w) {
-        auto h = std::move(**w);
-        w->reset();
-        loop->complete(std::move(h), {}, loop->now());
-        return;
-      }
-    }
-    ++count;
-  }
-};
-
-semaphore::semaphore(int permits) : impl_(std::make_shared<impl>()) { impl_->count = permits; }
-
-int semaphore::available() const { return impl_->count; }
-
-std::size_t semaphore::waiting() const {
-  std::size_t n = 0;
-  for (const auto& w : impl_->waiters) n += *w ? 1 : 0;
-  return n;
-}
-
-void semaphore::release() { impl_->release(); }
-
-void semaphore::permit::reset() {
-  if (sem_) std::exchange(sem_, nullptr)->release();
-}
-
-awaitable<semaphore::permit> semaphore::acquire() {
-  auto s = impl_;
-  event_loop& l = current_loop();
-  s->loop = &l;
-  // A free permit is taken without suspending, as asyncio does.
-  if (s->count > 0 && s->waiters.empty()) {
-    --s->count;
-    co_return permit(s);
-  }
-  l.set_wait_reason(wait_reason::semaphore);
-  auto entry = std::make_shared<std::optional<event_loop::wait_handler>>();
-  s->waiters.push_back(entry);
-  auto op = async_wait_op([&l, entry](auto h) {
-    auto slot = entry->emplace(std::move(h)).get_cancellation_slot();
-    if (slot.is_connected())
-      slot.assign([&l, entry](asio::cancellation_type) {
-        if (!*entry) return;  // already handed a permit
-        auto handler = std::move(**entry);
-        entry->reset();
-        l.complete(std::move(handler), asio::error::operation_aborted, l.now());
-      });
-  });
-  co_await std::move(op);
-  // Woken with the permit. If cancelled meanwhile, the permit passes on as
-  // the exception unwinds.
-  permit p(s);
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
-  co_return p;
 }
 
 }  // namespace loopscope

@@ -1,4 +1,5 @@
-// The command line: `loopscope run`, `loopscope compare`.
+// The command line: run, compare, list, serve, and the window's flags
+// (app/cli/commands.hpp has one file per command).
 #pragma once
 
 namespace loopscope {

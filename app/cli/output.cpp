@@ -1,0 +1,122 @@
+#include "app/cli/output.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "app/cli/flags.hpp"
+
+namespace loopscope::cli {
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+extern "C" void on_interrupt(int) { interrupted = true; }
+
+// Ctrl-C during a run is noted; the run is then cancelled from the loop that
+// drives it.
+class interrupt_scope {
+ public:
+  interrupt_scope() {
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &previous_);
+  }
+  ~interrupt_scope() { sigaction(SIGINT, &previous_, nullptr); }
+
+ private:
+  struct sigaction previous_ {};
+};
+
+std::string percent(double f) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", f * 100);
+  return buf;
+}
+
+}  // namespace
+
+void drive(scenario_run& run) {
+  interrupt_scope scope;
+  bool cancelled = false;
+  auto cancel_once = [&] {
+    if (interrupted && !cancelled) {
+      run.cancel_all();
+      cancelled = true;
+    }
+  };
+  if (run.clock() == clock_kind::virtual_clock) {
+    for (std::size_t n = 0; run.step(); ++n)
+      if ((n & 0xffff) == 0) cancel_once();
+    return;
+  }
+  const bool show = isatty(STDERR_FILENO) != 0;
+  run.start();
+  while (!run.finished()) {
+    cancel_once();
+    if (show)
+      std::fprintf(stderr, "\r  running on the real clock: %.1f s, %zu coroutines alive%s   ",
+                   static_cast<double>(run.now()) / 1e9, run.live_tasks(), cancelled ? ", cancelling" : "");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  run.wait();
+  if (show) std::fprintf(stderr, "\r\033[K");
+}
+
+finished_run run_to_end(std::unique_ptr<scenario_run> run) {
+  finished_run f;
+  f.run = std::move(run);
+  drive(*f.run);
+  f.metrics = compute_metrics(f.run->trace(), f.run->now());
+  return f;
+}
+
+int finish_status() {
+  if (!interrupted) return 0;
+  std::cerr << "loopscope: interrupted; every task was cancelled\n";
+  return exit_interrupted;
+}
+
+void print_summary(std::ostream& out, const scenario_run& r, const run_metrics& m, std::optional<nanos> sequential) {
+  const std::size_t tasks = r.task_lanes().size();
+  const auto figures = r.figures();
+  // A scenario that measures itself may draw only a sample of its units.
+  const char* what = figures.empty() ? (tasks == 1 ? " task" : " tasks") : (tasks == 1 ? " lane" : " lanes");
+  out << r.variant() << " · " << tasks << what << " · " << to_string(r.clock()) << " clock\n";
+  out << "  returned after " << format_seconds(r.returned()) << "; the last task ended at "
+      << format_seconds(m.makespan) << " (makespan)\n";
+  if (r.error()) out << "  the await raised " << r.error_text() << "\n";
+  if (sequential && m.makespan > 0) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2fx", static_cast<double>(*sequential) / static_cast<double>(m.makespan));
+    out << "  speedup " << buf << " against sequential (" << format_seconds(*sequential) << ")\n";
+  }
+  char conc[64];
+  std::snprintf(conc, sizeof conc, "%d, mean %.2f · ", m.peak_concurrency, m.mean_concurrency);
+  // A scenario that measures itself reports its own figures below instead
+  // of the concurrency and latency of its lanes, which are only a sample.
+  out << "  " << (figures.empty() ? "peak concurrency " + std::string(conc) : std::string()) << "loop busy "
+      << percent(m.loop_busy_fraction) << " · ready total " << format_seconds(m.ready_total) << " · longest slice "
+      << format_seconds(m.longest_slice) << "\n";
+  if (figures.empty())
+    out << "  latency p50 " << format_seconds(m.latency_p50) << " · p95 " << format_seconds(m.latency_p95) << " · p99 "
+        << format_seconds(m.latency_p99) << "\n";
+  for (const auto& w : warnings_of(m)) out << "  warning: " << w << "\n";
+  if (!figures.empty()) {
+    out << "  measured:\n";
+    for (const auto& fig : figures) out << "    " << fig.label << ": " << format_figure(fig.value, fig.unit) << "\n";
+  }
+  if (const std::string note = r.incident(); !note.empty()) out << "  " << note << "\n";
+  if (const auto at = r.reachable_at()) out << "  " << (at->open ? "serving on " : "served on ") << at->url << "\n";
+}
+
+ascii_variant lanes_of(const scenario_run& run, const run_metrics& m) {
+  return {run.variant() + " — makespan " + format_seconds(m.makespan), &run.trace(), run.now()};
+}
+
+}  // namespace loopscope::cli

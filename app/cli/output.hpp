@@ -1,0 +1,39 @@
+// Running to the end on the command line, and what is printed of a run:
+// Ctrl-C cancels every task (as asyncio.run does on KeyboardInterrupt) and
+// the summary is still printed; a real-clock run shows its progress on a
+// terminal.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "app/cli/ascii_timeline.hpp"
+#include "core/metrics.hpp"
+#include "core/scenario.hpp"
+
+namespace loopscope::cli {
+
+// Drives a run to its end, minding Ctrl-C.
+void drive(scenario_run& run);
+
+struct finished_run {
+  std::unique_ptr<scenario_run> run;
+  run_metrics metrics;
+};
+// Drives a run that was just made to its end, and measures it.
+finished_run run_to_end(std::unique_ptr<scenario_run> run);
+
+// 0, or 130 with a line on stderr when Ctrl-C cut the run short.
+int finish_status();
+
+// The readable summary of one run. `sequential`: the reference for the
+// speedup, when there is one.
+void print_summary(std::ostream& out, const scenario_run& run, const run_metrics& m, std::optional<nanos> sequential);
+
+// The lanes of one run as the text timeline takes them, titled with its makespan.
+ascii_variant lanes_of(const scenario_run& run, const run_metrics& m);
+
+}  // namespace loopscope::cli

@@ -1,0 +1,140 @@
+// loopscope run, loopscope compare: the sandbox's workload, headless.
+#include <iostream>
+#include <memory>
+
+#include "app/cli/commands.hpp"
+#include "app/cli/flags.hpp"
+#include "app/cli/output.hpp"
+#include "core/chrome_trace.hpp"
+#include "core/report.hpp"
+
+namespace loopscope::cli {
+
+namespace {
+
+finished_run run_one(strategy how, const workload& w, clock_kind clock) {
+  loop_options options;
+  options.clock = clock;
+  return run_to_end(make_sandbox(how, w, options));
+}
+
+trace_source source_of(const finished_run& f) { return {f.run->variant(), &f.run->trace(), f.run->now()}; }
+
+struct run_flags {
+  workload_flags work;
+  std::string strategy = "gather";
+  bool json = false;
+  std::string trace_path;
+  int width = 0;
+  lesson_request lesson;
+};
+
+int run_sandbox(const run_flags& f) {
+  const strategy how = strategy_flag("--strategy", f.strategy);
+  clock_kind clock{};
+  const workload w = f.work.build(clock);
+  std::ofstream trace_file;
+  if (!f.trace_path.empty()) trace_file = open_output("--trace", f.trace_path);
+
+  finished_run run = run_one(how, w, clock);
+  const nanos sequential = sequential_makespan(w);
+
+  if (trace_file.is_open()) {
+    write_chrome_trace(trace_file, {source_of(run)});
+    trace_file.close();
+    if (!trace_file) {
+      std::cerr << "loopscope: error: writing '" << f.trace_path << "' failed\n";
+      return exit_failed;
+    }
+  }
+  if (f.json) {
+    std::cout << summary_json(*run.run, run.metrics, sequential) << "\n";
+    return finish_status();
+  }
+  print_summary(std::cout, *run.run, run.metrics, sequential);
+  std::cout << "\n"
+            << ascii_timeline({{run.run->variant(), &run.run->trace(), run.run->now()}}, run.metrics.window,
+                              f.width > 0 ? f.width : terminal_width())
+            << ascii_legend();
+  if (!f.trace_path.empty()) std::cout << "trace written to " << f.trace_path << " (open it in ui.perfetto.dev)\n";
+  return finish_status();
+}
+
+}  // namespace
+
+command add_run(CLI::App& app) {
+  auto f = std::make_shared<run_flags>();
+  auto* run = app.add_subcommand("run", "Run the sandbox workload headless and print a summary");
+  run->add_option("--strategy", f->strategy, "sequential | gather | gather-return-exceptions | bounded | taskgroup")
+      ->capture_default_str();
+  f->work.add_to(*run);
+  run->add_flag("--json", f->json, "Print exactly one JSON object (the run summary) instead of text");
+  run->add_option("--trace", f->trace_path, "Write a Chrome trace (Perfetto, chrome://tracing) to FILE");
+  run->add_option("--width", f->width, "Columns for the text timeline (default: the terminal's)");
+  run->add_option("--lesson", f->lesson.id, "Run a lesson's variants instead of the sandbox (loopscope list)");
+  run->add_option("--set", f->lesson.sets, "With --lesson: NAME=VALUE for one of its parameters (repeatable)");
+  run->add_option("--variant", f->lesson.variant,
+                  "With --lesson: print only this variant, its summary in the sandbox's shape");
+  return {run, [f, run] {
+            if (!f->lesson.id.empty()) {
+              std::string flag = run->count("--strategy") > 0 ? "--strategy" : f->work.first_given(*run);
+              if (!flag.empty())
+                throw usage_error(flag + " is a sandbox flag; a lesson takes --set NAME=VALUE (loopscope list)");
+              f->lesson.json = f->json;
+              f->lesson.trace_path = f->trace_path;
+              f->lesson.width = f->width;
+              return run_lesson(f->lesson);
+            }
+            if (!f->lesson.sets.empty() || !f->lesson.variant.empty())
+              throw usage_error("--set and --variant go with --lesson NAME");
+            return run_sandbox(*f);
+          }};
+}
+
+command add_compare(CLI::App& app) {
+  struct compare_flags {
+    workload_flags work;
+    std::vector<std::string> strategies{"sequential", "gather", "bounded"};
+    std::string trace_path;
+    int width = 0;
+  };
+  auto f = std::make_shared<compare_flags>();
+  auto* compare = app.add_subcommand("compare", "Run one workload under several strategies on one time axis");
+  compare->add_option("--strategies", f->strategies, "Strategies to compare, comma-separated")
+      ->delimiter(',')
+      ->capture_default_str();
+  f->work.add_to(*compare);
+  compare->add_option("--trace", f->trace_path, "Write every variant into one Chrome trace FILE");
+  compare->add_option("--width", f->width, "Columns for the text timeline (default: the terminal's)");
+  return {compare, [f] {
+            const auto hows = strategies_flag("--strategies", f->strategies);
+            clock_kind clock{};
+            const workload w = f->work.build(clock);
+            std::ofstream trace_file;
+            if (!f->trace_path.empty()) trace_file = open_output("--trace", f->trace_path);
+
+            const nanos sequential = sequential_makespan(w);
+            std::vector<finished_run> runs;
+            nanos t_end = 0;
+            for (strategy how : hows) {
+              runs.push_back(run_one(how, w, clock));
+              t_end = std::max(t_end, runs.back().metrics.window);
+            }
+            std::vector<ascii_variant> lanes;
+            std::vector<trace_source> sources;
+            for (const auto& r : runs) {
+              print_summary(std::cout, *r.run, r.metrics, sequential);
+              lanes.push_back(lanes_of(*r.run, r.metrics));
+              sources.push_back(source_of(r));
+            }
+            std::cout << "\n"
+                      << ascii_timeline(lanes, t_end, f->width > 0 ? f->width : terminal_width()) << ascii_legend();
+            if (trace_file.is_open()) {
+              write_chrome_trace(trace_file, sources);
+              std::cout << "trace written to " << f->trace_path << "\n";
+            }
+            return finish_status();
+          }};
+}
+
+}  // namespace loopscope::cli

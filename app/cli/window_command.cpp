@@ -1,0 +1,77 @@
+// No command: the window, with the page, size, theme and workload given on
+// the command line; its headless modes (--screenshot, --bench-frames).
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+#include "app/cli/commands.hpp"
+#include "app/cli/flags.hpp"
+#include "app/gui/gui.hpp"
+
+namespace loopscope::cli {
+
+namespace {
+
+struct window_flags {
+  std::string lesson = "sandbox", screenshot, at, size, theme;
+  std::vector<std::string> panels;
+  workload_flags work;
+  int bench = 0, bench_tasks = 10'000;
+};
+
+int open_window(const CLI::App& app, const window_flags& f) {
+  gui::gui_options o;
+  o.page = f.lesson;
+  o.page_given = app.count("--lesson") > 0;
+  o.screenshot = f.screenshot;
+  if (!f.at.empty()) o.at = duration_flag("--at", f.at);
+  if (!f.size.empty()) {
+    int w = 0, h = 0;
+    char x = 0;
+    if (std::sscanf(f.size.c_str(), "%d%c%d", &w, &x, &h) != 3 || x != 'x' || w < 320 || h < 240 || w > 16384 ||
+        h > 16384)
+      throw usage_error("--size: '" + f.size + "' should be WIDTHxHEIGHT, e.g. 1280x800");
+    o.width = w;
+    o.height = h;
+  }
+  if (!f.theme.empty()) {
+    if (f.theme != "dark" && f.theme != "light") throw usage_error("--theme: '" + f.theme + "' is not dark or light");
+    o.dark = f.theme == "dark";
+  }
+  if (!f.panels.empty()) o.strategies = strategies_flag("--strategies", f.panels);
+  if (o.strategies.size() > 4) throw usage_error("--strategies: at most 4 panels");
+  // Workload flags given on the command line shape the sandbox.
+  if (!f.work.first_given(app).empty()) {
+    clock_kind clock{};
+    o.work = f.work.build(clock);
+    o.real_clock = clock == clock_kind::real_clock;
+    constexpr int window_max_tasks = 100'000;  // every panel keeps its lanes and a shadow run
+    if (o.work->tasks > window_max_tasks)
+      throw usage_error("--tasks: the window shows at most " + std::to_string(window_max_tasks) +
+                        " tasks; for more, use loopscope run");
+  }
+  return gui::run_app(o);
+}
+
+}  // namespace
+
+command add_window(CLI::App& app) {
+  auto f = std::make_shared<window_flags>();
+  app.add_option("--lesson", f->lesson, "The page to open: a lesson (loopscope list) or sandbox")
+      ->capture_default_str();
+  app.add_option("--screenshot", f->screenshot, "Render one frame to this PNG and exit (needs a display, e.g. Xvfb)");
+  app.add_option("--at", f->at, "With --screenshot: the time to show, e.g. 2.5s (default: the end)");
+  app.add_option("--size", f->size, "Window size WIDTHxHEIGHT, e.g. 1280x800");
+  app.add_option("--theme", f->theme, "dark or light (default: as last time)");
+  app.add_option("--strategies", f->panels, "Strategies of the sandbox panels, comma-separated (at most 4)")
+      ->delimiter(',');
+  app.add_option("--bench-frames", f->bench, "Headless: time building this many frames of a large timeline");
+  app.add_option("--bench-tasks", f->bench_tasks, "With --bench-frames: tasks in the timeline")->capture_default_str();
+  f->work.add_to(app);
+  return {nullptr, [f, &app] {
+            if (f->bench > 0) return gui::bench_frames(f->bench, std::clamp(f->bench_tasks, 1, 100'000));
+            return open_window(app, *f);
+          }};
+}
+
+}  // namespace loopscope::cli

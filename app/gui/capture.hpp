@@ -1,0 +1,26 @@
+// When a screenshot is taken (loopscope --screenshot): the layout settles
+// for a couple of frames, the runs are then driven to the time asked for
+// (or to their end), and on the real clock the picture waits until that
+// time has really passed. No ImGui here.
+#pragma once
+
+#include <optional>
+
+#include "app/gui/run_set.hpp"
+
+namespace loopscope::gui {
+
+class screenshot_plan {
+ public:
+  explicit screenshot_plan(std::optional<nanos> at) : at_(at) {}
+  // Once a frame, after it is drawn: drives the runs shown when it is time;
+  // true when this frame is the picture.
+  bool frame(run_set& runs);
+
+ private:
+  std::optional<nanos> at_;
+  int frames_ = 0;
+  bool primed_ = false;
+};
+
+}  // namespace loopscope::gui

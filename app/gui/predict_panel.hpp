@@ -1,0 +1,26 @@
+// The question a lesson asks before its run: the guess (a number or a
+// choice), lock in or skip, and once the run is over the answer computed
+// from it beside the guess.
+#pragma once
+
+#include <optional>
+
+#include "app/gui/predict.hpp"
+#include "app/gui/theme.hpp"
+#include "lessons/lesson.hpp"
+
+namespace loopscope::gui {
+
+struct predict_request {
+  bool lock = false;   // the guess is in: run
+  bool skip = false;   // just run it
+  bool again = false;  // ask again, from the start
+};
+
+class predict_panel {
+ public:
+  // `truth`: the answer, once every run is over.
+  predict_request draw(const lessons::question& q, prediction& state, std::optional<double> truth, const palette& p);
+};
+
+}  // namespace loopscope::gui

@@ -1,0 +1,81 @@
+#include "app/gui/runs_view.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+
+namespace loopscope::gui {
+
+namespace {
+
+std::string title_of(const run_set& runs, std::size_t i) {
+  const scenario_run& run = runs.run(i);
+  std::string title = run.variant();
+  if (run.finished()) title += " — makespan " + format_seconds(runs.metrics(i).makespan);
+  if (const std::string incident = run.incident(); !incident.empty()) title.append(" — ").append(incident);
+  if (const auto at = run.reachable_at()) title.append(at->open ? " — serving on " : " — served on ").append(at->url);
+  return title;
+}
+
+}  // namespace
+
+runs_request runs_view::draw(run_set& runs, bool dark, const std::function<void(float, float)>& beside) {
+  const palette& p = colors(dark);
+  views_.resize(runs.size());
+  std::size_t figure_rows = 0;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    variant_view& v = views_[i];
+    v.title = title_of(runs, i);
+    v.lanes = &runs.lanes(i);
+    v.density = &runs.density(i);
+    v.finish = runs.run(i).finished() ? runs.metrics(i).makespan : -1;
+    v.concurrency = &runs.metrics(i).concurrency;
+    v.peak = runs.metrics(i).peak_concurrency;
+    figure_rows = std::max(figure_rows, runs.figures(i).size());
+  }
+
+  // The timeline takes what is left above the metrics and export rows. Runs
+  // that measure themselves show their figures (a row each) instead.
+  const bool measured = runs.real_only();
+  if (measured) figure_rows = std::max<std::size_t>(figure_rows, 8) + 3;
+  const float row_h = ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y;
+  const float figures_h = row_h * static_cast<float>(figure_rows) + 8;
+  const float bottom = measured ? figures_h + ImGui::GetFrameHeightWithSpacing() * 3.2f
+                                : ImGui::GetFrameHeightWithSpacing() * (3.5f + static_cast<float>(runs.size()));
+  const float timeline_h = std::max(ImGui::GetContentRegionAvail().y - bottom, 160.0f);
+
+  runs_request r;
+  const ImVec2 tl_min = ImGui::GetCursorScreenPos();
+  ImGui::BeginChild("##timeline", ImVec2(0, timeline_h), true);
+  // A real-only run has no known end: the view follows it while it runs.
+  const nanos end = measured ? std::max<nanos>(runs.cursor(), 1'000'000) : runs.end();
+  if (runs.take_fit_request() || (measured && runs.started(0) && !runs.finished() && !runs.waiting_to_start()))
+    timeline_.request_fit();
+  r.cancel = timeline_.draw(views_, runs.cursor(), end, dark, !runs.finished());
+  ImGui::EndChild();
+  const ImVec2 tl_max(tl_min.x + ImGui::GetItemRectSize().x, tl_min.y + timeline_h);
+
+  if (measured) {
+    const float width = ImGui::GetContentRegionAvail().x * (beside ? 0.62f : 1.0f);
+    ImGui::BeginChild("##figures", ImVec2(width, figures_h), false);
+    figures_.draw(runs, p);
+    ImGui::EndChild();
+    if (beside) {
+      ImGui::SameLine();
+      const float w = ImGui::GetContentRegionAvail().x;
+      ImGui::BeginChild("##beside", ImVec2(w, figures_h), false);
+      beside(w, figures_h);
+      ImGui::EndChild();
+    }
+    ImGui::Spacing();
+  } else {
+    metrics_.draw(runs, p);
+  }
+
+  const export_request e = exports_.draw(runs.current_notice(), p);
+  r.export_trace = e.trace;
+  if (e.png) r.png = png_request{*e.png, tl_min.x, tl_min.y, tl_max.x, tl_max.y};
+  return r;
+}
+
+}  // namespace loopscope::gui

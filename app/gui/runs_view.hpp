@@ -1,0 +1,39 @@
+// The runs of a page, drawn: every variant's lanes on one time axis, their
+// metrics (or, for runs that measure themselves, their figures, with a
+// chart beside them), and the export row. It only asks; the page acts.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/gui/export_bar.hpp"
+#include "app/gui/figures_table.hpp"
+#include "app/gui/metrics_table.hpp"
+#include "app/gui/run_set.hpp"
+#include "app/gui/timeline_view.hpp"
+
+namespace loopscope::gui {
+
+struct runs_request {
+  std::optional<timeline_view::cancel_request> cancel;
+  std::optional<std::string> export_trace;  // to this path
+  std::optional<png_request> png;
+};
+
+class runs_view {
+ public:
+  // `beside`, if given, draws next to the figures table in a box of the
+  // given size (a chart).
+  runs_request draw(run_set& runs, bool dark, const std::function<void(float width, float height)>& beside = {});
+
+ private:
+  timeline_view timeline_;
+  metrics_table metrics_;
+  figures_table figures_;
+  export_bar exports_;
+  std::vector<variant_view> views_;  // reused every frame
+};
+
+}  // namespace loopscope::gui

@@ -1,0 +1,235 @@
+// The event loop of one variant: an io_context with its own clock and trace.
+// A task is a coroutine spawned with co_spawn on an executor that carries the
+// task's lane (core/detail/executor.hpp), so the loop sees every slice a task
+// runs; the primitives (core/asyncio.hpp) add *why* a task waits.
+//
+// Included by core's own sources, by scenarios that use Asio directly (a
+// server's sockets) and by the tests. The window never includes it: it holds
+// runs through scenario_run (core/scenario.hpp).
+#pragma once
+
+#include <atomic>
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <deque>
+#include <exception>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "core/asyncio.hpp"
+#include "core/loop_options.hpp"
+#include "core/trace.hpp"
+
+namespace loopscope {
+
+using error_code = boost::system::error_code;
+
+namespace detail {
+
+// A move-only callable: what the loop keeps for later (done-callbacks).
+class callback {
+ public:
+  callback() = default;
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, callback>>>
+  callback(F f) : impl_(new model<F>(std::move(f))) {}
+  void operator()() { impl_->call(); }
+  explicit operator bool() const { return impl_ != nullptr; }
+
+ private:
+  struct concept_t {
+    virtual ~concept_t() = default;
+    virtual void call() = 0;
+  };
+  template <class F>
+  struct model final : concept_t {
+    explicit model(F f) : f(std::move(f)) {}
+    void call() override { f(); }
+    F f;
+  };
+  std::unique_ptr<concept_t> impl_;
+};
+
+}  // namespace detail
+
+class event_loop {
+ public:
+  explicit event_loop(loop_options options = {});
+  ~event_loop();
+  event_loop(const event_loop&) = delete;
+  event_loop& operator=(const event_loop&) = delete;
+
+  // ---- Setting up ----
+  // A lane for a task that may never start (a sequential run stops early).
+  lane_id add_lane(lane_kind kind, std::string name, lane_id parent = no_lane);
+  // A task lane made in advance under the name it will be spawned with:
+  // spawn(body, name) takes it, so a task the scenario never reaches still
+  // has its lane (shown as not started).
+  lane_id plan_task(std::string name, lane_id parent);
+  // Spawns a task on its own lane (or the planned lane of that name).
+  // Callable from inside the loop, or from outside before it runs.
+  task_handle spawn(awaitable<void> body, std::string name, lane_kind kind = lane_kind::task);
+  task_handle spawn_on(lane_id lane, awaitable<void> body);
+
+  // ---- Driving (virtual clock) ----
+  bool step();                            // runs exactly one handler; false when nothing is left
+  void run_until(nanos t);                // runs every handler due at or before t; the clock reaches t
+  std::optional<nanos> next_due() const;  // when the next handler is due, if any
+  // ---- Driving (either clock) ----
+  void run();    // virtual: to the end, instantly; real: start() then wait()
+  void start();  // real: the loop runs on its own thread
+  void wait();   // real: until every task has ended
+  bool started() const { return thread_.joinable() || options_.clock == clock_kind::virtual_clock; }
+  bool finished() const { return live_ == 0; }
+  std::size_t live_tasks() const { return live_; }
+  bool stalled() const;  // tasks are alive but nothing can ever wake them
+
+  // ---- Lanes the loop does not run itself (OS threads a scenario starts,
+  // the requests of a load generator on another thread) ----
+  // On the loop thread: the lane's state from now on.
+  void mark(lane_id lane, lane_state s, std::uint8_t detail = 0);
+  // From the one thread that owns extra writer `k` (0-based): never touches
+  // what the loop thread writes, so no lock is needed.
+  void mark_external(int k, lane_id lane, lane_state s, std::uint8_t detail = 0);
+
+  // ---- Control from outside ----
+  void cancel(lane_id lane);  // as asyncio's Task.cancel
+  void cancel_all();
+
+  // ---- State ----
+  const loop_options& options() const { return options_; }
+  clock_kind clock() const { return options_.clock; }
+  nanos now() const;
+  const loopscope::trace& trace() const { return trace_; }
+  loopscope::trace& trace() { return trace_; }
+  std::size_t handlers_run() const { return handlers_run_; }
+  asio::io_context& io() { return io_; }
+  int pool_size() const { return options_.pool_size; }
+  bool lane_spawned(lane_id lane) const { return tasks_[lane]->spawned; }
+
+  // ---- Used by the primitives (core/asyncio.cpp) ----
+  lane_id current_lane() const;
+  void set_wait_reason(wait_reason r);
+  void set_wake_hint(nanos t);
+  void hold(nanos d, run_kind kind);  // block / cpu: keep the loop for d
+  using wait_handler = asio::any_completion_handler<void(error_code)>;
+  void async_wait_until(nanos deadline, wait_handler h);  // virtual clock timer
+  void async_join(lane_id lane, wait_handler h);
+  void async_offload(nanos d, run_kind kind, wait_handler h);  // to_thread
+  void on_task_end(lane_id lane, detail::callback cb);         // as add_done_callback: called soon after the end
+  void end_task(lane_id lane, const std::exception_ptr& e);    // records the end, once
+  void call_soon(detail::callback cb);                         // a plain callback on the loop, not a task
+  // Completes h on its task's executor as woken at `stamp`.
+  void complete(wait_handler h, error_code ec, nanos stamp);
+  bool lane_finished(lane_id lane) const;
+  bool cancel_requested(lane_id lane) const { return tasks_[lane]->cancel_requested; }
+  lane_state lane_state_of(lane_id lane) const;
+  std::exception_ptr lane_error(lane_id lane) const;
+
+  // ---- Used by the executor (core/detail/executor.hpp) ----
+  bool inline_allowed(lane_id lane) const;
+  struct ticket {
+    nanos stamp;
+    bool counted;
+  };
+  ticket submit(lane_id lane);
+  void enter_slice(lane_id lane, const ticket* t);
+  void leave_slice(lane_id lane);
+
+ private:
+  struct task_core {
+    lane_state state = lane_state::ready;  // as last recorded
+    wait_reason reason = wait_reason::io;
+    nanos last_t = 0;
+    nanos wake_hint = -1;
+    int pending = 0;  // handlers queued for this task from the loop thread
+    int depth = 0;    // nested same-task dispatch
+    bool started = false;
+    bool spawned = false;
+    bool terminal = false;
+    bool ended = false;  // its end is recorded (the body returned or raised)
+    bool cancel_requested = false;
+    std::size_t writer = 0;  // the trace writer of this lane (workers have their own)
+    std::exception_ptr error;
+    asio::cancellation_signal cancel_signal;
+    detail::callback on_end;  // most tasks have one awaiter: no vector for it
+    std::vector<detail::callback> on_end_more;
+  };
+  struct timer_entry {
+    wait_handler handler;       // a coroutine's timer, or
+    detail::callback internal;  // the loop's own (a worker finishing a job)
+  };
+  // Handlers here are only ever move-constructed: Boost 1.81's
+  // any_completion_handler move-assignment wraps itself without end.
+  struct offload_state {
+    explicit offload_state(wait_handler h) : handler(std::move(h)) {}
+    wait_handler handler;
+    bool live = true;  // false once completed or cancelled
+  };
+  struct pool_job {
+    nanos duration;
+    run_kind kind;
+    std::shared_ptr<offload_state> state;
+  };
+
+  task_core& core(lane_id lane);
+  void record(lane_id lane, nanos t, lane_state s, std::uint8_t detail = 0);
+  void finish(lane_id lane, std::exception_ptr e);
+  bool on_loop_thread() const;
+  void fire_due_timers();
+  std::pair<nanos, std::uint64_t> add_timer(nanos deadline, timer_entry e);
+  void ensure_workers();
+  void start_next_job(std::size_t worker, nanos t);
+  void drain_for_shutdown();
+
+  loop_options options_;
+  loopscope::trace trace_;
+  asio::io_context io_;
+  std::deque<task_core> task_storage_;                            // stable addresses
+  std::vector<task_core*> tasks_;                                 // by lane id: one load, not deque arithmetic
+  std::unordered_map<std::string, std::deque<lane_id>> planned_;  // name -> planned lanes not yet spawned
+
+  // virtual clock
+  nanos now_ = 0;
+  std::size_t queued_ = 0;      // handlers in io_'s queue
+  std::size_t batch_left_ = 0;  // handlers left in the current loop iteration
+  std::uint64_t timer_seq_ = 0;
+  std::map<std::pair<nanos, std::uint64_t>, timer_entry> timers_;
+  std::deque<pool_job> pool_queue_;
+  std::vector<bool> worker_busy_;
+  std::vector<lane_id> worker_lanes_;
+  nanos stamp_override_ = -1;
+
+  // real clock
+  std::chrono::steady_clock::time_point epoch_;
+  std::unique_ptr<asio::thread_pool> pool_;
+  std::thread thread_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::atomic<int> next_worker_{0};
+
+  std::atomic<std::size_t> live_{0};  // spawned tasks not yet ended (read from any thread)
+  std::size_t handlers_run_ = 0;
+};
+
+// Really spends d on the calling thread: asleep (blocking) or busy (cpu).
+void spend(nanos d, run_kind kind);
+
+// ---- Per-thread: which loop and which task is running here ----
+
+struct running_context {
+  event_loop* loop = nullptr;
+  lane_id lane = no_lane;
+};
+running_context& this_thread_context();
+event_loop& current_loop();  // the loop running the calling coroutine
+
+}  // namespace loopscope

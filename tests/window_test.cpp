@@ -1,0 +1,318 @@
+// What the window decides, without a window: the runs a page shows and how
+// they are driven, the settings it keeps, the grading of a prediction, when
+// a screenshot is taken, and the sandbox's workload form.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "app/gui/capture.hpp"
+#include "app/gui/predict.hpp"
+#include "app/gui/run_set.hpp"
+#include "app/gui/settings.hpp"
+#include "app/gui/workload_form.hpp"
+#include "helpers.hpp"
+#include "lessons/lesson.hpp"
+
+using namespace loopscope;
+using namespace loopscope::gui;
+using namespace loopscope::testing;
+
+namespace {
+
+// The sandbox's plan for these strategies and this workload.
+run_plan sandbox_plan(std::vector<strategy> strategies, workload w) {
+  return {strategies.size(),
+          [strategies, w](std::size_t i, clock_kind clock) -> std::unique_ptr<scenario_run> {
+            loop_options o;
+            o.clock = clock;
+            return make_sandbox(strategies[i], w, o);
+          },
+          [w] { return std::optional<nanos>(sequential_makespan(w)); }};
+}
+
+// Ticks until the runs are made (a large plan is prepared off this thread).
+void until_prepared(run_set& runs) {
+  for (int i = 0; i < 1000 && runs.preparing(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    runs.tick(0);
+  }
+  REQUIRE_FALSE(runs.preparing());
+}
+
+}  // namespace
+
+TEST_SUITE("window") {
+  TEST_CASE("a run set paces its runs on one axis: play, step, seek, end") {
+    workload w;
+    w.tasks = 3;
+    w.durations = {1 * sec, 2 * sec, 3 * sec};
+    run_set runs;
+    runs.reset(sandbox_plan({strategy::sequential, strategy::gather}, w), false);
+    until_prepared(runs);
+    REQUIRE(runs.size() == 2);
+    CHECK(runs.run(0).variant() == "sequential");
+    CHECK(runs.end() == 6 * sec);  // the longest variant, run ahead on the virtual clock
+    CHECK(runs.reference() == std::optional<nanos>(6 * sec));
+    CHECK(runs.cursor() == 0);
+    CHECK(runs.playing());
+
+    runs.set_speed(2.0);
+    runs.tick(0.5);  // a second of the run
+    CHECK(runs.cursor() == 1 * sec);
+    runs.pause();
+    runs.tick(10);
+    CHECK(runs.cursor() == 1 * sec);  // paused: nothing moves
+    const auto before = runs.run(1).handlers_run() + runs.run(0).handlers_run();
+    runs.step();
+    CHECK(runs.run(1).handlers_run() + runs.run(0).handlers_run() == before + 1);
+
+    runs.seek(3 * sec);
+    CHECK(runs.cursor() == 3 * sec);
+    CHECK(runs.run(1).finished());  // gather: 3 s
+    CHECK_FALSE(runs.run(0).finished());
+    CHECK_FALSE(runs.finished());
+    runs.run_to_end();
+    CHECK(runs.finished());
+    CHECK(runs.metrics(0).makespan == 6 * sec);
+    CHECK(runs.metrics(1).makespan == 3 * sec);
+    CHECK(runs.lanes(1).lane_count() == runs.run(1).trace().lane_count());
+  }
+
+  TEST_CASE("a slider moved mid-run: the new runs catch up with the cursor; restart goes back to 0") {
+    workload w;
+    w.tasks = 2;
+    w.duration = 2 * sec;
+    run_set runs;
+    runs.reset(sandbox_plan({strategy::gather}, w), false);
+    until_prepared(runs);
+    runs.seek(1 * sec);
+    w.duration = 4 * sec;
+    runs.reset(sandbox_plan({strategy::gather}, w), true);
+    until_prepared(runs);
+    CHECK(runs.cursor() == 1 * sec);
+    CHECK(runs.end() == 4 * sec);
+    CHECK_FALSE(runs.playing());  // it was paused by the seek, and stays so
+    runs.restart();
+    until_prepared(runs);
+    CHECK(runs.cursor() == 0);
+  }
+
+  TEST_CASE("a large plan is prepared off the UI thread; asking to end while it is made is kept") {
+    workload w;
+    w.tasks = 60'000;
+    w.duration = 1 * sec;
+    run_set runs;
+    runs.reset(sandbox_plan({strategy::gather, strategy::bounded}, w), false);
+    runs.run_to_end();  // whether or not it is still being made
+    until_prepared(runs);
+    CHECK(runs.finished());
+    CHECK(runs.metrics(0).makespan == 1 * sec);
+    CHECK(runs.metrics(1).makespan == 30'000 * sec);  // limit 2
+    CHECK(runs.density(0).peak > 0);                  // thousands of lanes: a density band
+  }
+
+  TEST_CASE("a plan superseded while it is made is dropped, not installed") {
+    workload big;
+    big.tasks = 80'000;
+    workload small;
+    small.tasks = 2;
+    run_set runs;
+    runs.reset(sandbox_plan({strategy::gather}, big), false);
+    runs.reset(sandbox_plan({strategy::sequential}, small), false);
+    until_prepared(runs);
+    REQUIRE(runs.size() == 1);
+    CHECK(runs.run(0).variant() == "sequential");
+    CHECK(runs.run(0).task_lanes().size() == 2);
+  }
+
+  TEST_CASE("real clock, in turn: held for the prediction, then each variant starts when the one before ends") {
+    const auto* lesson = lessons::find("semaphore");
+    REQUIRE(lesson != nullptr);
+    lessons::values v = lessons::defaults(*lesson);
+    v["requests"] = 2;
+    v["latency"] = 30;
+    run_set runs;
+    runs.set_real_only(true);
+    runs.hold_real_start(true);
+    runs.reset({lesson->variants.size(),
+                [lesson, v](std::size_t i, clock_kind clock) {
+                  lessons::run_setup s;
+                  s.loop.clock = clock;
+                  return lessons::make_run(lesson->variants[i], v, s);
+                },
+                {}},
+               false);
+    until_prepared(runs);
+    CHECK(runs.real_clock());
+    CHECK(runs.waiting_to_start());
+    CHECK_FALSE(runs.started(0));
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    runs.tick(0);
+    CHECK_FALSE(runs.run(0).main_done());  // held: nothing ran
+    runs.play();
+    CHECK(runs.started(0));
+    CHECK_FALSE(runs.started(1));  // in turn
+    for (int i = 0; i < 400 && !runs.finished(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      runs.tick(0);
+    }
+    CHECK(runs.finished());
+    CHECK(runs.started(1));
+    // The second began after the first was done.
+    CHECK(runs.run(0).main_done());
+    CHECK(runs.run(1).main_done());
+    CHECK(runs.metrics(1).makespan >= 30 * ms);
+  }
+
+  TEST_CASE("a run that cannot be made says why and shows nothing") {
+    run_set runs;
+    runs.reset({1,
+                [](std::size_t, clock_kind) -> std::unique_ptr<scenario_run> {
+                  throw std::runtime_error("cannot listen on 127.0.0.1:80: Permission denied");
+                },
+                {}},
+               false);
+    until_prepared(runs);
+    CHECK(runs.size() == 0);
+    CHECK(runs.failure().find("Permission denied") != std::string::npos);
+    CHECK_FALSE(runs.current_notice().ok);
+  }
+
+  TEST_CASE("the trace is exported from the run set, not from a draw; a bad path is said") {
+    workload w;
+    w.tasks = 2;
+    run_set runs;
+    runs.reset(sandbox_plan({strategy::gather}, w), false);
+    until_prepared(runs);
+    runs.run_to_end();
+    const std::string path = "/tmp/loopscope_window_trace_" + std::to_string(::getpid()) + ".json";
+    const notice ok = runs.export_trace(path);
+    CHECK(ok.ok);
+    std::ifstream in(path);
+    CHECK(nlohmann::json::parse(in)["traceEvents"].size() > 4);
+    std::remove(path.c_str());
+    const notice bad = runs.export_trace("/nonexistent-dir/trace.json");
+    CHECK_FALSE(bad.ok);
+    CHECK(bad.text.find("Could not write") == 0);
+  }
+
+  TEST_CASE("playback requests: keys and buttons are one request, applied once") {
+    workload w;
+    w.tasks = 2;
+    run_set runs;
+    runs.reset(sandbox_plan({strategy::gather}, w), false);
+    until_prepared(runs);
+    playback_request a, b;
+    a.toggle_play = true;
+    b.speed = 4.0;
+    a |= b;
+    runs.apply(a);
+    CHECK_FALSE(runs.playing());
+    CHECK(runs.speed() == 4.0);
+    playback_request end;
+    end.to_end = true;
+    runs.apply(end);
+    CHECK(runs.finished());
+  }
+
+  TEST_CASE("settings: a round trip, damaged lines skipped, sizes kept sane") {
+    const std::string path =
+        (std::filesystem::temp_directory_path() / ("loopscope_settings_" + std::to_string(::getpid())) / "s.ini")
+            .string();
+    settings s;
+    s.x = 10;
+    s.width = 1280;
+    s.dark = false;
+    s.page = "gather";
+    s.done = {"await", "gather"};
+    REQUIRE(save_settings(s, path));
+    const settings back = load_settings(path);
+    CHECK(back.x == 10);
+    CHECK(back.width == 1280);
+    CHECK_FALSE(back.dark);
+    CHECK(back.page == "gather");
+    CHECK(back.done == s.done);
+    std::ofstream(path) << "width=huge\nheight=99999999\nnonsense\npage=errors\n";
+    const settings damaged = load_settings(path);
+    CHECK(damaged.width == settings{}.width);
+    CHECK(damaged.height == 16384);
+    CHECK(damaged.page == "errors");
+    CHECK(load_settings("/nonexistent/settings.ini").page == "sandbox");
+    std::filesystem::remove_all(std::filesystem::path(path).parent_path());
+  }
+
+  TEST_CASE("predict: within 5% is right, within 25% close; choices are right or not") {
+    CHECK(grade_number(2.0, 2.0).how == verdict::right);
+    CHECK(grade_number(2.08, 2.0).how == verdict::right);
+    CHECK(grade_number(2.4, 2.0).how == verdict::close);
+    CHECK(grade_number(4.0, 2.0).how == verdict::far);
+    CHECK(grade_number(0.0, 0.0).how == verdict::right);
+    CHECK(grade_number(3.0, 0.0).how == verdict::far);
+    CHECK(grade_number(0.01, 0.0).how == verdict::right);
+    CHECK(grade_choice(1, 1).how == verdict::right);
+    CHECK(grade_choice(0, 1).how == verdict::far);
+    prediction p;
+    CHECK(p.asking());
+    p.lock();
+    CHECK(p.locked());
+    p.ask_again();
+    CHECK(p.asking());
+  }
+
+  TEST_CASE("a screenshot waits for the layout, drives the runs to the time asked, then is taken") {
+    workload w;
+    w.tasks = 2;
+    w.duration = 2 * sec;
+    run_set runs;
+    runs.reset(sandbox_plan({strategy::gather}, w), false);
+    until_prepared(runs);
+    screenshot_plan shot(1 * sec);
+    CHECK_FALSE(shot.frame(runs));  // frame 1: the layout settles
+    CHECK_FALSE(shot.frame(runs));  // frame 2
+    CHECK(runs.cursor() == 0);
+    CHECK_FALSE(shot.frame(runs));  // frame 3: driven to 1 s
+    CHECK(runs.cursor() == 1 * sec);
+    CHECK(shot.frame(runs));  // frame 4: the picture
+    screenshot_plan to_end(std::nullopt);
+    for (int i = 0; i < 3; ++i) to_end.frame(runs);
+    CHECK(to_end.frame(runs));
+    CHECK(runs.finished());
+  }
+
+  TEST_CASE("the sandbox form: a spread, a typed list, knobs kept within the tasks") {
+    workload_form f;
+    f.work.tasks = 4;
+    f.work.duration = 1 * sec;
+    f.spread_percent = 50;
+    const workload spread = f.effective();
+    REQUIRE(spread.durations.size() == 4);
+    CHECK(*std::min_element(spread.durations.begin(), spread.durations.end()) == 500 * ms);
+    CHECK(*std::max_element(spread.durations.begin(), spread.durations.end()) == 1500 * ms);
+    f.set_durations_text("1s,2s");
+    CHECK(f.durations_note.find("2 durations for 4 tasks") == 0);
+    f.set_durations_text("1s,2s,3s,4s");
+    CHECK(f.durations_note.empty());
+    CHECK(f.effective().durations[3] == 4 * sec);  // the list wins over the spread
+    f.set_durations_text("1s,soon");
+    CHECK_FALSE(f.durations_note.empty());
+    f.work.block[4] = 1 * sec;
+    f.work.fail = {3};
+    f.work.limit = 9;
+    f.work.tasks = 2;
+    f.fit_to_tasks();
+    CHECK(f.work.block.empty());
+    CHECK(f.work.fail.empty());
+    CHECK(f.work.limit == 2);
+    CHECK(f.fit_note.find("Only 2 tasks now") == 0);
+    workload given;
+    given.tasks = 2;
+    given.durations = {250 * ms, 2 * sec};
+    f.load(given);
+    CHECK(f.durations_text == "250ms,2s");
+  }
+}
