@@ -2,8 +2,6 @@
 
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <deque>
@@ -16,7 +14,6 @@
 namespace loopscope {
 
 using detail::async_wait_op;
-using detail::throw_if_cancelled;
 using detail::traced_executor;
 
 // ---- Exceptions ----
@@ -68,10 +65,18 @@ std::string describe(const std::exception_ptr& e) {
 namespace {
 
 // A timer on the loop's clock that does not say why the task waits: what
-// with_timeout's watchdog and sleep share. The deadline is absolute.
+// sleep's, on either clock. The deadline is absolute.
 awaitable<void> wait_until(event_loop& l, nanos deadline) {
   if (l.clock() == clock_kind::virtual_clock) {
-    co_await async_wait_op([&l, deadline](auto h) { l.async_wait_until(deadline, std::move(h)); });
+    event_loop::timer_key key = 0;
+    std::exception_ptr e;
+    try {
+      co_await async_wait_op([&l, &key, deadline](auto h) { key = l.async_wait_until(deadline, std::move(h)); });
+    } catch (...) {
+      e = std::current_exception();
+    }
+    l.cancel_timer(key);  // sleep's finally: h.cancel()
+    if (e) std::rethrow_exception(e);
   } else {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     timer.expires_after(nanoseconds(deadline - l.now()));
@@ -97,6 +102,15 @@ auto park(event_loop& l, parked entry) {
   });
 }
 
+// At a primitive's way out. A cancellation waiting for this task is raised
+// here, once, whatever the wait ended with: asyncio raises CancelledError at
+// the await a cancelled task resumes from, even when what it awaited had
+// completed. Otherwise what the wait ended with (nothing, or an error) goes on.
+void settle(event_loop& l, const std::exception_ptr& e) {
+  if (l.take_cancellation(l.current_lane())) detail::throw_cancelled();
+  if (e) std::rethrow_exception(e);
+}
+
 // Wakes a parked waiter; false when it was cancelled meanwhile.
 bool wake(event_loop& l, const parked& entry) {
   if (!*entry) return false;
@@ -118,11 +132,16 @@ void task_handle::cancel() const { loop_->cancel(lane_); }
 awaitable<void> task_handle::wait() const {
   event_loop& l = *loop_;
   const lane_id lane = lane_;
+  std::exception_ptr e;
   if (!l.lane_finished(lane)) {
     l.set_wait_reason(wait_reason::child);
-    co_await async_wait_op([&l, lane](auto h) { l.async_join(lane, std::move(h)); });
+    try {
+      co_await async_wait_op([&l, lane](auto h) { l.async_join(lane, std::move(h)); });
+    } catch (...) {
+      e = std::current_exception();
+    }
   }
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+  settle(l, e);
 }
 
 awaitable<void> task_handle::join() const {
@@ -141,8 +160,13 @@ awaitable<void> sleep(nanoseconds d) {
   const nanos deadline = l.now() + d.count();
   l.set_wait_reason(wait_reason::timer);
   l.set_wake_hint(deadline);
-  co_await wait_until(l, deadline);
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+  std::exception_ptr e;
+  try {
+    co_await wait_until(l, deadline);
+  } catch (...) {
+    e = std::current_exception();
+  }
+  settle(l, e);
 }
 
 awaitable<void> yield_now() {
@@ -155,7 +179,7 @@ awaitable<void> yield_now() {
       [&l, lane](auto h) {
         asio::require(traced_executor(&l, lane), asio::execution::blocking.never)
             .execute([&l, lane, h = std::move(h)]() mutable {
-              std::move(h)(l.cancel_requested(lane) ? error_code(asio::error::operation_aborted) : error_code());
+              std::move(h)(l.take_cancellation(lane) ? error_code(asio::error::operation_aborted) : error_code());
             });
       },
       asio::use_awaitable);
@@ -167,8 +191,13 @@ void cpu(nanoseconds d) { current_loop().hold(d.count(), run_kind::cpu); }
 awaitable<void> to_thread(nanoseconds d, run_kind kind) {
   event_loop& l = current_loop();
   l.set_wait_reason(wait_reason::thread_pool);
-  co_await async_wait_op([&l, d, kind](auto h) { l.async_offload(d.count(), kind, std::move(h)); });
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+  std::exception_ptr e;
+  try {
+    co_await async_wait_op([&l, d, kind](auto h) { l.async_offload(d.count(), kind, std::move(h)); });
+  } catch (...) {
+    e = std::current_exception();
+  }
+  settle(l, e);
 }
 
 task_handle spawn(awaitable<void> body, std::string name, lane_kind kind) {
@@ -194,22 +223,22 @@ awaitable<std::vector<std::exception_ptr>> gather(std::vector<task_handle> tasks
   st->errors.resize(tasks.size());
   if (tasks.empty()) co_return std::move(st->errors);
 
-  auto settle = [&l, st] {
+  auto done = [&l, st] {
     st->completed = true;
     if (st->waiter) l.complete(std::move(*st->waiter), {}, l.now());
     st->waiter.reset();
   };
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     const lane_id lane = tasks[i].lane();
-    l.on_task_end(lane, [&l, st, i, lane, mode, settle] {
+    l.on_task_end(lane, [&l, st, i, lane, mode, done] {
       --st->remaining;
       st->errors[i] = l.lane_error(lane);
       if (st->completed) return;
       if (st->errors[i] && mode == gather_mode::propagate_first) {
         st->first = st->errors[i];
-        settle();
+        done();
       } else if (st->remaining == 0) {
-        settle();
+        done();
       }
     });
   }
@@ -225,9 +254,15 @@ awaitable<std::vector<std::exception_ptr>> gather(std::vector<task_handle> tasks
         for (lane_id lane : lanes) l.cancel(lane);
       });
   });
-  co_await std::move(op);
-  if (st->first) std::rethrow_exception(st->first);
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+  std::exception_ptr e;
+  try {
+    co_await std::move(op);
+  } catch (...) {
+    e = std::current_exception();
+  }
+  // Cancelled itself, it raises CancelledError once its children are; else
+  // the first error of a child reaches it as that child raised it.
+  settle(l, e ? e : st->first);
   co_return std::move(st->errors);
 }
 
@@ -282,43 +317,70 @@ task_handle task_group::spawn_on(lane_id lane, awaitable<void> body) {
 awaitable<void> task_group::wait() {
   event_loop& l = current_loop();
   auto st = state_;
+  std::exception_ptr e;
   if (st->remaining > 0) {
     l.set_wait_reason(wait_reason::child);
-    auto op = async_wait_op([st](auto h) {
-      auto slot = st->waiter.emplace(std::move(h)).get_cancellation_slot();
-      if (slot.is_connected()) slot.assign([st](asio::cancellation_type) { st->cancel_all(); });
-    });
-    co_await std::move(op);
+    try {
+      co_await async_wait_op([st](auto h) {
+        auto slot = st->waiter.emplace(std::move(h)).get_cancellation_slot();
+        if (slot.is_connected()) slot.assign([st](asio::cancellation_type) { st->cancel_all(); });
+      });
+    } catch (...) {
+      e = std::current_exception();
+    }
   }
+  // The children's errors win over a cancellation of the group's own task,
+  // as in asyncio's __aexit__.
   if (!st->errors.empty()) {
+    l.take_cancellation(l.current_lane());
     const auto n = st->errors.size();
     throw exception_group(
         "unhandled errors in a TaskGroup (" + std::to_string(n) + (n == 1 ? " sub-exception)" : " sub-exceptions)"),
         st->errors);
   }
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+  settle(l, e);
 }
 
 // ---- wait_for ----
 
-namespace {
-awaitable<void> watchdog(nanos deadline) { co_await wait_until(current_loop(), deadline); }
-}  // namespace
-
-awaitable<void> with_timeout(awaitable<void> body, nanoseconds d) {
-  // The deadline is set on entry, before the body runs, as asyncio arms its
-  // timer: a body that blocks the loop cannot push its own deadline back.
-  const nanos deadline = current_loop().now() + d.count();
-  auto ex = co_await asio::this_coro::executor;
-  // The watchdog starts first, so its timer is armed before anything the
-  // body awaits: at equal deadlines the timeout wins, as in asyncio.
-  auto op = asio::experimental::make_parallel_group(asio::co_spawn(ex, watchdog(deadline), asio::deferred),
-                                                    asio::co_spawn(ex, std::move(body), asio::deferred))
-                .async_wait(asio::experimental::wait_for_one(), asio::deferred);
-  auto [order, watchdog_error, body_error] = co_await std::move(op);
-  if (order[0] == 0 && !watchdog_error) throw timeout_error();
-  if (body_error) std::rethrow_exception(body_error);
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+awaitable<void> wait_for(awaitable<void> body, nanoseconds d) {
+  // asyncio.timeout(d), which wait_for is since Python 3.12: the deadline
+  // is counted from the call, before the body runs (a body that blocks the
+  // loop cannot push it back); when it passes, this task is cancelled at
+  // whatever it awaits; the cancellation that comes back out of the body is
+  // then a TimeoutError. Its timer is set before anything the body awaits:
+  // at equal deadlines the timeout wins.
+  event_loop& l = current_loop();
+  const lane_id lane = l.current_lane();
+  const int cancelling = l.cancelling(lane);
+  const nanos deadline = l.now() + d.count();
+  auto expired = std::make_shared<bool>(false);
+  auto on_deadline = [&l, lane, expired] {
+    *expired = true;
+    l.cancel(lane);
+  };
+  std::optional<event_loop::timer_key> virtual_timer;
+  std::optional<asio::steady_timer> real_timer;
+  if (l.clock() == clock_kind::virtual_clock) {
+    virtual_timer = l.call_at(deadline, on_deadline);
+  } else {
+    real_timer.emplace(l.io(), nanoseconds(deadline - l.now()));
+    real_timer->async_wait([on_deadline](error_code ec) {
+      if (!ec) on_deadline();
+    });
+  }
+  std::exception_ptr e;
+  try {
+    co_await std::move(body);
+  } catch (...) {
+    e = std::current_exception();
+  }
+  if (virtual_timer && !*expired) l.cancel_timer(*virtual_timer);
+  if (real_timer) real_timer->cancel();
+  // Only the timeout's own cancellation becomes a TimeoutError; one asked
+  // of the task from elsewhere meanwhile goes on as a cancellation.
+  if (*expired && l.uncancel(lane) <= cancelling && is_cancellation(e)) throw timeout_error();
+  if (e) std::rethrow_exception(e);
 }
 
 // ---- Event ----
@@ -346,8 +408,13 @@ awaitable<void> event::wait() {
   l.set_wait_reason(wait_reason::child);
   auto entry = std::make_shared<parked::element_type>();
   s->waiters.push_back(entry);
-  co_await park(l, entry);
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+  std::exception_ptr e;
+  try {
+    co_await park(l, entry);
+  } catch (...) {
+    e = std::current_exception();
+  }
+  settle(l, e);
 }
 
 // ---- Semaphore ----
@@ -396,11 +463,17 @@ awaitable<semaphore::permit> semaphore::acquire() {
   l.set_wait_reason(wait_reason::semaphore);
   auto entry = std::make_shared<parked::element_type>();
   s->waiters.push_back(entry);
-  co_await park(l, entry);
+  std::exception_ptr e;
+  try {
+    co_await park(l, entry);
+  } catch (...) {
+    e = std::current_exception();
+  }
+  if (e) settle(l, e);  // cancelled while waiting: no permit was handed over
   // Woken with the permit. If cancelled meanwhile, the permit passes on as
   // the exception unwinds.
   permit p(s);
-  throw_if_cancelled(co_await asio::this_coro::cancellation_state);
+  settle(l, nullptr);
   co_return p;
 }
 

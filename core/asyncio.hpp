@@ -11,7 +11,7 @@
 //   await task                  co_await task.join()
 //   asyncio.gather(*tasks)      co_await gather(tasks)
 //   asyncio.TaskGroup()         task_group
-//   asyncio.wait_for(c, d)      co_await with_timeout(c, d)
+//   asyncio.wait_for(c, d)      co_await wait_for(c, d)   (asyncio.timeout; 3.12+ wait_for)
 //   asyncio.Semaphore(k)        semaphore
 //   asyncio.Event()             event
 #pragma once
@@ -43,7 +43,7 @@ struct task_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// What with_timeout throws when the deadline passes (asyncio.TimeoutError).
+// What wait_for throws when the deadline passes (asyncio.TimeoutError).
 struct timeout_error : std::runtime_error {
   timeout_error() : std::runtime_error("TimeoutError") {}
 };
@@ -118,9 +118,12 @@ class task_group {
   std::shared_ptr<state> state_;
 };
 
-// asyncio.wait_for: cancels the body at its suspension point when d passes,
-// waits for it to unwind, then throws timeout_error.
-awaitable<void> with_timeout(awaitable<void> body, nanoseconds d);
+// asyncio.wait_for as Python 3.12 has it, which is asyncio.timeout(d): the
+// same task runs the body; when d has passed since the call, the task is
+// cancelled at whatever it awaits, the body unwinds (its cleanup runs), and
+// timeout_error (TimeoutError) is raised. Python 3.11's wait_for differs: it
+// runs the body as a new task, a pass later.
+awaitable<void> wait_for(awaitable<void> body, nanoseconds d);
 
 // asyncio.Event: wait() suspends until set(); set() wakes every waiter.
 // Both on the loop's thread (another thread posts to the loop). Copies

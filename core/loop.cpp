@@ -5,6 +5,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <cassert>
 #include <condition_variable>
 #include <mutex>
@@ -26,11 +27,15 @@ namespace {
 awaitable<void> task_entry(awaitable<void> body) {
   event_loop& l = current_loop();
   const lane_id lane = l.current_lane();
+  // A cancellation is raised where the task waits, once, as asyncio does
+  // (event_loop::take_cancellation); Asio's own check at every co_await
+  // would raise it again at each one.
+  co_await asio::this_coro::throw_if_cancelled(false);
   std::exception_ptr error;
   try {
     // A task cancelled before its first step never runs, as in asyncio (it
     // was not signalled: see event_loop::cancel).
-    if (l.cancel_requested(lane)) detail::throw_cancelled();
+    if (l.take_cancellation(lane)) detail::throw_cancelled();
     co_await std::move(body);
   } catch (...) {
     error = std::current_exception();
@@ -193,11 +198,10 @@ void event_loop::end_task(lane_id lane, const std::exception_ptr& e) {
   if (c.ended) return;
   c.ended = true;
   lane_state s = lane_state::done;
-  const bool timed_out = is_timeout(e);
-  if (timed_out || is_cancellation(e)) {
+  if (is_cancellation(e)) {
     s = lane_state::cancelled;
-    trace_.add_note(lane, timed_out ? "timed out (TimeoutError)" : "cancelled (CancelledError)");
-  } else if (e) {
+    trace_.add_note(lane, "cancelled (CancelledError)");
+  } else if (e) {  // a timeout too: the task fails with TimeoutError, as in asyncio
     s = lane_state::failed;
     trace_.add_note(lane, describe(e));
   }
@@ -210,18 +214,30 @@ void event_loop::finish(lane_id lane, std::exception_ptr e) {
   task_core& c = core(lane);
   end_task(lane, e);  // when the body never ran (cancelled before its first step)
   --live_;
-  if (c.on_end) call_soon(std::exchange(c.on_end, {}));
-  for (auto& cb : std::exchange(c.on_end_more, {})) call_soon(std::move(cb));
+  // As a future runs its done-callbacks: each is queued, in the order they
+  // were added. A task awaiting this one is woken by its own (its resumption
+  // is what is queued); a gather's or a group's callback runs first, and
+  // wakes its awaiter a pass later.
+  auto notify = [this](end_listener& l) {
+    if (l.wakes_awaiter)
+      l.cb();
+    else
+      call_soon(std::move(l.cb));
+  };
+  if (c.on_end.cb) notify(c.on_end);
+  for (auto& l : std::exchange(c.on_end_more, {})) notify(l);
+  c.on_end = {};
   if (live_ == 0 && options_.clock == clock_kind::real_clock) work_.reset();
 }
 
-void event_loop::on_task_end(lane_id lane, callback cb) {
-  if (core(lane).terminal)
+void event_loop::on_task_end(lane_id lane, callback cb, bool wakes_awaiter) {
+  task_core& c = core(lane);
+  if (c.terminal)
     call_soon(std::move(cb));
-  else if (!core(lane).on_end)
-    core(lane).on_end = std::move(cb);
+  else if (!c.on_end.cb)
+    c.on_end = {std::move(cb), wakes_awaiter};
   else
-    core(lane).on_end_more.push_back(std::move(cb));
+    c.on_end_more.push_back({std::move(cb), wakes_awaiter});
 }
 
 void event_loop::call_soon(callback cb) {
@@ -270,12 +286,33 @@ void event_loop::cancel(lane_id lane) {
   if (lane >= tasks_.size()) return;
   task_core& c = core(lane);
   if (!c.spawned || c.terminal) return;
-  c.cancel_requested = true;
+  ++c.cancelling;
+  c.cancel_pending = true;
   // A task whose first step has not run yet is not signalled: it raises
   // CancelledError at that step. Signalled there, co_spawn's own code
   // (Asio 1.81) would meet the cancellation at an await of its own, outside
   // any handler, after a body that never suspended, and end the process.
-  if (c.started) c.cancel_signal.emit(asio::cancellation_type::terminal);
+  // A waiting task's wait is cut short: it resumes, and raises, a pass
+  // later. A task that cancels itself is cut short where it next waits.
+  if (!c.started) return;
+  if (current_lane() == lane)
+    c.cancel_on_wait = true;
+  else
+    c.cancel_signal.emit(asio::cancellation_type::terminal);
+}
+
+int event_loop::uncancel(lane_id lane) {
+  task_core& c = core(lane);
+  if (c.cancelling > 0) --c.cancelling;
+  return c.cancelling;
+}
+
+bool event_loop::take_cancellation(lane_id lane) {
+  task_core& c = core(lane);
+  if (!c.cancel_pending) return false;
+  c.cancel_pending = false;
+  record(lane, now(), lane_state::running, static_cast<std::uint8_t>(run_kind::cancelled));
+  return true;
 }
 
 void event_loop::cancel_all() {
@@ -346,10 +383,14 @@ void event_loop::leave_slice(lane_id lane) {
   this_thread_context().lane = no_lane;
   if (c.terminal) return;
   const nanos n = now();
-  if (c.pending > 0)
+  if (c.pending > 0) {
     record(lane, n, lane_state::ready);
-  else
+  } else {
     record(lane, n, lane_state::waiting, static_cast<std::uint8_t>(c.reason));
+    // Cancelled while it ran (by itself): the wait it has just begun is cut
+    // short, as asyncio's __step cancels the future a cancelled task yields.
+    if (std::exchange(c.cancel_on_wait, false)) c.cancel_signal.emit(asio::cancellation_type::terminal);
+  }
 }
 
 void event_loop::hold(nanos d, run_kind kind) {
@@ -366,41 +407,50 @@ void event_loop::hold(nanos d, run_kind kind) {
 
 // ---- Virtual time ----
 
-std::pair<nanos, std::uint64_t> event_loop::add_timer(nanos deadline, timer_entry e) {
-  const auto key = std::make_pair(deadline, timer_seq_++);
-  timers_.emplace(key, std::move(e));
-  return key;
+event_loop::timer_key event_loop::add_timer(nanos deadline, timer_entry e) {
+  return timers_.push(deadline, std::move(e));
 }
 
-void event_loop::async_wait_until(nanos deadline, wait_handler h) {
+event_loop::timer_key event_loop::call_at(nanos deadline, callback cb) {
+  return add_timer(deadline, {{}, std::move(cb)});
+}
+
+void event_loop::cancel_timer(timer_key key) { timers_.cancel(key); }  // its payload, if any, is dropped
+
+event_loop::timer_key event_loop::async_wait_until(nanos deadline, wait_handler h) {
   auto slot = asio::get_associated_cancellation_slot(h);
   const auto key = add_timer(deadline, timer_entry{std::move(h), {}});
   if (slot.is_connected()) {
+    // The handler's slot is cleared when the timer completes it, so this
+    // only ever finds its own timer, set or due and not yet run.
     slot.assign([this, key](asio::cancellation_type) {
-      auto it = timers_.find(key);
-      if (it == timers_.end()) return;
-      wait_handler handler = std::move(it->second.handler);
-      timers_.erase(it);
-      complete(std::move(handler), asio::error::operation_aborted, now());
+      if (auto e = timers_.take_payload(key)) complete(std::move(e->handler), asio::error::operation_aborted, now());
     });
   }
+  return key;
 }
 
-void event_loop::fire_due_timers() {
-  while (!timers_.empty() && timers_.begin()->first.first <= now_) {
-    auto node = timers_.extract(timers_.begin());
-    const nanos deadline = node.key().first;
-    timer_entry& e = node.mapped();
-    if (e.handler)
-      complete(std::move(e.handler), {}, deadline);
-    else
-      e.internal();
-  }
+// A pass begins, as asyncio's _run_once does: cancelled timers at the head
+// of the heap go; every timer whose deadline has come joins the ready
+// queue, behind what is there already. Its callback runs in this pass; the
+// task it wakes, in the next.
+void event_loop::queue_due_timers() {
+  timers_.pop_due(
+      now_, [this](timer_key key, nanos deadline) { call_soon([this, key, deadline] { run_timer(key, deadline); }); });
+}
+
+void event_loop::run_timer(timer_key key, nanos deadline) {
+  auto e = timers_.run(key);
+  if (!e) return;  // cancelled since it came due
+  if (e->handler)
+    complete(std::move(e->handler), {}, deadline);
+  else if (e->internal)
+    e->internal();
 }
 
 std::optional<nanos> event_loop::next_due() const {
   if (batch_left_ > 0 || queued_ > 0) return now_;
-  if (!timers_.empty()) return std::max(now_, timers_.begin()->first.first);
+  if (auto t = timers_.earliest_live()) return std::max(now_, *t);
   return std::nullopt;
 }
 
@@ -416,13 +466,14 @@ bool event_loop::step() {
   } guard{ctx, saved};
 
   if (batch_left_ == 0) {
-    // One iteration of asyncio's loop: the handlers queued now, after the
-    // timers that are due have been moved behind them.
+    // One pass of asyncio's loop: the handlers queued now, with the timers
+    // that are due moved behind them; what these queue runs in the next.
+    timers_.drop_cancelled();
     if (queued_ == 0) {
       if (timers_.empty()) return false;
-      now_ = std::max(now_, timers_.begin()->first.first);
+      now_ = std::max(now_, timers_.front_deadline());
     }
-    fire_due_timers();
+    queue_due_timers();
     batch_left_ = queued_;
     if (batch_left_ == 0) return true;
   }
@@ -565,7 +616,8 @@ void event_loop::async_join(lane_id lane, wait_handler h) {
   // Cancelling the awaiter cancels the awaited task, as in asyncio; the
   // awaiter then wakes when that task has unwound.
   if (slot.is_connected()) slot.assign([this, lane](asio::cancellation_type) { cancel(lane); });
-  on_task_end(lane, [this, h = std::move(h)]() mutable { complete(std::move(h), {}, now()); });
+  on_task_end(
+      lane, [this, h = std::move(h)]() mutable { complete(std::move(h), {}, now()); }, true);
 }
 
 }  // namespace loopscope

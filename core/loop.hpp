@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/asyncio.hpp"
+#include "core/detail/timer_heap.hpp"
 #include "core/loop_options.hpp"
 #include "core/trace.hpp"
 
@@ -122,16 +123,34 @@ class event_loop {
   void set_wake_hint(nanos t);
   void hold(nanos d, run_kind kind);  // block / cpu: keep the loop for d
   using wait_handler = asio::any_completion_handler<void(error_code)>;
-  void async_wait_until(nanos deadline, wait_handler h);  // virtual clock timer
+  using timer_key = std::uint64_t;
+  // A timer on the virtual clock. Cancelling the wait completes h at once;
+  // the timer stays until cancel_timer() (asyncio's sleep cancels its timer
+  // handle when it resumes, not when its future is cancelled).
+  timer_key async_wait_until(nanos deadline, wait_handler h);
   void async_join(lane_id lane, wait_handler h);
   void async_offload(nanos d, run_kind kind, wait_handler h);  // to_thread
-  void on_task_end(lane_id lane, detail::callback cb);         // as add_done_callback: called soon after the end
-  void end_task(lane_id lane, const std::exception_ptr& e);    // records the end, once
-  void call_soon(detail::callback cb);                         // a plain callback on the loop, not a task
+  // As add_done_callback: `cb` is queued when the task ends. A task's own
+  // wake-up (`wakes_awaiter`) is the callback: it queues the resumption.
+  void on_task_end(lane_id lane, detail::callback cb, bool wakes_awaiter = false);
+  void end_task(lane_id lane, const std::exception_ptr& e);  // records the end, once
+  void call_soon(detail::callback cb);                       // a plain callback on the loop, not a task
   // Completes h on its task's executor as woken at `stamp`.
   void complete(wait_handler h, error_code ec, nanos stamp);
   bool lane_finished(lane_id lane) const;
-  bool cancel_requested(lane_id lane) const { return tasks_[lane]->cancel_requested; }
+  // asyncio's Task.cancelling() and uncancel(): cancellations asked of the
+  // task and not taken back.
+  int cancelling(lane_id lane) const { return tasks_[lane]->cancelling; }
+  int uncancel(lane_id lane);
+  // A cancellation waiting to be raised in the task, taken: asyncio raises
+  // CancelledError once, at the await the task resumes from. The lane notes
+  // the point; from there the task runs as cancelled (its cleanup).
+  bool take_cancellation(lane_id lane);
+  // A callback at `deadline` on the virtual clock, as asyncio's call_at (a
+  // timeout's); cancel_timer() takes it back before it runs.
+  timer_key call_at(nanos deadline, detail::callback cb);
+  // As TimerHandle.cancel(): left alone if it has run.
+  void cancel_timer(timer_key key);
   lane_state lane_state_of(lane_id lane) const;
   std::exception_ptr lane_error(lane_id lane) const;
 
@@ -146,6 +165,10 @@ class event_loop {
   void leave_slice(lane_id lane);
 
  private:
+  struct end_listener {
+    detail::callback cb;
+    bool wakes_awaiter = false;
+  };
   struct task_core {
     lane_state state = lane_state::ready;  // as last recorded
     wait_reason reason = wait_reason::io;
@@ -156,17 +179,19 @@ class event_loop {
     bool started = false;
     bool spawned = false;
     bool terminal = false;
-    bool ended = false;  // its end is recorded (the body returned or raised)
-    bool cancel_requested = false;
-    std::size_t writer = 0;  // the trace writer of this lane (workers have their own)
+    bool ended = false;           // its end is recorded (the body returned or raised)
+    bool cancel_pending = false;  // a cancellation not yet raised in the task
+    bool cancel_on_wait = false;  // cancelled while it ran: cut its next wait short
+    int cancelling = 0;           // cancellations asked and not taken back
+    std::size_t writer = 0;       // the trace writer of this lane (workers have their own)
     std::exception_ptr error;
     asio::cancellation_signal cancel_signal;
-    detail::callback on_end;  // most tasks have one awaiter: no vector for it
-    std::vector<detail::callback> on_end_more;
+    end_listener on_end;  // most tasks have one awaiter: no vector for it
+    std::vector<end_listener> on_end_more;
   };
   struct timer_entry {
     wait_handler handler;       // a coroutine's timer, or
-    detail::callback internal;  // the loop's own (a worker finishing a job)
+    detail::callback internal;  // the loop's own (a worker finishing a job, a timeout)
   };
   // Handlers here are only ever move-constructed: Boost 1.81's
   // any_completion_handler move-assignment wraps itself without end.
@@ -185,8 +210,9 @@ class event_loop {
   void record(lane_id lane, nanos t, lane_state s, std::uint8_t detail = 0);
   void finish(lane_id lane, std::exception_ptr e);
   bool on_loop_thread() const;
-  void fire_due_timers();
-  std::pair<nanos, std::uint64_t> add_timer(nanos deadline, timer_entry e);
+  void queue_due_timers();
+  void run_timer(timer_key key, nanos deadline);
+  timer_key add_timer(nanos deadline, timer_entry e);
   void ensure_workers();
   void start_next_job(std::size_t worker, nanos t);
   void drain_for_shutdown();
@@ -202,8 +228,7 @@ class event_loop {
   nanos now_ = 0;
   std::size_t queued_ = 0;      // handlers in io_'s queue
   std::size_t batch_left_ = 0;  // handlers left in the current loop iteration
-  std::uint64_t timer_seq_ = 0;
-  std::map<std::pair<nanos, std::uint64_t>, timer_entry> timers_;
+  detail::timer_heap<timer_entry> timers_;
   std::deque<pool_job> pool_queue_;
   std::vector<bool> worker_busy_;
   std::vector<lane_id> worker_lanes_;

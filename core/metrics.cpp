@@ -32,9 +32,12 @@ nanos percentile(const std::vector<nanos>& sorted, double q) {
 
 namespace {
 // A started task is in flight unless it queues for a semaphore permit; one
-// that has not run yet is queued too.
-bool in_flight(const span& s) {
-  if (s.state == lane_state::running || s.state == lane_state::ready) return true;
+// that has not run yet is queued too. A task handed a permit is ready until
+// it runs, and counts from then: the task that gave the permit back ends
+// first, in the handler that is running, so the two never overlap.
+bool in_flight(const span& s, bool after_semaphore) {
+  if (s.state == lane_state::running) return true;
+  if (s.state == lane_state::ready) return !after_semaphore;
   return s.state == lane_state::waiting && s.detail != static_cast<std::uint8_t>(wait_reason::semaphore);
 }
 }  // namespace
@@ -49,6 +52,7 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
   std::vector<nanos> latencies;
   nanos busy = 0;
   bool any_task = false;
+  bool any_alive = false;  // a task spawned and not ended: the run is live
 
   for (lane_id id = 0; id < per_lane.size(); ++id) {
     const auto& events = per_lane[id];
@@ -83,6 +87,7 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
       slice_start = -1;
     };
     nanos active_since = -1;
+    bool after_semaphore = false;  // the span before was a wait for a permit
     for (const span& s : lane_spans(events, now)) {
       const nanos d = s.t1 - s.t0;
       switch (s.state) {
@@ -106,7 +111,7 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
       }
       if (s.state != lane_state::running && on_loop) close_slice(s.t0);
       if (is_task) {
-        const bool active = st.started && in_flight(s);
+        const bool active = st.started && in_flight(s, after_semaphore);
         if (active && active_since < 0) active_since = s.t0;
         if (!active && active_since >= 0) {
           deltas.emplace_back(active_since, +1);
@@ -114,6 +119,9 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
           active_since = -1;
         }
       }
+      if (s.state != lane_state::ready)
+        after_semaphore =
+            s.state == lane_state::waiting && s.detail == static_cast<std::uint8_t>(wait_reason::semaphore);
     }
     const nanos lane_end = st.ended ? st.end : std::max(now, last.t);
     if (on_loop) close_slice(lane_end);
@@ -122,6 +130,7 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
       deltas.emplace_back(lane_end, -1);
     }
     if (on_loop) m.ready_total += st.ready;
+    if (is_task && !st.ended) any_alive = true;
     if (is_task && st.ended) {
       m.makespan = std::max(m.makespan, st.end);
       latencies.push_back(st.end - st.created);
@@ -156,9 +165,12 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
     if (until > t && until - t >= min_hold) m.peak_concurrency = std::max(m.peak_concurrency, lvl);
   }
   if (m.peak_concurrency == 0) m.peak_concurrency = any_peak;
-  // While no task has ended yet (a live run), average over the run so far.
-  const nanos horizon = m.makespan > 0 ? m.makespan : m.window;
+  // Averaged over the time the levels above cover: to the last end, or to
+  // now while tasks are still alive (a live run). Never above the peak
+  // (on the real clock the peak leaves out levels held for a moment).
+  const nanos horizon = any_alive ? std::max(m.makespan, now) : (m.makespan > 0 ? m.makespan : m.window);
   m.mean_concurrency = horizon > 0 ? area / static_cast<double>(horizon) : 0.0;
+  m.mean_concurrency = std::min(m.mean_concurrency, static_cast<double>(m.peak_concurrency));
   m.loop_busy_fraction = m.window > 0 ? std::min(1.0, static_cast<double>(busy) / static_cast<double>(m.window)) : 0.0;
 
   std::sort(latencies.begin(), latencies.end());

@@ -9,6 +9,19 @@ double seconds(nanos t) { return static_cast<double>(t) / 1e9; }
 nlohmann::json seconds_or_null(bool known, nanos t) { return known ? nlohmann::json(seconds(t)) : nlohmann::json(); }
 }  // namespace
 
+std::optional<std::string> speedup_withheld(const scenario_run& run, const run_metrics& m) {
+  int never = 0, cut = 0;
+  for (lane_id lane : run.task_lanes()) {
+    const lane_stats& st = m.lanes[lane];
+    if (!st.spawned) ++never;
+    if (st.ended && st.final_state == lane_state::cancelled) ++cut;
+  }
+  auto tasks = [](int n) { return std::to_string(n) + (n == 1 ? " task" : " tasks"); };
+  if (never > 0) return "no speedup: " + tasks(never) + " never started (the run stopped at the first error)";
+  if (cut > 0) return "no speedup: " + tasks(cut) + " cancelled before their end (not all the work was done)";
+  return std::nullopt;
+}
+
 std::string summary_json(const scenario_run& run, const run_metrics& m, std::optional<nanos> sequential_reference) {
   using nlohmann::json;
   json j;
@@ -23,9 +36,11 @@ std::string summary_json(const scenario_run& run, const run_metrics& m, std::opt
   j["longest_slice_s"] = seconds(m.longest_slice);
   j["warnings"] = warnings_of(m);
   j["error"] = run.error() ? json(run.error_text()) : json();
-  j["speedup"] = sequential_reference && m.makespan > 0
+  const auto withheld = speedup_withheld(run, m);
+  j["speedup"] = sequential_reference && m.makespan > 0 && !withheld
                      ? json(static_cast<double>(*sequential_reference) / static_cast<double>(m.makespan))
                      : json();
+  if (sequential_reference && withheld) j["speedup_note"] = *withheld;
   j["latency_s"] = {{"p50", seconds(m.latency_p50)}, {"p95", seconds(m.latency_p95)}, {"p99", seconds(m.latency_p99)}};
 
   json tasks = json::array();

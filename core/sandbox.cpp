@@ -84,7 +84,7 @@ awaitable<void> work(task_spec t) {
 
 awaitable<void> body(task_spec t, std::optional<nanos> timeout) {
   if (timeout) {
-    co_await with_timeout(work(t), nanoseconds(*timeout));  // asyncio.wait_for
+    co_await wait_for(work(t), nanoseconds(*timeout));  // async with asyncio.timeout(d)
   } else {
     co_await work(t);
   }

@@ -57,7 +57,7 @@ struct scenario_setup {
     run.returned_ = l.now();
     // Only main's own cancellation ends it here; a child's CancelledError that
     // gather passed on is an error like any other, as in asyncio.
-    if (is_cancellation(run.error_) && l.cancel_requested(run.main_lane_)) {
+    if (is_cancellation(run.error_) && l.cancelling(run.main_lane_) > 0) {
       run.main_done_.store(true, std::memory_order_release);
       std::rethrow_exception(run.error_);
     }

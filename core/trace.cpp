@@ -48,6 +48,8 @@ std::string_view to_string(run_kind k) {
       return "code";
     case run_kind::blocking:
       return "blocking call";
+    case run_kind::cancelled:
+      return "cancelled";
     case run_kind::cpu:
       return "CPU work";
   }

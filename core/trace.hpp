@@ -41,8 +41,9 @@ enum class wait_reason : std::uint8_t {
 };
 
 // What a running slice is doing, so a tooltip can tell a blocking call from
-// ordinary coroutine code.
-enum class run_kind : std::uint8_t { code, blocking, cpu };
+// ordinary coroutine code. `cancelled`: the task resumed with a
+// cancellation raised at its await, and runs its cleanup from there.
+enum class run_kind : std::uint8_t { code, blocking, cpu, cancelled };
 
 enum class lane_kind : std::uint8_t {
   main,    // the coroutine that drives a scenario

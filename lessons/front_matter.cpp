@@ -79,11 +79,13 @@ std::optional<front_matter_error> read_front_matter(std::string_view md, lesson&
       l.predict.text = std::string(value);
     } else if (key == "unit") {
       l.predict.unit = std::string(value);
+    } else if (key == "none") {
+      l.predict.none = std::string(value);
     } else if (key == "choice") {
       l.predict.choices.emplace_back(value);
     } else {
       std::string why(key);  // appended: GCC 12 warns falsely on "literal" + std::string
-      return front_matter_error{line_no, why.append(" is not a key (summary, param, question, unit, choice)")};
+      return front_matter_error{line_no, why.append(" is not a key (summary, param, question, unit, choice, none)")};
     }
   }
   prose = md.substr(at);

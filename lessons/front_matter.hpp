@@ -9,13 +9,15 @@
 //   question: How many times faster is gather than fetching one by one?
 //   unit: x
 //   choice: they run to the end
+//   none: no call failed in this run
 //   ---
 //   # The title
 //
 // A parameter: NAME = DEFAULT in MIN..MAX, optionally (CLI_MAX) when the
 // command line may go further than the slider, then its unit (may be
-// empty); then the slider's label and the help. The title is the prose's
-// first heading.
+// empty); then the slider's label and the help. `none` is what is said
+// when a run does not do what the question asks about. The title is the
+// prose's first heading.
 #pragma once
 
 #include <optional>

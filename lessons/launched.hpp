@@ -11,9 +11,8 @@ namespace loopscope::lessons {
 // the main coroutine.
 template <class Tasks, class Body>
 variant launched(std::string name, Tasks tasks, Body body) {
-  return {std::move(name), [tasks, body](const values& v, const run_setup& s) {
-            return launch(s.variant, s.loop, tasks(v), body(v));
-          }};
+  return {std::move(name),
+          [tasks, body](const values& v, const run_setup& s) { return launch(s.variant, s.loop, tasks(v), body(v)); }};
 }
 
 // Tasks named "WHAT 1".."WHAT N", N the parameter `count`.

@@ -76,8 +76,10 @@ struct question {
   std::string text;
   std::string unit;                  // of a number answer ("s")
   std::vector<std::string> choices;  // empty: the answer is a number
-  // Computed from the runs, never typed in: a number, or a choice's index.
-  std::function<double(const outcomes&)> answer;
+  // Computed from the runs, never typed in: a number, or a choice's index;
+  // nothing when the run did not do what the question asks about.
+  std::function<std::optional<double>(const outcomes&)> answer;
+  std::string none;  // what to say then: "no TimeoutError in this run: ..."
 };
 
 // A chart the window grows as the learner moves a slider: a point per run
@@ -105,9 +107,6 @@ struct lesson {
   std::vector<variant> variants;
   question predict;
   std::string_view prose, code, python;  // embedded
-  // How much faster than real time the asyncio twin can run and still keep
-  // time (its shortest sleeps must stay well above the OS timer's 1 ms).
-  double fastest_scale = 0.05;
   // Real clock only: the point is that the numbers are this machine's.
   bool real_clock_only = false;
   // Variants run one after another, not at once: each measures the whole

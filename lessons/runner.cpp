@@ -24,6 +24,6 @@ lesson_run run_lesson(const lesson& l, const values& v, const run_setup& setup, 
   return out;
 }
 
-double answer_of(const lesson& l, const outcomes& runs) { return l.predict.answer(runs); }
+std::optional<double> answer_of(const lesson& l, const outcomes& runs) { return l.predict.answer(runs); }
 
 }  // namespace loopscope::lessons

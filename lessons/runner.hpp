@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/metrics.hpp"
@@ -16,7 +17,7 @@ namespace loopscope::lessons {
 struct lesson_run {
   std::vector<std::unique_ptr<scenario_run>> runs;  // in the lesson's variant order
   std::vector<run_metrics> metrics;
-  double answer = 0;
+  std::optional<double> answer;  // see question::answer
 
   outcomes by_name() const;
 };
@@ -29,6 +30,6 @@ using driver = std::function<void(scenario_run&)>;
 lesson_run run_lesson(const lesson& l, const values& v, const run_setup& setup = {}, const driver& drive = {});
 
 // The question's answer from finished runs.
-double answer_of(const lesson& l, const outcomes& runs);
+std::optional<double> answer_of(const lesson& l, const outcomes& runs);
 
 }  // namespace loopscope::lessons

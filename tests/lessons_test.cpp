@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -123,7 +124,8 @@ TEST_SUITE("lessons") {
             CHECK(r.runs[i]->main_done());
             check_invariants(r.runs[i]->trace(), l.id + " / " + r.runs[i]->variant());
           }
-          CHECK(std::isfinite(r.answer));
+          CHECK((!r.answer || std::isfinite(*r.answer)));
+          if (!r.answer) CHECK_FALSE(l.predict.none.empty());  // says why there is none
         }
   }
 
@@ -191,7 +193,7 @@ TEST_SUITE("lessons") {
       const nanos home = static_cast<nanos>(v.at("home") * 1e6), about = static_cast<nanos>(v.at("about") * 1e6);
       CHECK(r.metrics[0].makespan == home);
       CHECK(r.metrics[1].makespan == std::max(home, about));  // waits overlap: the longer one
-      CHECK(r.answer == doctest::Approx(static_cast<double>(std::max(home, about)) / 1e9));
+      CHECK(r.answer.value() == doctest::Approx(static_cast<double>(std::max(home, about)) / 1e9));
       // ready -> running -> waiting for a timer -> ready -> running -> done
       const auto lanes = r.runs[0]->trace().by_lane();
       std::vector<lane_state> states;
@@ -216,7 +218,7 @@ TEST_SUITE("lessons") {
       CHECK(static_cast<double>(r.metrics[1].makespan) / 1e6 == doctest::Approx(longest).epsilon(1e-9));
       CHECK(r.metrics[0].peak_concurrency == 1);
       CHECK(r.metrics[0].loop_busy_fraction < 0.01);
-      CHECK(r.answer == doctest::Approx(sum / 1e3));
+      CHECK(r.answer.value() == doctest::Approx(sum / 1e3));
     }
   }
 
@@ -234,7 +236,7 @@ TEST_SUITE("lessons") {
       CHECK(r.metrics[1].makespan == longest);
       CHECK(r.metrics[0].makespan == sum);
       CHECK(r.metrics[1].peak_concurrency == static_cast<int>(v.at("pages")));
-      CHECK(r.answer == doctest::Approx(static_cast<double>(sum) / static_cast<double>(longest)));
+      CHECK(r.answer.value() == doctest::Approx(static_cast<double>(sum) / static_cast<double>(longest)));
     }
   }
 
@@ -248,7 +250,7 @@ TEST_SUITE("lessons") {
       CHECK(r.metrics[0].peak_concurrency == n);
       CHECK(r.metrics[1].makespan == ((n + k - 1) / k) * d);
       CHECK(r.metrics[1].peak_concurrency == std::min(n, k));
-      CHECK(r.answer == doctest::Approx(static_cast<double>(((n + k - 1) / k) * d) / 1e9));
+      CHECK(r.answer.value() == doctest::Approx(static_cast<double>(((n + k - 1) / k) * d) / 1e9));
     }
   }
 
@@ -266,7 +268,7 @@ TEST_SUITE("lessons") {
       CHECK(r.metrics[1].ready_total == 0);
       CHECK(r.metrics[2].makespan == ((n + pool - 1) / pool) * q);  // to_thread: the pool is the limit
       CHECK(r.metrics[2].longest_slice == 0);                       // and the loop is never held
-      CHECK(r.answer == doctest::Approx(static_cast<double>(n * q) / 1e9));
+      CHECK(r.answer.value() == doctest::Approx(static_cast<double>(n * q) / 1e9));
     }
   }
 
@@ -284,13 +286,18 @@ TEST_SUITE("lessons") {
         return worst;
       };
       CHECK(r.metrics[0].longest_slice == work);
-      CHECK(worst_wait(0) >= work - 100 * ms);           // the heartbeat sat ready for most of the computation
-      CHECK(worst_wait(1) < 2 * std::min(chunk, work));  // woken in one chunk, run after the next
-      CHECK(worst_wait(1) <= worst_wait(0));             // equal when one chunk is the whole work
+      CHECK(worst_wait(0) >= work - 100 * ms);  // the heartbeat sat ready for most of the computation
+      // Woken during a chunk, it waits for that chunk to end and for two more:
+      // its timer's callback is queued behind the resize's next chunk, and
+      // its wake-up behind the one after.
+      CHECK(worst_wait(1) < 3 * chunk);
+      if (work >= 100 * ms + 3 * chunk) CHECK(worst_wait(1) >= 2 * chunk);
+      CHECK(worst_wait(1) <= worst_wait(0));  // equal when one chunk is the whole work
       CHECK(r.metrics[1].longest_slice <= chunk);
       CHECK(worst_wait(2) == 0);  // on a thread, the loop keeps time
       CHECK(r.metrics[2].longest_slice == 0);
-      CHECK(r.answer == doctest::Approx(static_cast<double>(worst_wait(1)) / 1e6));
+      CHECK(r.answer.value() < 3 * static_cast<double>(chunk) / 1e6);
+      if (work >= 100 * ms + 3 * chunk) CHECK(r.answer.value() >= 2 * static_cast<double>(chunk) / 1e6);
     }
   }
 
@@ -303,7 +310,7 @@ TEST_SUITE("lessons") {
       auto end_of = [&](int i) { return static_cast<nanos>(latency * 1e6 * i / calls); };
       if (failing > calls) {  // nobody fails
         for (const auto& run : r.runs) CHECK_FALSE(run->error());
-        CHECK(r.answer == 0);
+        CHECK_FALSE(r.answer);  // no call failed: the question has no answer in this run
         continue;
       }
       CHECK(r.runs[0]->returned() == end_of(failing));  // gather: at the failure
@@ -318,7 +325,10 @@ TEST_SUITE("lessons") {
         CHECK(gathered == (i == failing ? lane_state::failed : lane_state::done));
         CHECK(grouped == (i == failing ? lane_state::failed : i < failing ? lane_state::done : lane_state::cancelled));
       }
-      CHECK(r.answer == (failing < calls ? 1 : 0));
+      if (failing < calls)
+        CHECK(r.answer == std::optional<double>(1));  // the calls still out are cancelled
+      else
+        CHECK_FALSE(r.answer);  // the failing call was the last one out
     }
   }
 
@@ -339,46 +349,87 @@ TEST_SUITE("lessons") {
         CHECK(fetch.final_state == lane_state::done);
         CHECK_FALSE(r.runs[1]->error());
       }
-      CHECK(r.answer == doctest::Approx(static_cast<double>(r.runs[1]->returned()) / 1e9));
+      if (timeout <= latency)
+        CHECK(r.answer.value() == doctest::Approx(static_cast<double>(r.runs[1]->returned()) / 1e9));
+      else
+        CHECK_FALSE(r.answer);  // no TimeoutError: the answer does not exist
     }
   }
 
-  TEST_CASE("real asyncio agrees: the lesson's .py and the engine, same parameters") {
+  TEST_CASE("CPython agrees: the lesson's .py, traced on the virtual clock, and the engine, task by task") {
+    // Both clocks are virtual, so both runs are exact: the same tasks end in
+    // the same states at the same times, in the same order. A twin that
+    // computes (lesson 6) spends real CPU time, which the tracer counts:
+    // there, times agree within a tolerance.
     for (const auto& l : ls::all()) {
-      if (l.real_clock_only) continue;       // their twins are checked in the real_lessons suite
-      const double scale = l.fastest_scale;  // 0.05: a second of the lesson lasts 50 ms
+      if (l.real_clock_only) continue;  // their twins are checked in the real_lessons suite
       for (const auto& v : {ls::defaults(l), spread_of(l).back()}) {
-        for (std::size_t vi = 0; vi < l.variants.size(); ++vi) {
-          const std::string& variant = l.variants[vi].name;
-          std::string cmd = "python3 " LOOPSCOPE_LESSONS_DIR "/";
+        for (const auto& variant : l.variants) {
+          auto engine = ls::make_run(variant, v);
+          engine->run_to_end();
+          const auto m = compute_metrics(engine->trace(), engine->now());
+          bool computes = false;
+          for (const auto& lane : engine->trace().by_lane())
+            for (const auto& e : lane)
+              computes =
+                  computes || (e.state == lane_state::running && e.detail == static_cast<std::uint8_t>(run_kind::cpu));
+          const double tolerance = computes ? 0.02 * static_cast<double>(m.makespan) / 1e9 + 0.02 : 1e-6;
+
+          // A twin that does not compute is traced with no step taking time:
+          // exact however busy the machine is.
           char folder[8];
           std::snprintf(folder, sizeof folder, "%02d_", l.number);
-          cmd += folder + l.id + "/lesson.py --variant '" + variant + "' --scale " + std::to_string(scale);
+          const char* interpreter = std::getenv("LOOPSCOPE_PYTHON");  // ./dev conformance tries each one
+          std::string cmd = std::string(interpreter != nullptr ? interpreter : "python3") +
+                            " " LOOPSCOPE_TRACER " --out /dev/null " + (computes ? "" : "--no-step-time ") +
+                            "-- " LOOPSCOPE_LESSONS_DIR "/";
+          cmd += folder + l.id + "/lesson.py --variant '" + variant.name + "'";
           for (const auto& [name, value] : v) cmd += " --set " + name + "=" + std::to_string(value);
           INFO(cmd);
           const auto python = run_process(cmd);
           REQUIRE(python.code == 0);
           const auto py = nlohmann::json::parse(python.out);
 
-          auto engine = ls::make_run(l.variants[vi], v);
-          engine->run_to_end();
-          const auto m = compute_metrics(engine->trace(), engine->now());
-          const double makespan = static_cast<double>(m.makespan) / 1e9;
-          CHECK(py["makespan_s"].get<double>() == doctest::Approx(makespan).epsilon(0.10));
-
-          // The same tasks, in the same states...
-          std::vector<const lane_stats*> started;
+          std::vector<lane_id> started;
           for (lane_id lane : engine->task_lanes())
-            if (m.lanes[lane].spawned) started.push_back(&m.lanes[lane]);
+            if (m.lanes[lane].spawned) started.push_back(lane);
           REQUIRE(py["tasks"].size() == started.size());
-          for (std::size_t i = 0; i < started.size(); ++i)
-            CHECK(py["tasks"][i]["state"] == std::string(to_string(started[i]->final_state)));
-          // ...ending in the same order wherever the engine's ends are apart.
-          const double apart = 0.05 * makespan;
-          for (std::size_t a = 0; a < started.size(); ++a)
-            for (std::size_t b = 0; b < started.size(); ++b)
-              if (static_cast<double>(started[a]->end) / 1e9 + apart < static_cast<double>(started[b]->end) / 1e9)
-                CHECK(py["tasks"][a]["end_s"].get<double>() < py["tasks"][b]["end_s"].get<double>());
+          for (std::size_t i = 0; i < started.size(); ++i) {
+            INFO("task " << i + 1);
+            const auto& st = m.lanes[started[i]];
+            CHECK(py["tasks"][i]["state"] == std::string(to_string(st.final_state)));
+            CHECK(py["tasks"][i]["end_s"].get<double>() ==
+                  doctest::Approx(static_cast<double>(st.end) / 1e9).epsilon(0).scale(1).epsilon(tolerance));
+          }
+          CHECK(py["makespan_s"].get<double>() ==
+                doctest::Approx(static_cast<double>(m.makespan) / 1e9).epsilon(0).scale(1).epsilon(tolerance));
+          CHECK(py["returned_s"].get<double>() ==
+                doctest::Approx(static_cast<double>(engine->returned()) / 1e9).epsilon(0).scale(1).epsilon(tolerance));
+          // The order they ended in, ties included, except where CPython
+          // has no order to give: the tasks a TaskGroup cancels at once (in
+          // the order of a set), and thread-pool jobs that end at the same
+          // instant (in the order the real threads happened to finish).
+          bool threads = false;
+          for (const auto& st : m.lanes) threads = threads || st.kind == lane_kind::worker;
+          auto in_groups = [&](std::vector<int> order) {
+            std::vector<std::vector<int>> groups;
+            for (int id : order) {
+              const nanos end = m.lanes[engine->task_lanes()[static_cast<std::size_t>(id - 1)]].end;
+              const bool tie =
+                  !groups.empty() &&
+                  m.lanes[engine->task_lanes()[static_cast<std::size_t>(groups.back().front() - 1)]].end == end;
+              if (tie && (threads || variant.name == "TaskGroup"))
+                groups.back().push_back(id);
+              else
+                groups.push_back({id});
+            }
+            for (auto& g : groups) std::sort(g.begin(), g.end());
+            return groups;
+          };
+          std::vector<int> engine_order;
+          for (lane_id lane : m.completion_order)
+            engine_order.push_back(static_cast<int>(lane - engine->task_lanes().front()) + 1);
+          if (!computes) CHECK(in_groups(py["completion_order"].get<std::vector<int>>()) == in_groups(engine_order));
         }
       }
     }

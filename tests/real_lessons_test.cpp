@@ -304,7 +304,7 @@ TEST_SUITE("real_lessons") {
   }
 
   TEST_CASE("lesson 10 interrupted with Ctrl-C: every task cancelled, the summary printed, exit 130") {
-    for (const char* after : {"0.3", "1.2", "2.1"}) {
+    for (const std::string after : {"0.3", "1.2", "2.1"}) {
       INFO("SIGINT after " << after << " s");
       const auto r = run_process(std::string(LOOPSCOPE_BINARY " run --lesson server --set requests=30 --set delay=100 "
                                                               "> int.out 2>/dev/null & p=$!; sleep ") +

@@ -141,7 +141,7 @@ TEST_SUITE("runtime") {
     CHECK_FALSE(o.task(5).spawned);
   }
 
-  TEST_CASE("with_timeout cancels at the deadline and raises TimeoutError") {
+  TEST_CASE("wait_for cancels the body at the deadline; the task fails with TimeoutError, as asyncio.timeout") {
     SUBCASE("gather: the slow tasks are cut at 1.5 s") {
       workload w;
       w.tasks = 3;
@@ -149,7 +149,8 @@ TEST_SUITE("runtime") {
       w.timeout = 1500 * ms;
       auto o = run_sandbox(strategy::gather, w);
       CHECK(o.task(1).final_state == lane_state::done);
-      CHECK(o.task(2).final_state == lane_state::cancelled);
+      CHECK(o.task(2).final_state == lane_state::failed);  // task.cancelled() is False: it raised TimeoutError
+      CHECK(o.task(2).message == "TimeoutError");
       CHECK(o.task(2).end == 1500 * ms);
       CHECK(o.task(3).end == 1500 * ms);
       CHECK(describe(o.run->error()) == "TimeoutError");
@@ -163,7 +164,7 @@ TEST_SUITE("runtime") {
       auto o = run_sandbox(strategy::bounded, w);
       CHECK(o.task(1).end == 500 * ms);
       CHECK(o.task(3).end == 1000 * ms);
-      CHECK(o.task(3).final_state == lane_state::cancelled);
+      CHECK(o.task(3).final_state == lane_state::failed);
     }
     SUBCASE("a task blocked past its deadline is cancelled at its next suspension") {
       workload w;
@@ -171,8 +172,21 @@ TEST_SUITE("runtime") {
       w.block[1] = 2 * sec;
       w.timeout = 1 * sec;
       auto o = run_sandbox(strategy::gather, w);
-      CHECK(o.task(1).final_state == lane_state::cancelled);
+      CHECK(o.task(1).final_state == lane_state::failed);
       CHECK(o.task(1).end == 2 * sec);
+    }
+    SUBCASE("the body's cancellation point is on the lane: from there it runs its cleanup") {
+      workload w;
+      w.tasks = 1;
+      w.duration = 3 * sec;
+      w.timeout = 1 * sec;
+      auto o = run_sandbox(strategy::gather, w);
+      const auto events = o.run->trace().by_lane()[o.run->task_lanes()[0]];
+      const auto point = std::find_if(events.begin(), events.end(), [](const trace_event& e) {
+        return e.state == lane_state::running && e.detail == static_cast<std::uint8_t>(run_kind::cancelled);
+      });
+      REQUIRE(point != events.end());
+      CHECK(point->t == 1 * sec);
     }
   }
 

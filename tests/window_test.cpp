@@ -35,9 +35,11 @@ run_plan sandbox_plan(std::vector<strategy> strategies, workload w) {
           [w] { return std::optional<nanos>(sequential_makespan(w)); }};
 }
 
-// Ticks until the runs are made (a large plan is prepared off this thread).
+// Ticks until the runs are made (a large plan is prepared off this thread;
+// under the sanitizers on a busy machine, that can take a while).
 void until_prepared(run_set& runs) {
-  for (int i = 0; i < 1000 && runs.preparing(); ++i) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (runs.preparing() && std::chrono::steady_clock::now() < give_up) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     runs.tick(0);
   }

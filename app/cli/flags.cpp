@@ -66,7 +66,9 @@ constexpr const char* workload_flag_names[] = {"--tasks", "--duration", "--durat
 }  // namespace
 
 void workload_flags::add_to(CLI::App& app) {
-  app.add_option("--tasks", tasks, "Number of tasks, numbered 1..N")->capture_default_str();
+  tasks_option =
+      app.add_option("--tasks", tasks, "Number of tasks, numbered 1..N (default 5, or as many as --durations lists)")
+          ->capture_default_str();
   auto* d = app.add_option("--duration", duration, "How long each task awaits sleep(), e.g. 250ms, 1s, 1.5s, 40us")
                 ->capture_default_str();
   auto* ds = app.add_option("--durations", durations, "One duration per task, comma-separated: 1s,2s,3s");
@@ -95,7 +97,12 @@ workload workload_flags::build(clock_kind& clock_out) const {
   w.tasks = tasks;
   w.limit = limit;
   w.duration = duration_flag("--duration", duration);
-  if (!durations.empty()) w.durations = duration_list("--durations", durations);
+  if (!durations.empty()) {
+    w.durations = duration_list("--durations", durations);
+    // A list of durations says how many tasks there are; --tasks, if given
+    // as well, must agree (invalid() says so).
+    if (tasks_option == nullptr || tasks_option->count() == 0) w.tasks = static_cast<int>(w.durations.size());
+  }
   w.block = task_durations("--block", block);
   w.cpu = task_durations("--cpu", cpu);
   w.fail = std::set<int>(fail.begin(), fail.end());

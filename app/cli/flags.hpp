@@ -43,6 +43,7 @@ struct workload_flags {
   std::string clock = "virtual";
 
   void add_to(CLI::App& app);
+  CLI::Option* tasks_option = nullptr;  // was --tasks given, or does --durations count them
   // The first of them given on this command line, or empty.
   std::string first_given(const CLI::App& app) const;
   // The workload they describe; throws usage_error naming the flag.

@@ -55,7 +55,10 @@ int run_lesson(const lesson_request& r) {
     j["lesson"] = l->id;
     j["title"] = l->title;
     j["params"] = values;
-    j["prediction"] = {{"question", l->predict.text}, {"answer", done.answer}, {"unit", l->predict.unit}};
+    j["prediction"] = {{"question", l->predict.text},
+                       {"answer", done.answer ? nlohmann::json(*done.answer) : nlohmann::json()},
+                       {"unit", l->predict.unit}};
+    if (!done.answer) j["prediction"]["none"] = l->predict.none;
     if (!l->predict.choices.empty()) j["prediction"]["choices"] = l->predict.choices;
     j["variants"] = nlohmann::json::array();
     for (std::size_t i = 0; i < done.runs.size(); ++i)
@@ -64,10 +67,12 @@ int run_lesson(const lesson_request& r) {
     return finish_status();
   }
   std::cout << "Lesson " << l->number << ": " << l->title << "\n  " << l->predict.text << "\n  answer: ";
-  if (l->predict.choices.empty())
-    std::printf("%.3g %s\n\n", done.answer, l->predict.unit.c_str());
+  if (!done.answer)
+    std::cout << l->predict.none << "\n\n";
+  else if (l->predict.choices.empty())
+    std::printf("%.3g %s\n\n", *done.answer, l->predict.unit.c_str());
   else
-    std::cout << l->predict.choices[static_cast<std::size_t>(done.answer)] << "\n\n";
+    std::cout << l->predict.choices[static_cast<std::size_t>(*done.answer)] << "\n\n";
   nanos t_end = 0;
   std::vector<ascii_variant> lanes;
   for (std::size_t i = 0; i < done.runs.size(); ++i) {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "app/cli/flags.hpp"
+#include "core/report.hpp"
 
 namespace loopscope::cli {
 
@@ -16,22 +17,6 @@ namespace {
 
 std::atomic<bool> interrupted{false};
 extern "C" void on_interrupt(int) { interrupted = true; }
-
-// Ctrl-C during a run is noted; the run is then cancelled from the loop that
-// drives it.
-class interrupt_scope {
- public:
-  interrupt_scope() {
-    struct sigaction sa {};
-    sa.sa_handler = on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &previous_);
-  }
-  ~interrupt_scope() { sigaction(SIGINT, &previous_, nullptr); }
-
- private:
-  struct sigaction previous_ {};
-};
 
 std::string percent(double f) {
   char buf[32];
@@ -41,8 +26,15 @@ std::string percent(double f) {
 
 }  // namespace
 
+void catch_interrupts() {
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+}
+
+// The run is cancelled from the loop that drives it.
 void drive(scenario_run& run) {
-  interrupt_scope scope;
   bool cancelled = false;
   auto cancel_once = [&] {
     if (interrupted && !cancelled) {
@@ -91,7 +83,10 @@ void print_summary(std::ostream& out, const scenario_run& r, const run_metrics& 
   out << "  returned after " << format_seconds(r.returned()) << "; the last task ended at "
       << format_seconds(m.makespan) << " (makespan)\n";
   if (r.error()) out << "  the await raised " << r.error_text() << "\n";
-  if (sequential && m.makespan > 0) {
+  const auto withheld = speedup_withheld(r, m);
+  if (sequential && withheld) {
+    out << "  " << *withheld << "\n";
+  } else if (sequential && m.makespan > 0) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.2fx", static_cast<double>(*sequential) / static_cast<double>(m.makespan));
     out << "  speedup " << buf << " against sequential (" << format_seconds(*sequential) << ")\n";

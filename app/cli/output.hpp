@@ -16,6 +16,10 @@
 
 namespace loopscope::cli {
 
+// From the start of the process: Ctrl-C is noted, not fatal, so that one
+// pressed before a run begins still cancels it and its summary is printed.
+void catch_interrupts();
+
 // Drives a run to its end, minding Ctrl-C.
 void drive(scenario_run& run);
 

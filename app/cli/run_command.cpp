@@ -76,6 +76,7 @@ command add_run(CLI::App& app) {
   run->add_option("--variant", f->lesson.variant,
                   "With --lesson: print only this variant, its summary in the sandbox's shape");
   return {run, [f, run] {
+            catch_interrupts();
             if (!f->lesson.id.empty()) {
               std::string flag = run->count("--strategy") > 0 ? "--strategy" : f->work.first_given(*run);
               if (!flag.empty())
@@ -107,6 +108,7 @@ command add_compare(CLI::App& app) {
   compare->add_option("--trace", f->trace_path, "Write every variant into one Chrome trace FILE");
   compare->add_option("--width", f->width, "Columns for the text timeline (default: the terminal's)");
   return {compare, [f] {
+            catch_interrupts();
             const auto hows = strategies_flag("--strategies", f->strategies);
             clock_kind clock{};
             const workload w = f->work.build(clock);

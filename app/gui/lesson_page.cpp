@@ -31,8 +31,12 @@ void lesson_page::rebuild(bool keep_cursor) {
   chart_noted_ = false;
 }
 
+bool lesson_page::answered() const {
+  return runs_.finished() && !runs_.preparing() && runs_.size() == lesson_.variants.size();
+}
+
 std::optional<double> lesson_page::answer() const {
-  if (!runs_.finished() || runs_.preparing() || runs_.size() != lesson_.variants.size()) return std::nullopt;
+  if (!answered()) return std::nullopt;
   lessons::outcomes o;
   for (std::size_t i = 0; i < runs_.size(); ++i) o.add(runs_.run(i), runs_.metrics(i));
   return lessons::answer_of(lesson_, o);
@@ -88,7 +92,7 @@ std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_n
   ImGui::SameLine();
   ImGui::BeginChild("##side", ImVec2(0, top_h), true);
   const bool changed = params_.draw(lesson_, values_, lesson_.real_clock_only, p);
-  const predict_request asked = predict_.draw(lesson_.predict, prediction_, answer(), p);
+  const predict_request asked = predict_.draw(lesson_.predict, prediction_, answered(), answer(), p);
   ImGui::EndChild();
   if (changed) rebuild(true);
   if (asked.lock || asked.skip) {

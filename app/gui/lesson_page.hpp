@@ -33,7 +33,8 @@ class lesson_page {
 
  private:
   void rebuild(bool keep_cursor);
-  std::optional<double> answer() const;  // once every run is over
+  bool answered() const;                 // every run is over: the question has its answer
+  std::optional<double> answer() const;  // that answer (none when the run did not do what it asks)
   void draw_addresses();
 
   const lessons::lesson& lesson_;

@@ -2,6 +2,8 @@
 
 #include <imgui.h>
 
+#include "core/report.hpp"
+
 namespace loopscope::gui {
 
 void metrics_table::draw(const run_set& runs, const palette& p) {
@@ -25,11 +27,14 @@ void metrics_table::draw(const run_set& runs, const palette& p) {
     else
       ImGui::TextDisabled("running, %s so far", format_seconds(runs.cursor()).c_str());
     ImGui::TableNextColumn();
-    if (done && reference && m.makespan > 0)
+    const auto withheld = done ? speedup_withheld(runs.run(i), m) : std::nullopt;
+    if (done && reference && m.makespan > 0 && !withheld)
       ImGui::Text("%.2fx", static_cast<double>(*reference) / static_cast<double>(m.makespan));
     else
       ImGui::TextDisabled("-");
-    if (ImGui::IsItemHovered() && reference)
+    if (ImGui::IsItemHovered() && withheld)
+      ImGui::SetTooltip("%s", withheld->c_str());
+    else if (ImGui::IsItemHovered() && reference)
       ImGui::SetTooltip("Against the same tasks run one after another: %s", format_seconds(*reference).c_str());
     ImGui::TableNextColumn();
     ImGui::Text("%d / %.2f", m.peak_concurrency, m.mean_concurrency);

@@ -6,8 +6,8 @@
 
 namespace loopscope::gui {
 
-predict_request predict_panel::draw(const lessons::question& q, prediction& state, std::optional<double> truth,
-                                    const palette& p) {
+predict_request predict_panel::draw(const lessons::question& q, prediction& state, bool answered,
+                                    std::optional<double> truth, const palette& p) {
   predict_request r;
   ImGui::Separator();
   ImGui::TextColored(vec(p.note), "Predict first");
@@ -28,11 +28,13 @@ predict_request predict_panel::draw(const lessons::question& q, prediction& stat
     r.skip = ImGui::SmallButton("skip, just run it");
     return r;
   }
-  if (!truth) {
+  if (!answered) {
     ImGui::TextDisabled(state.locked() ? "Your guess is in. Watch the run..." : "Watch the run...");
     return r;
   }
-  if (has_choices) {
+  if (!truth) {
+    ImGui::TextWrapped("From the run: %s.", q.none.c_str());
+  } else if (has_choices) {
     const int right = static_cast<int>(*truth);
     ImGui::Text("From the run: %s", q.choices[static_cast<std::size_t>(right)].c_str());
     if (state.locked()) {

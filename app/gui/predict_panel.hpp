@@ -19,8 +19,10 @@ struct predict_request {
 
 class predict_panel {
  public:
-  // `truth`: the answer, once every run is over.
-  predict_request draw(const lessons::question& q, prediction& state, std::optional<double> truth, const palette& p);
+  // `answered`: every run is over; `truth`: then its answer (none when the
+  // run did not do what the question asks about).
+  predict_request draw(const lessons::question& q, prediction& state, bool answered, std::optional<double> truth,
+                       const palette& p);
 };
 
 }  // namespace loopscope::gui

@@ -74,7 +74,13 @@ ImVec4 vec(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
 ImU32 span_color(const palette& p, lane_state s, std::uint8_t detail) {
   switch (s) {
     case lane_state::running:
-      return static_cast<run_kind>(detail) == run_kind::code ? p.running : p.running_blocking;
+      switch (static_cast<run_kind>(detail)) {
+        case run_kind::blocking:
+        case run_kind::cpu:
+          return p.running_blocking;
+        default:
+          return p.running;
+      }
     case lane_state::ready:
       return p.ready;
     case lane_state::waiting:
@@ -108,6 +114,8 @@ const char* state_label(lane_state s, std::uint8_t detail) {
       switch (static_cast<run_kind>(detail)) {
         case run_kind::blocking:
           return "running a blocking call (holds the loop)";
+        case run_kind::cancelled:
+          return "running after a cancellation was raised here (its cleanup)";
         case run_kind::cpu:
           return "running CPU work (holds the loop)";
         default:

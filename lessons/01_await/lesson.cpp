@@ -8,11 +8,12 @@ namespace loopscope::lessons {
 namespace {
 
 // [lesson]
-// A coroutine runs until it reaches an await. There it suspends: it gives
-// the loop back while its timer runs. When the timer fires, the task is
-// woken (ready) and the loop resumes it right where it stopped.
+// A coroutine runs until it awaits something not done yet. There it
+// suspends: it gives the loop back while its timer runs. When the timer's
+// time comes, its callback queues the task (ready), and on its next pass
+// the loop resumes it right where it stopped.
 awaitable<void> fetch_page(nanoseconds latency) {
-  co_await sleep(latency);  // suspend here; resume when the timer fires
+  co_await sleep(latency);  // suspend here; resume once the timer has fired
 }
 
 // One task awaiting one timer.

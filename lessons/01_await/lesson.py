@@ -3,7 +3,7 @@ import asyncio
 
 
 async def fetch_page(latency):
-    await asyncio.sleep(latency)  # suspend here; resume when the timer fires
+    await asyncio.sleep(latency)  # suspend here; resume once the timer has fired
 
 
 async def one_timer(home):

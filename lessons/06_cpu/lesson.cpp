@@ -69,7 +69,6 @@ lesson lesson_cpu() {
                        [](const values& v) { return resize_in_chunks(ms(v.at("work")), ms(v.at("chunk"))); }),
       beside_heartbeat("to_thread", [](const values& v) { return resize_on_a_thread(ms(v.at("work"))); }),
   };
-  l.fastest_scale = 0.25;  // the heartbeat's 100 ms must stay far above 1 ms
   l.predict.answer = [](const outcomes& o) { return worst_heartbeat_wait_ms(o.run("chunked")); };
   return l;
 }

@@ -38,7 +38,8 @@ async def resize_in_chunks(work, chunk):
 
 async def resize_on_a_thread(work):
     # Work that releases the GIL really runs beside the loop; pure-Python
-    # work here would still take turns with it, one bytecode slice at a time.
+    # work here would still take turns with it for the GIL, 5 ms at a time
+    # (sys.getswitchinterval()).
     await asyncio.to_thread(compute_releasing_the_gil, work)
 
 

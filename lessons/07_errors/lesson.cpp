@@ -66,11 +66,11 @@ lesson lesson_errors() {
   lesson l;
   l.variants = {awaited_by("gather", with_gather), awaited_by("return_exceptions", with_return_exceptions),
                 awaited_by("TaskGroup", with_task_group)};
-  l.predict.answer = [](const outcomes& o) {
+  l.predict.answer = [](const outcomes& o) -> std::optional<double> {
     const auto& m = o.metrics("TaskGroup");
     for (lane_id lane : o.run("TaskGroup").task_lanes())
       if (m.lanes[lane].final_state == lane_state::cancelled) return 1.0;
-    return 0.0;
+    return std::nullopt;  // no call failed while others were out
   };
   return l;
 }

@@ -1,8 +1,6 @@
 // Lesson 8: timeouts and cancellation.
 #include "lessons/lesson.hpp"
 
-#include <boost/asio/this_coro.hpp>
-
 #include "lessons/launched.hpp"
 
 namespace loopscope::lessons {
@@ -11,17 +9,15 @@ namespace {
 
 // [lesson]
 // A slow fetch that always closes its connection, however it ends: the
-// `finally` below runs after a cancellation too, and takes time of its own.
+// cleanup below runs after a cancellation too, and takes time of its own.
 awaitable<void> fetch_report(nanoseconds latency, nanoseconds close_time) {
   std::exception_ptr stopped;
   try {
-    co_await sleep(latency);  // a cancellation lands here, at the suspension point
+    co_await sleep(latency);  // a cancellation is raised here, at the await
   } catch (...) {
     stopped = std::current_exception();
   }
-  // finally: close the connection (allowed to await, even when cancelled)
-  co_await asio::this_coro::reset_cancellation_state();
-  co_await sleep(close_time);
+  co_await sleep(close_time);  // finally: close the connection (it may await, even when cancelled)
   if (stopped) std::rethrow_exception(stopped);
 }
 
@@ -30,14 +26,12 @@ awaitable<void> patiently(nanoseconds latency, nanoseconds close_time) {
   co_await spawn(fetch_report(latency, close_time), "fetch report").join();
 }
 
-// asyncio.wait_for: past the timeout the fetch is cancelled; its cleanup
-// runs; only then does TimeoutError reach us.
-awaitable<void> with_deadline(nanoseconds latency, nanoseconds close_time, nanoseconds timeout) {
-  co_await with_timeout(fetch_report(latency, close_time), timeout);
-}
-
+// asyncio.wait_for(fetch, timeout): past the timeout, our await of the
+// fetch is cancelled, and with it the fetch itself; its cleanup runs; only
+// when it has ended does TimeoutError reach us.
 awaitable<void> impatiently(nanoseconds latency, nanoseconds close_time, nanoseconds timeout) {
-  co_await spawn(with_deadline(latency, close_time, timeout), "fetch report").join();
+  auto fetch = spawn(fetch_report(latency, close_time), "fetch report");
+  co_await wait_for(fetch.join(), timeout);
 }
 // [/lesson]
 
@@ -51,7 +45,10 @@ lesson lesson_timeouts() {
       launched("wait_for", fetch, [](const values& v) {
         return impatiently(ms(v.at("latency")), ms(v.at("close")), ms(v.at("timeout")));
       })};
-  l.predict.answer = [](const outcomes& o) { return o.returned_s("wait_for"); };
+  l.predict.answer = [](const outcomes& o) -> std::optional<double> {
+    if (!is_timeout(o.run("wait_for").error())) return std::nullopt;
+    return o.returned_s("wait_for");
+  };
   return l;
 }
 

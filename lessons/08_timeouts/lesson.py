@@ -15,7 +15,7 @@ async def patiently(latency, close_time):
 
 async def impatiently(latency, close_time, timeout):
     fetch = asyncio.create_task(fetch_report(latency, close_time))
-    await asyncio.wait_for(fetch, timeout)
+    await asyncio.wait_for(fetch, timeout)  # 3.12+: async with asyncio.timeout(timeout): await fetch
 
 
 # --- harness: the test suite runs this file; what follows is not part of the lesson

@@ -359,9 +359,9 @@ lesson lesson_threads() {
   l.real_clock_only = true;
   l.variants_in_turn = true;
   l.chart = growth_chart{"units", "rss_total_bytes", "Resident memory of N waits, a point per run"};
-  l.predict.answer = [](const outcomes& o) {
+  l.predict.answer = [](const outcomes& o) -> std::optional<double> {
     const double coroutine = o.figure("coroutines", "rss_per_unit_bytes");
-    return coroutine > 0 ? o.figure("threads", "rss_per_unit_bytes") / coroutine : 0.0;
+    return coroutine > 0 ? std::optional<double>(o.figure("threads", "rss_per_unit_bytes") / coroutine) : std::nullopt;
   };
   return l;
 }

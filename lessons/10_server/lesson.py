@@ -34,7 +34,9 @@ import concurrent.futures
 import time
 
 DELAY = 0.1  # seconds the "database" takes
-POOL = concurrent.futures.ThreadPoolExecutor(4)  # what FastAPI runs plain def routes on
+# Stands for FastAPI's pool for plain def routes (AnyIO's: at most 40 at a
+# time by default); 4 threads here, as the lesson's slider has it.
+POOL = concurrent.futures.ThreadPoolExecutor(4)
 REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}
 
 

@@ -116,10 +116,20 @@ void waiting_for_network() { current_loop().set_wait_reason(wait_reason::io); }
 // The lesson's code, below: what each route does while the request waits.
 awaitable<http::status> route(std::string_view path, const server_settings& s);
 
+// What a socket operation ended with, or the cancellation of this task if
+// one came meanwhile: raised once, where the task waits, as the runtime's
+// own primitives do (an operation that completed as the cancellation came
+// would hide it).
+error_code or_cancelled(error_code ec) {
+  event_loop& l = current_loop();
+  return l.take_cancellation(l.current_lane()) ? error_code(asio::error::operation_aborted) : ec;
+}
+
 // Waits for the next connection, as waiting for the network.
-auto accept(tcp::acceptor& acceptor) {
+awaitable<std::tuple<error_code, tcp::socket>> accept(tcp::acceptor& acceptor) {
   waiting_for_network();
-  return acceptor.async_accept(with_error);
+  auto [ec, socket] = co_await acceptor.async_accept(with_error);
+  co_return std::make_tuple(or_cancelled(ec), std::move(socket));
 }
 
 // The acceptor stop() closes, while the listener has it.
@@ -161,9 +171,11 @@ awaitable<void> serve_connection(std::shared_ptr<server_run::state> st, tcp::soc
     parser.body_limit(st->settings.body_limit);
     stream.expires_after(st->settings.idle_timeout);
     waiting_for_network();
-    auto [ec, n] = co_await http::async_read(stream, buffer, parser, with_error);
+    auto [read_ec, n] = co_await http::async_read(stream, buffer, parser, with_error);
+    const error_code ec = or_cancelled(read_ec);
     if (ec == http::error::end_of_stream || st->stopping) break;  // the client is done
     if (ec == asio::error::connection_reset || ec == http::error::partial_message) break;
+    if (ec == asio::error::operation_aborted) break;  // this connection's task was cancelled
     const nanos started = current_loop().now();
 
     http::response<http::string_body> res;
@@ -197,7 +209,8 @@ awaitable<void> serve_connection(std::shared_ptr<server_run::state> st, tcp::soc
     if (!ec && parser.get().method() == http::verb::head) res.body().clear();  // the length a GET would get, no body
     st->count(res.result());
     waiting_for_network();
-    auto [wec, written] = co_await http::async_write(stream, res, with_error);
+    auto [write_ec, written] = co_await http::async_write(stream, res, with_error);
+    const error_code wec = or_cancelled(write_ec);
     if (which < routes.size() && res.result() == http::status::ok) st->sample(which, current_loop().now() - started);
     if (wec || !keep_alive || st->stopping) break;
   }
