@@ -129,12 +129,12 @@ lane_state task_handle::state() const { return loop_->lane_state_of(lane_); }
 std::exception_ptr task_handle::error() const { return loop_->lane_error(lane_); }
 void task_handle::cancel() const { loop_->cancel(lane_); }
 
-awaitable<void> task_handle::wait() const {
+awaitable<void> task_handle::wait(std::source_location where) const {
   event_loop& l = *loop_;
   const lane_id lane = lane_;
   std::exception_ptr e;
   if (!l.lane_finished(lane)) {
-    l.set_wait_reason(wait_reason::child);
+    l.set_wait(wait_reason::child, where);
     try {
       co_await async_wait_op([&l, lane](auto h) { l.async_join(lane, std::move(h)); });
     } catch (...) {
@@ -144,21 +144,21 @@ awaitable<void> task_handle::wait() const {
   settle(l, e);
 }
 
-awaitable<void> task_handle::join() const {
-  co_await wait();
+awaitable<void> task_handle::join(std::source_location where) const {
+  co_await wait(where);
   if (auto e = loop_->lane_error(lane_)) std::rethrow_exception(e);
 }
 
 // ---- Primitives ----
 
-awaitable<void> sleep(nanoseconds d) {
+awaitable<void> sleep(nanoseconds d, std::source_location where) {
   if (d.count() <= 0) {
-    co_await yield_now();
+    co_await yield_now(where);
     co_return;
   }
   event_loop& l = current_loop();
   const nanos deadline = l.now() + d.count();
-  l.set_wait_reason(wait_reason::timer);
+  l.set_wait(wait_reason::timer, where);
   l.set_wake_hint(deadline);
   std::exception_ptr e;
   try {
@@ -169,12 +169,13 @@ awaitable<void> sleep(nanoseconds d) {
   settle(l, e);
 }
 
-awaitable<void> yield_now() {
+awaitable<void> yield_now(std::source_location where) {
   // Queued behind everything ready now. A task cancelled while it sits in
   // the queue raises at this await, as asyncio's sleep(0) does. The handler
   // keeps its own type: erasing it costs more than the yield itself.
   event_loop& l = current_loop();
   const lane_id lane = l.current_lane();
+  l.set_wait(wait_reason::none, where);  // it does not wait: it is ready again at once, there
   return asio::async_initiate<decltype(asio::use_awaitable), void(error_code)>(
       [&l, lane](auto h) {
         asio::require(traced_executor(&l, lane), asio::execution::blocking.never)
@@ -188,9 +189,9 @@ awaitable<void> yield_now() {
 void block(nanoseconds d) { current_loop().hold(d.count(), run_kind::blocking); }
 void cpu(nanoseconds d) { current_loop().hold(d.count(), run_kind::cpu); }
 
-awaitable<void> to_thread(nanoseconds d, run_kind kind) {
+awaitable<void> to_thread(nanoseconds d, run_kind kind, std::source_location where) {
   event_loop& l = current_loop();
-  l.set_wait_reason(wait_reason::thread_pool);
+  l.set_wait(wait_reason::thread_pool, where);
   std::exception_ptr e;
   try {
     co_await async_wait_op([&l, d, kind](auto h) { l.async_offload(d.count(), kind, std::move(h)); });
@@ -216,7 +217,8 @@ struct gather_state {
 };
 }  // namespace
 
-awaitable<std::vector<std::exception_ptr>> gather(std::vector<task_handle> tasks, gather_mode mode) {
+awaitable<std::vector<std::exception_ptr>> gather(std::vector<task_handle> tasks, gather_mode mode,
+                                                  std::source_location where) {
   event_loop& l = current_loop();
   auto st = std::make_shared<gather_state>();
   st->remaining = tasks.size();
@@ -246,7 +248,7 @@ awaitable<std::vector<std::exception_ptr>> gather(std::vector<task_handle> tasks
   std::vector<lane_id> lanes;
   lanes.reserve(tasks.size());
   for (const auto& t : tasks) lanes.push_back(t.lane());
-  l.set_wait_reason(wait_reason::child);
+  l.set_wait(wait_reason::child, where);
   auto op = async_wait_op([&l, st, lanes = std::move(lanes)](auto h) mutable {
     auto slot = st->waiter.emplace(std::move(h)).get_cancellation_slot();
     if (slot.is_connected())
@@ -314,12 +316,12 @@ task_handle task_group::spawn_on(lane_id lane, awaitable<void> body) {
   return h;
 }
 
-awaitable<void> task_group::wait() {
+awaitable<void> task_group::wait(std::source_location where) {
   event_loop& l = current_loop();
   auto st = state_;
   std::exception_ptr e;
   if (st->remaining > 0) {
-    l.set_wait_reason(wait_reason::child);
+    l.set_wait(wait_reason::child, where);
     try {
       co_await async_wait_op([st](auto h) {
         auto slot = st->waiter.emplace(std::move(h)).get_cancellation_slot();
@@ -400,12 +402,12 @@ void event::set() {
   for (const auto& w : std::exchange(impl_->waiters, {})) wake(*impl_->loop, w);
 }
 
-awaitable<void> event::wait() {
+awaitable<void> event::wait(std::source_location where) {
   auto s = impl_;
   if (s->set) co_return;
   event_loop& l = current_loop();
   s->loop = &l;
-  l.set_wait_reason(wait_reason::child);
+  l.set_wait(wait_reason::event, where);
   auto entry = std::make_shared<parked::element_type>();
   s->waiters.push_back(entry);
   std::exception_ptr e;
@@ -451,7 +453,7 @@ void semaphore::permit::reset() {
   if (sem_) std::exchange(sem_, nullptr)->release();
 }
 
-awaitable<semaphore::permit> semaphore::acquire() {
+awaitable<semaphore::permit> semaphore::acquire(std::source_location where) {
   auto s = impl_;
   event_loop& l = current_loop();
   s->loop = &l;
@@ -460,7 +462,7 @@ awaitable<semaphore::permit> semaphore::acquire() {
     --s->count;
     co_return permit(s);
   }
-  l.set_wait_reason(wait_reason::semaphore);
+  l.set_wait(wait_reason::semaphore, where);
   auto entry = std::make_shared<parked::element_type>();
   s->waiters.push_back(entry);
   std::exception_ptr e;

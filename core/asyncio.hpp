@@ -20,6 +20,7 @@
 #include <chrono>
 #include <exception>
 #include <memory>
+#include <source_location>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -75,9 +76,9 @@ class task_handle {
   std::exception_ptr error() const;
   void cancel() const;
   // Waits for the task to end and rethrows its exception, as `await task`.
-  awaitable<void> join() const;
+  awaitable<void> join(std::source_location where = std::source_location::current()) const;
   // Waits for the task to end whatever the outcome, as asyncio.wait.
-  awaitable<void> wait() const;
+  awaitable<void> wait(std::source_location where = std::source_location::current()) const;
 
  private:
   event_loop* loop_ = nullptr;
@@ -89,18 +90,22 @@ task_handle spawn(awaitable<void> body, std::string name, lane_kind kind = lane_
 
 // ---- Waiting ----
 
-awaitable<void> sleep(nanoseconds d);  // asyncio.sleep(d)
-awaitable<void> yield_now();           // asyncio.sleep(0)
-void block(nanoseconds d);             // time.sleep(d) inside a coroutine: holds the loop
-void cpu(nanoseconds d);               // busy computation for d: holds the loop
-awaitable<void> to_thread(nanoseconds d, run_kind kind = run_kind::blocking);  // asyncio.to_thread
+// Every primitive that waits notes where it was awaited (the default
+// argument is the caller's line): the lane and the code pane show it.
+awaitable<void> sleep(nanoseconds d, std::source_location where = std::source_location::current());  // asyncio.sleep(d)
+awaitable<void> yield_now(std::source_location where = std::source_location::current());             // asyncio.sleep(0)
+void block(nanoseconds d);  // time.sleep(d) inside a coroutine: holds the loop
+void cpu(nanoseconds d);    // busy computation for d: holds the loop
+awaitable<void> to_thread(nanoseconds d, run_kind kind = run_kind::blocking,
+                          std::source_location where = std::source_location::current());  // asyncio.to_thread
 
 enum class gather_mode { propagate_first, return_exceptions };
 // asyncio.gather: by default the first error reaches the awaiter at once while
 // the others keep running; with return_exceptions every task is awaited and
 // each one's error (or nullptr) comes back in order.
 awaitable<std::vector<std::exception_ptr>> gather(std::vector<task_handle> tasks,
-                                                  gather_mode mode = gather_mode::propagate_first);
+                                                  gather_mode mode = gather_mode::propagate_first,
+                                                  std::source_location where = std::source_location::current());
 
 // asyncio.TaskGroup: the first failure cancels the others; wait() waits for
 // all and raises an exception_group of the failures.
@@ -111,7 +116,7 @@ class task_group {
   // On a lane made in advance (event_loop::add_lane), for scenarios that
   // number their own lanes.
   task_handle spawn_on(lane_id lane, awaitable<void> body);
-  awaitable<void> wait();
+  awaitable<void> wait(std::source_location where = std::source_location::current());
 
  private:
   struct state;
@@ -134,7 +139,7 @@ class event {
   void set();
   void clear();
   bool is_set() const;
-  awaitable<void> wait();
+  awaitable<void> wait(std::source_location where = std::source_location::current());
 
  private:
   struct impl;
@@ -169,7 +174,7 @@ class semaphore {
     std::shared_ptr<impl> sem_;
   };
 
-  awaitable<permit> acquire();
+  awaitable<permit> acquire(std::source_location where = std::source_location::current());
   void release();
   int available() const;
   std::size_t waiting() const;

@@ -125,12 +125,12 @@ nanos event_loop::now() const {
   return std::chrono::duration_cast<nanoseconds>(std::chrono::steady_clock::now() - epoch_).count();
 }
 
-void event_loop::record(lane_id lane, nanos t, lane_state s, std::uint8_t detail) {
+void event_loop::record(lane_id lane, nanos t, lane_state s, std::uint8_t detail, site_id site) {
   task_core& c = core(lane);
   if (t < c.last_t) t = c.last_t;
   c.state = s;
   c.last_t = t;
-  trace_.record(c.writer, trace_event{t, lane, s, detail});
+  trace_.record(c.writer, trace_event{t, lane, s, detail, site});
 }
 
 void event_loop::mark(lane_id lane, lane_state s, std::uint8_t detail) { record(lane, now(), s, detail); }
@@ -152,6 +152,24 @@ lane_id event_loop::current_lane() const { return this_thread_context().lane; }
 void event_loop::set_wait_reason(wait_reason r) {
   const lane_id lane = current_lane();
   if (lane != no_lane) core(lane).reason = r;
+}
+
+void event_loop::set_wait(wait_reason r, const std::source_location& where) {
+  const lane_id lane = current_lane();
+  if (lane == no_lane) return;
+  task_core& c = core(lane);
+  c.reason = r;
+  c.site = site_of(where);
+}
+
+site_id event_loop::site_of(const std::source_location& where) {
+  const site_key key{where.file_name(), where.line(), where.column()};
+  auto& cached = site_cache_[site_key_hash()(key) % site_cache_.size()];
+  if (cached.second != no_site && cached.first == key) return cached.second;
+  auto [it, added] = sites_.try_emplace(key, no_site);
+  if (added) it->second = trace_.add_site(code_site{where.file_name(), where.line(), where.function_name()});
+  cached = {key, it->second};
+  return it->second;
 }
 
 void event_loop::set_wake_hint(nanos t) {
@@ -374,7 +392,8 @@ void event_loop::enter_slice(lane_id lane, const ticket* t) {
   }
   c.wake_hint = -1;
   c.started = true;
-  if (c.state != lane_state::running) record(lane, n, lane_state::running, static_cast<std::uint8_t>(run_kind::code));
+  if (c.state != lane_state::running)
+    record(lane, n, lane_state::running, static_cast<std::uint8_t>(run_kind::code), c.site);
 }
 
 void event_loop::leave_slice(lane_id lane) {
@@ -384,9 +403,9 @@ void event_loop::leave_slice(lane_id lane) {
   if (c.terminal) return;
   const nanos n = now();
   if (c.pending > 0) {
-    record(lane, n, lane_state::ready);
+    record(lane, n, lane_state::ready, 0, c.site);
   } else {
-    record(lane, n, lane_state::waiting, static_cast<std::uint8_t>(c.reason));
+    record(lane, n, lane_state::waiting, static_cast<std::uint8_t>(c.reason), c.site);
     // Cancelled while it ran (by itself): the wait it has just begun is cut
     // short, as asyncio's __step cancels the future a cancelled task yields.
     if (std::exchange(c.cancel_on_wait, false)) c.cancel_signal.emit(asio::cancellation_type::terminal);

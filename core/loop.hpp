@@ -8,6 +8,7 @@
 // runs through scenario_run (core/scenario.hpp).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -21,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <source_location>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -119,7 +121,11 @@ class event_loop {
 
   // ---- Used by the primitives (core/asyncio.cpp) ----
   lane_id current_lane() const;
+  // Why the running task is about to wait, and where in the code it was
+  // awaited: the lane shows both.
+  void set_wait(wait_reason r, const std::source_location& where);
   void set_wait_reason(wait_reason r);
+  site_id site_of(const std::source_location& where);
   void set_wake_hint(nanos t);
   void hold(nanos d, run_kind kind);  // block / cpu: keep the loop for d
   using wait_handler = asio::any_completion_handler<void(error_code)>;
@@ -172,6 +178,7 @@ class event_loop {
   struct task_core {
     lane_state state = lane_state::ready;  // as last recorded
     wait_reason reason = wait_reason::io;
+    site_id site = no_site;  // where it last waited: where it resumes
     nanos last_t = 0;
     nanos wake_hint = -1;
     int pending = 0;  // handlers queued for this task from the loop thread
@@ -207,7 +214,7 @@ class event_loop {
   };
 
   task_core& core(lane_id lane);
-  void record(lane_id lane, nanos t, lane_state s, std::uint8_t detail = 0);
+  void record(lane_id lane, nanos t, lane_state s, std::uint8_t detail = 0, site_id site = no_site);
   void finish(lane_id lane, std::exception_ptr e);
   bool on_loop_thread() const;
   void queue_due_timers();
@@ -223,6 +230,22 @@ class event_loop {
   std::deque<task_core> task_storage_;                            // stable addresses
   std::vector<task_core*> tasks_;                                 // by lane id: one load, not deque arithmetic
   std::unordered_map<std::string, std::deque<lane_id>> planned_;  // name -> planned lanes not yet spawned
+
+  // Places in the code, by the source_location that names them: a few per
+  // program, looked up at every wait, so a small direct-mapped cache sits
+  // in front of the map.
+  struct site_key {
+    const char* file;  // the compiler's own string: one per file
+    std::uint32_t line, column;
+    bool operator==(const site_key&) const = default;
+  };
+  struct site_key_hash {
+    std::size_t operator()(const site_key& k) const {
+      return std::hash<const void*>()(k.file) ^ (std::size_t{k.line} * 0x9E3779B97F4A7C15ull) ^ k.column;
+    }
+  };
+  std::unordered_map<site_key, site_id, site_key_hash> sites_;
+  std::array<std::pair<site_key, site_id>, 64> site_cache_{};
 
   // virtual clock
   nanos now_ = 0;

@@ -35,7 +35,8 @@ std::string summary_json(const scenario_run& run, const run_metrics& m, std::opt
   j["ready_total_s"] = seconds(m.ready_total);
   j["longest_slice_s"] = seconds(m.longest_slice);
   j["warnings"] = warnings_of(m);
-  j["error"] = run.error() ? json(run.error_text()) : json();
+  const std::string raised = run.error_text();
+  j["error"] = raised.empty() ? json() : json(raised);
   const auto withheld = speedup_withheld(run, m);
   j["speedup"] = sequential_reference && m.makespan > 0 && !withheld
                      ? json(static_cast<double>(*sequential_reference) / static_cast<double>(m.makespan))
@@ -44,6 +45,7 @@ std::string summary_json(const scenario_run& run, const run_metrics& m, std::opt
   j["latency_s"] = {{"p50", seconds(m.latency_p50)}, {"p95", seconds(m.latency_p95)}, {"p99", seconds(m.latency_p99)}};
 
   json tasks = json::array();
+  const auto per_lane = run.trace().by_lane();
   for (std::size_t i = 0; i < run.task_lanes().size(); ++i) {
     const lane_stats& st = m.lanes[run.task_lanes()[i]];
     const bool spawned = st.spawned;
@@ -58,6 +60,20 @@ std::string summary_json(const scenario_run& run, const run_metrics& m, std::opt
     t["ready_s"] = seconds(st.ready);
     t["waiting_s"] = seconds(st.waiting);
     if (!st.message.empty()) t["message"] = st.message;
+    // Each wait: why, from when to when, and on which line of the code the
+    // learner is shown (null where there is none).
+    json waits = json::array();
+    const auto& events = per_lane[run.task_lanes()[i]];
+    for (std::size_t k = 0; k < events.size(); ++k) {
+      if (events[k].state != lane_state::waiting) continue;
+      const nanos end = k + 1 < events.size() ? events[k + 1].t : run.now();
+      const auto line = run.shown_line(events[k].site);
+      waits.push_back({{"reason", std::string(to_string(static_cast<wait_reason>(events[k].detail)))},
+                       {"start_s", seconds(events[k].t)},
+                       {"end_s", seconds(end)},
+                       {"line", line ? json(*line) : json()}});
+    }
+    t["waits"] = std::move(waits);
     tasks.push_back(std::move(t));
   }
   j["tasks"] = std::move(tasks);

@@ -20,7 +20,29 @@ nanos scenario_run::now() const { return loop_->now(); }
 bool scenario_run::finished() const { return loop_->finished(); }
 std::size_t scenario_run::live_tasks() const { return loop_->live_tasks(); }
 std::size_t scenario_run::handlers_run() const { return loop_->handlers_run(); }
-std::string scenario_run::error_text() const { return describe(error_); }
+std::string scenario_run::error_text() const { return error_ ? describe(error_) : error_text_; }
+
+void scenario_run::set_identity(std::string variant, lane_id main_lane, std::vector<lane_id> task_lanes) {
+  variant_ = std::move(variant);
+  main_lane_ = main_lane;
+  task_lanes_ = std::move(task_lanes);
+}
+
+void scenario_run::set_outcome(nanos returned, std::string error_text) {
+  returned_ = returned;
+  error_text_ = std::move(error_text);
+  main_done_.store(true, std::memory_order_release);
+}
+
+std::optional<int> scenario_run::shown_line(site_id site) const {
+  if (site == no_site || shown_.lines <= 0 || site >= trace().site_count()) return std::nullopt;
+  const code_site& s = trace().site(site);
+  const bool same_file = s.file.size() >= shown_.file.size() &&
+                         s.file.compare(s.file.size() - shown_.file.size(), shown_.file.size(), shown_.file) == 0;
+  const int line = static_cast<int>(s.line) - shown_.first_line + 1;
+  if (!same_file || line < 1 || line > shown_.lines) return std::nullopt;
+  return line;
+}
 
 bool scenario_run::step() { return loop_->step(); }
 void scenario_run::run_until(nanos t) { loop_->run_until(t); }

@@ -33,6 +33,9 @@ struct endpoint {
   bool open = false;  // still listening
 };
 
+// Most runs are a scenario on an event loop of their own (prepare() in
+// core/launch.hpp makes it); a recorded run (a CPython program traced by the
+// tracer) has a trace and no loop, and overrides what it must.
 class scenario_run {
  public:
   scenario_run();
@@ -42,35 +45,50 @@ class scenario_run {
 
   // ---- What it is ----
   const std::string& variant() const { return variant_; }
-  clock_kind clock() const;
+  virtual clock_kind clock() const;
   lane_id main_lane() const { return main_lane_; }
   // The tasks it planned, in order: task i is task_lanes()[i - 1].
   const std::vector<lane_id>& task_lanes() const { return task_lanes_; }
 
   // ---- What happened (any thread, while a real loop runs too) ----
-  const loopscope::trace& trace() const;
-  nanos now() const;
-  bool finished() const;  // every task has ended
-  std::size_t live_tasks() const;
-  std::size_t handlers_run() const;
+  virtual const loopscope::trace& trace() const;
+  virtual nanos now() const;
+  virtual bool finished() const;  // every task has ended
+  virtual std::size_t live_tasks() const;
+  virtual std::size_t handlers_run() const;
   bool main_done() const { return main_done_.load(std::memory_order_acquire); }
   // When main's await returned or raised (-1 until then), and what reached
   // it. Read them once main_done().
   nanos returned() const { return returned_; }
   const std::exception_ptr& error() const { return error_; }
-  std::string error_text() const;  // as Python prints it: "RuntimeError: task 2 failed"; empty when none
+  // As Python prints it: "RuntimeError: task 2 failed"; empty when none.
+  std::string error_text() const;
 
   // ---- Driving the virtual clock ----
-  bool step();  // exactly one handler; false when nothing is left
-  void run_until(nanos t);
-  std::optional<nanos> next_due() const;
+  virtual bool step();  // exactly one handler; false when nothing is left
+  virtual void run_until(nanos t);
+  virtual std::optional<nanos> next_due() const;
   // ---- Driving either clock ----
-  void run_to_end();  // virtual: instantly; real: start() then wait()
-  void start();       // real: the loop runs on its own thread
-  void wait();        // real: until every task has ended
-  bool started() const;
-  void cancel(lane_id lane);  // as asyncio's Task.cancel; from any thread
-  void cancel_all();
+  virtual void run_to_end();  // virtual: instantly; real: start() then wait()
+  virtual void start();       // real: the loop runs on its own thread
+  virtual void wait();        // real: until every task has ended
+  virtual bool started() const;
+  virtual void cancel(lane_id lane);  // as asyncio's Task.cancel; from any thread
+  virtual void cancel_all();
+
+  // ---- The code a learner is shown for it ----
+  // A region of a source file (a lesson's shown code): the places tasks
+  // wait at are mapped onto its lines.
+  struct shown_code {
+    std::string file;    // as it ends: "lessons/03_gather/lesson.cpp"
+    int first_line = 0;  // the line of that file the region starts on
+    int lines = 0;
+  };
+  void show_code(shown_code c) { shown_ = std::move(c); }
+  const shown_code& code_shown() const { return shown_; }
+  // The 1-based line of the shown code a place in the code is on, if it is
+  // in it.
+  std::optional<int> shown_line(site_id site) const;
 
   // ---- What a scenario reports beyond its trace (any thread) ----
   virtual std::vector<figure> figures() const { return {}; }
@@ -88,6 +106,10 @@ class scenario_run {
   // Tears the loop down: a derived run whose coroutines read its own
   // members calls this in its destructor, before those members go.
   void stop_loop();
+  // A recorded run says what it is and what happened, as prepare() and
+  // main's supervision do for a run on a loop.
+  void set_identity(std::string variant, lane_id main_lane, std::vector<lane_id> task_lanes);
+  void set_outcome(nanos returned, std::string error_text);
 
  private:
   friend struct scenario_setup;
@@ -97,7 +119,9 @@ class scenario_run {
   std::vector<lane_id> task_lanes_;
   nanos returned_ = -1;
   std::exception_ptr error_;
+  std::string error_text_;  // a recorded run's, as it was reported
   std::atomic<bool> main_done_{false};
+  shown_code shown_;
 };
 
 }  // namespace loopscope

@@ -36,6 +36,12 @@ std::string_view to_string(wait_reason r) {
       return "thread pool";
     case wait_reason::io:
       return "I/O";
+    case wait_reason::lock:
+      return "lock";
+    case wait_reason::event:
+      return "event";
+    case wait_reason::queue:
+      return "queue";
     case wait_reason::child:
       return "child task";
   }
@@ -82,6 +88,11 @@ lane_id trace::add_lane(lane_kind kind, std::string name, lane_id parent) {
 }
 
 void trace::add_note(lane_id lane, std::string text) { notes_.push(note_entry{lane, std::move(text)}); }
+
+site_id trace::add_site(code_site s) {
+  if (sites_.size() + 1 > 0xffff || !sites_.push(std::move(s))) return no_site;
+  return static_cast<site_id>(sites_.size());
+}
 
 std::vector<std::vector<trace_event>> trace::by_lane() const {
   std::vector<std::vector<trace_event>> out(lane_count());

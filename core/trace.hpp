@@ -37,7 +37,10 @@ enum class wait_reason : std::uint8_t {
   semaphore,
   thread_pool,
   io,
-  child,
+  child,  // a task, a gather, a TaskGroup, a future
+  lock,
+  event,  // an Event, or a Condition
+  queue,  // a Queue: full for a producer, empty for a consumer
 };
 
 // What a running slice is doing, so a tooltip can tell a blocking call from
@@ -61,15 +64,28 @@ std::string_view to_string(wait_reason r);
 std::string_view to_string(run_kind k);
 std::string_view to_string(lane_kind k);
 
+using site_id = std::uint16_t;
+constexpr site_id no_site = 0;
+
 // One state change. `detail` is a wait_reason when waiting and a run_kind
-// when running. A failed or cancelled lane's message is a note keyed by lane.
+// when running. `site`: where in the code the task waits (or, running,
+// the await it resumed from), when a primitive said so. A failed or
+// cancelled lane's message is a note keyed by lane.
 struct trace_event {
   nanos t;
   lane_id lane;
   lane_state state;
   std::uint8_t detail;
+  site_id site = no_site;
 };
 static_assert(sizeof(trace_event) == 16);
+
+// A place in the code: where a primitive was awaited.
+struct code_site {
+  std::string file;  // as the compiler named it
+  std::uint32_t line = 0;
+  std::string function;
+};
 
 // A single-writer, many-reader append-only log. The writer never waits on a
 // reader: elements live in fixed chunks that never move, and the size is
@@ -176,6 +192,8 @@ class trace {
 
   lane_id add_lane(lane_kind kind, std::string name, lane_id parent = no_lane);
   void add_note(lane_id lane, std::string text);
+  // A new place in the code; its id is what events carry (1, 2, ...).
+  site_id add_site(code_site s);
   void record(std::size_t writer, const trace_event& e) {
     if (!recording_) return;
     if (!writers_[writer]->push(e)) overflowed_.store(true, std::memory_order_relaxed);
@@ -188,6 +206,8 @@ class trace {
 
   std::size_t lane_count() const { return lanes_.size(); }
   const lane_info& lane(lane_id id) const { return lanes_[id]; }
+  std::size_t site_count() const { return sites_.size() + 1; }  // ids below this are known
+  const code_site& site(site_id id) const { return sites_[id - 1]; }
   std::size_t note_count() const { return notes_.size(); }
   const note_entry& note(std::size_t i) const { return notes_[i]; }
   std::size_t writer_count() const { return writers_.size(); }
@@ -203,6 +223,7 @@ class trace {
   std::vector<std::unique_ptr<append_log<trace_event>>> writers_;
   append_log<lane_info, 10, 4096> lanes_;
   append_log<note_entry, 10, 4096> notes_;
+  append_log<code_site, 8, 256> sites_;
   std::atomic<bool> overflowed_{false};
   bool recording_ = true;
   bool real_time_ = false;

@@ -26,6 +26,8 @@ const std::vector<lesson>& all() {
       }
       l.code = r.code;
       l.python = r.python;
+      l.code_file = r.code_file;
+      l.code_first_line = r.code_first_line;
       v.push_back(std::move(l));
     }
     return v;
@@ -54,9 +56,12 @@ std::vector<std::string> lesson::variant_names() const {
   return names;
 }
 
-std::unique_ptr<scenario_run> make_run(const variant& v, const values& values, run_setup setup) {
+std::unique_ptr<scenario_run> make_run(const lesson& l, const variant& v, const values& values, run_setup setup) {
   setup.variant = v.name;
-  return v.make(values, setup);
+  auto run = v.make(values, setup);
+  const int lines = static_cast<int>(std::count(l.code.begin(), l.code.end(), '\n'));
+  run->show_code({std::string(l.code_file), l.code_first_line, lines});
+  return run;
 }
 
 // ---- Outcomes, by variant name ----

@@ -48,8 +48,9 @@ struct variant {
   std::function<std::unique_ptr<scenario_run>(const values&, const run_setup&)> make;
 };
 
-// Makes one variant's run.
-std::unique_ptr<scenario_run> make_run(const variant& v, const values& values, run_setup setup = {});
+struct lesson;
+// Makes one variant's run, with the lesson's shown code mapped onto it.
+std::unique_ptr<scenario_run> make_run(const lesson& l, const variant& v, const values& values, run_setup setup = {});
 
 // The runs of a lesson's variants, looked up by variant name, as a
 // question's answer reads them.
@@ -107,6 +108,8 @@ struct lesson {
   std::vector<variant> variants;
   question predict;
   std::string_view prose, code, python;  // embedded
+  std::string_view code_file;            // where the shown code is, from the source tree's root
+  int code_first_line = 0;               // the line of that file it starts on
   // Real clock only: the point is that the numbers are this machine's.
   bool real_clock_only = false;
   // Variants run one after another, not at once: each measures the whole

@@ -15,6 +15,8 @@ struct registered_lesson {
   std::string_view id;  // "gather"
   lesson (*define)();   // lesson_gather(), defined in the folder's lesson.cpp
   std::string_view prose, code, python;
+  std::string_view code_file;  // where the shown code is: "lessons/03_gather/lesson.cpp"
+  int code_first_line;         // the line of that file the shown code starts on
 };
 
 std::span<const registered_lesson> registered();

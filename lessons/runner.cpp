@@ -12,7 +12,7 @@ lesson_run run_lesson(const lesson& l, const values& v, const run_setup& setup, 
   lesson_run out;
   out.metrics.reserve(l.variants.size());
   for (const auto& variant : l.variants) {
-    auto run = make_run(variant, v, setup);
+    auto run = make_run(l, variant, v, setup);
     if (drive)
       drive(*run);
     else

@@ -114,6 +114,38 @@ TEST_SUITE("lessons") {
     fs::remove_all(dir);
   }
 
+  TEST_CASE("every wait in lessons 1-8 is on a line of the shown code that awaits") {
+    for (const auto& l : ls::all()) {
+      if (l.real_clock_only) continue;
+      std::vector<std::string> lines;
+      std::string_view code = l.code;
+      for (std::size_t at = 0; at <= code.size();) {
+        const auto end = std::min(code.find('\n', at), code.size());
+        lines.emplace_back(code.substr(at, end - at));
+        at = end + 1;
+      }
+      auto r = run_lesson(l, ls::defaults(l));
+      for (const auto& run : r.runs) {
+        std::size_t mapped = 0;
+        const auto per_lane = run->trace().by_lane();
+        for (lane_id lane = 0; lane < per_lane.size(); ++lane) {
+          if (run->trace().lane(lane).kind == lane_kind::worker) continue;
+          for (const auto& e : per_lane[lane]) {
+            if (e.state != lane_state::waiting) continue;
+            // After main's await has returned, main only watches the rest end.
+            if (lane == run->main_lane() && e.t >= run->returned()) continue;
+            const auto line = run->shown_line(e.site);
+            INFO(l.id << " / " << run->variant() << " / " << run->trace().lane(lane).name);
+            REQUIRE(line);  // every wait of a lesson's task is in its shown code
+            ++mapped;
+            CHECK(lines[static_cast<std::size_t>(*line - 1)].find("co_await") != std::string::npos);
+          }
+        }
+        CHECK(mapped > 0);
+      }
+    }
+  }
+
   TEST_CASE("every lesson runs at its defaults and slider extremes, and its traces keep the invariants") {
     for (const auto& l : ls::all())
       if (!l.real_clock_only)  // lessons 9 and 10 measure for real: the real_lessons suite
@@ -365,7 +397,7 @@ TEST_SUITE("lessons") {
       if (l.real_clock_only) continue;  // their twins are checked in the real_lessons suite
       for (const auto& v : {ls::defaults(l), spread_of(l).back()}) {
         for (const auto& variant : l.variants) {
-          auto engine = ls::make_run(variant, v);
+          auto engine = ls::make_run(l, variant, v);
           engine->run_to_end();
           const auto m = compute_metrics(engine->trace(), engine->now());
           bool computes = false;

@@ -34,7 +34,7 @@ const ls::lesson& lesson(std::string_view id) {
 // One variant of a real-clock lesson, run to its end.
 std::unique_ptr<scenario_run> run_variant(std::string_view id, std::size_t variant, ls::values v,
                                           ls::run_setup setup = {}) {
-  auto run = ls::make_run(lesson(id).variants[variant], v, setup);
+  auto run = ls::make_run(lesson(id), lesson(id).variants[variant], v, setup);
   run->run_to_end();
   return run;
 }
@@ -259,7 +259,8 @@ TEST_SUITE("real_lessons") {
     }
     ls::run_setup live;
     live.live = true;  // as in the window: the server stays up after the load
-    auto run = ls::make_run(lesson("server").variants[0], with("server", {{"requests", 3}, {"delay", 20}}), live);
+    auto run = ls::make_run(lesson("server"), lesson("server").variants[0],
+                            with("server", {{"requests", 3}, {"delay", 20}}), live);
     auto* server = dynamic_cast<web::server_run*>(run.get());
     REQUIRE(server != nullptr);
     run->start();

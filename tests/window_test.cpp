@@ -145,7 +145,7 @@ TEST_SUITE("window") {
                 [lesson, v](std::size_t i, clock_kind clock) {
                   lessons::run_setup s;
                   s.loop.clock = clock;
-                  return lessons::make_run(lesson->variants[i], v, s);
+                  return lessons::make_run(*lesson, lesson->variants[i], v, s);
                 },
                 {}},
                false);

@@ -14,8 +14,21 @@ namespace loopscope {
 namespace {
 
 // One character per kind of time, in the order ties are settled.
-enum glyph_kind { g_running, g_ready, g_timer, g_semaphore, g_pool, g_io, g_child, g_idle, g_count };
-constexpr std::array<char, g_count> glyphs{'#', '!', '.', ':', '~', '?', '_', ' '};
+enum glyph_kind {
+  g_running,
+  g_ready,
+  g_timer,
+  g_semaphore,
+  g_pool,
+  g_io,
+  g_child,
+  g_lock,
+  g_event,
+  g_queue,
+  g_idle,
+  g_count
+};
+constexpr std::array<char, g_count> glyphs{'#', '!', '.', ':', '~', '?', '_', ';', '^', '=', ' '};
 
 glyph_kind kind_of(const span& s) {
   switch (s.state) {
@@ -35,6 +48,12 @@ glyph_kind kind_of(const span& s) {
           return g_pool;
         case wait_reason::child:
           return g_child;
+        case wait_reason::lock:
+          return g_lock;
+        case wait_reason::event:
+          return g_event;
+        case wait_reason::queue:
+          return g_queue;
         default:
           return g_io;
       }
@@ -128,7 +147,7 @@ std::string ascii_timeline(const std::vector<ascii_variant>& variants, nanos t_e
 
 std::string ascii_legend() {
   return "legend: # running  ! ready (woken, waiting for the loop)  . timer  : semaphore  ~ thread pool  "
-         "_ child task  ? I/O  * done  X failed  C cancelled\n";
+         "_ child task  ? I/O  ; lock  ^ event  = queue  * done  X failed  C cancelled\n";
 }
 
 }  // namespace loopscope

@@ -82,7 +82,7 @@ void print_summary(std::ostream& out, const scenario_run& r, const run_metrics& 
   out << r.variant() << " · " << tasks << what << " · " << to_string(r.clock()) << " clock\n";
   out << "  returned after " << format_seconds(r.returned()) << "; the last task ended at "
       << format_seconds(m.makespan) << " (makespan)\n";
-  if (r.error()) out << "  the await raised " << r.error_text() << "\n";
+  if (const auto raised = r.error_text(); !raised.empty()) out << "  the await raised " << raised << "\n";
   const auto withheld = speedup_withheld(r, m);
   if (sequential && withheld) {
     out << "  " << *withheld << "\n";

@@ -22,7 +22,7 @@ void lesson_page::rebuild(bool keep_cursor) {
                          lessons::run_setup s;
                          s.loop.clock = clock;
                          s.live = clock == clock_kind::real_clock;  // watched as it happens
-                         return lessons::make_run(l->variants[i], v, s);
+                         return lessons::make_run(*l, l->variants[i], v, s);
                        },
                        {}},
               keep_cursor);

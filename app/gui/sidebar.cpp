@@ -21,7 +21,10 @@ void draw_legend(const palette& p) {
                {p.wait_semaphore, "semaphore"},
                {p.wait_pool, "thread pool"},
                {p.wait_io, "I/O"},
-               {p.wait_child, "child task"}};
+               {p.wait_child, "child task"},
+               {p.wait_lock, "lock"},
+               {p.wait_event, "event"},
+               {p.wait_queue, "queue"}};
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float h = ImGui::GetTextLineHeight();
   for (const auto& it : spans) {

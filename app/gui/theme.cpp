@@ -7,64 +7,77 @@ constexpr ImU32 rgb(unsigned r, unsigned g, unsigned b, unsigned a = 255) { retu
 
 // Okabe–Ito: orange E69F00, sky blue 56B4E9, bluish green 009E73, yellow
 // F0E442, blue 0072B2, vermillion D55E00, reddish purple CC79A7, grey.
-const palette dark_palette{rgb(0x00, 0x72, 0xB2),
-                           rgb(0xD5, 0x5E, 0x00),
-                           rgb(0xF0, 0xE4, 0x42),
-                           rgb(0x56, 0xB4, 0xE9, 150),
-                           rgb(0xCC, 0x79, 0xA7, 170),
-                           rgb(0x00, 0x9E, 0x73, 170),
-                           rgb(0x99, 0x99, 0x99, 150),
-                           rgb(0x80, 0x80, 0x80, 90),
-                           rgb(0x00, 0x9E, 0x73),
-                           rgb(0xD5, 0x5E, 0x00),
-                           rgb(0xE6, 0x9F, 0x00),
-                           rgb(255, 255, 255, 200),
-                           rgb(0xD5, 0x5E, 0x00),
-                           rgb(255, 255, 255, 28),
-                           rgb(255, 255, 255, 8),
-                           rgb(230, 230, 230),
-                           rgb(150, 150, 150),
-                           rgb(255, 255, 255, 120),
-                           rgb(200, 200, 200, 90),
-                           rgb(0x00, 0x9E, 0x73),
-                           rgb(0xD5, 0x5E, 0x00),
-                           rgb(0xE6, 0x9F, 0x00),
-                           rgb(0x56, 0xB4, 0xE9),
-                           rgb(255, 255, 255),
-                           rgb(0xF0, 0xE4, 0x42),
-                           rgb(255, 255, 255, 22),
-                           {rgb(0xE6, 0x9F, 0x00), rgb(0x56, 0xB4, 0xE9), rgb(0x00, 0x9E, 0x73), rgb(0xCC, 0x79, 0xA7)},
-                           {rgb(0x56, 0xB4, 0xE9), rgb(0xE6, 0x9F, 0x00), rgb(0xD5, 0x5E, 0x00)}};
+const palette dark_palette{
+    .running = rgb(0x00, 0x72, 0xB2),
+    .running_blocking = rgb(0xD5, 0x5E, 0x00),
+    .ready = rgb(0xF0, 0xE4, 0x42),
+    .wait_timer = rgb(0x56, 0xB4, 0xE9, 150),
+    .wait_semaphore = rgb(0xCC, 0x79, 0xA7, 170),
+    .wait_pool = rgb(0x00, 0x9E, 0x73, 170),
+    .wait_io = rgb(0x99, 0x99, 0x99, 150),
+    .wait_child = rgb(0x80, 0x80, 0x80, 90),
+    .wait_lock = rgb(0x9E, 0x4F, 0x84, 200),
+    .wait_event = rgb(0xB8, 0xA9, 0x5C, 170),
+    .wait_queue = rgb(0xE6, 0x9F, 0x00, 150),
+    .worker_running = rgb(0x00, 0x9E, 0x73),
+    .done = rgb(0x00, 0x9E, 0x73),
+    .failed = rgb(0xD5, 0x5E, 0x00),
+    .cancelled = rgb(0xE6, 0x9F, 0x00),
+    .cursor = rgb(255, 255, 255, 200),
+    .slow = rgb(0xD5, 0x5E, 0x00),
+    .grid = rgb(255, 255, 255, 28),
+    .lane_alt = rgb(255, 255, 255, 8),
+    .text = rgb(230, 230, 230),
+    .text_dim = rgb(150, 150, 150),
+    .fold_mark = rgb(255, 255, 255, 120),
+    .in_flight = rgb(200, 200, 200, 90),
+    .ok = rgb(0x00, 0x9E, 0x73),
+    .warn = rgb(0xD5, 0x5E, 0x00),
+    .note = rgb(0xE6, 0x9F, 0x00),
+    .emphasis = rgb(0x56, 0xB4, 0xE9),
+    .strong = rgb(255, 255, 255),
+    .code = rgb(0xF0, 0xE4, 0x42),
+    .code_bg = rgb(255, 255, 255, 22),
+    .series = {rgb(0xE6, 0x9F, 0x00), rgb(0x56, 0xB4, 0xE9), rgb(0x00, 0x9E, 0x73), rgb(0xCC, 0x79, 0xA7)},
+    .bars = {rgb(0x56, 0xB4, 0xE9), rgb(0xE6, 0x9F, 0x00), rgb(0xD5, 0x5E, 0x00)},
+};
 
+// On a light background the waits need more weight to read from a distance
+// (a projector): darker tones, less transparency.
 const palette light_palette{
-    rgb(0x00, 0x72, 0xB2),
-    rgb(0xD5, 0x5E, 0x00),
-    rgb(0xD8, 0xC8, 0x20),
-    rgb(0x56, 0xB4, 0xE9, 170),
-    rgb(0xCC, 0x79, 0xA7, 190),
-    rgb(0x00, 0x9E, 0x73, 190),
-    rgb(0x88, 0x88, 0x88, 170),
-    rgb(0x70, 0x70, 0x70, 80),
-    rgb(0x00, 0x9E, 0x73),
-    rgb(0xD5, 0x5E, 0x00),
-    rgb(0xE6, 0x9F, 0x00),
-    rgb(0, 0, 0, 200),
-    rgb(0xD5, 0x5E, 0x00),
-    rgb(0, 0, 0, 30),
-    rgb(0, 0, 0, 10),
-    rgb(20, 20, 20),
-    rgb(110, 110, 110),
-    rgb(0, 0, 0, 120),
-    rgb(60, 60, 60, 80),
-    rgb(0x00, 0x9E, 0x73),
-    rgb(0xD5, 0x5E, 0x00),
-    rgb(0xE6, 0x9F, 0x00),
-    rgb(0x00, 0x72, 0xB2),
-    rgb(0, 0, 0),
-    rgb(0x99, 0x59, 0x00),
-    rgb(0, 0, 0, 16),
-    {rgb(0xE6, 0x9F, 0x00), rgb(0x56, 0xB4, 0xE9), rgb(0x00, 0x9E, 0x73), rgb(0xCC, 0x79, 0xA7)},
-    {rgb(0x00, 0x72, 0xB2), rgb(0xE6, 0x9F, 0x00), rgb(0xD5, 0x5E, 0x00)}};
+    .running = rgb(0x00, 0x72, 0xB2),
+    .running_blocking = rgb(0xD5, 0x5E, 0x00),
+    .ready = rgb(0xD8, 0xC8, 0x20),
+    .wait_timer = rgb(0x2E, 0x8B, 0xC9, 200),
+    .wait_semaphore = rgb(0xB8, 0x5F, 0x94, 210),
+    .wait_pool = rgb(0x00, 0x8A, 0x64, 210),
+    .wait_io = rgb(0x70, 0x70, 0x70, 190),
+    .wait_child = rgb(0x60, 0x60, 0x60, 110),
+    .wait_lock = rgb(0x8A, 0x3F, 0x72, 220),
+    .wait_event = rgb(0x8C, 0x7D, 0x30, 210),
+    .wait_queue = rgb(0xC9, 0x86, 0x00, 200),
+    .worker_running = rgb(0x00, 0x8A, 0x64),
+    .done = rgb(0x00, 0x9E, 0x73),
+    .failed = rgb(0xD5, 0x5E, 0x00),
+    .cancelled = rgb(0xE6, 0x9F, 0x00),
+    .cursor = rgb(0, 0, 0, 200),
+    .slow = rgb(0xD5, 0x5E, 0x00),
+    .grid = rgb(0, 0, 0, 30),
+    .lane_alt = rgb(0, 0, 0, 10),
+    .text = rgb(20, 20, 20),
+    .text_dim = rgb(110, 110, 110),
+    .fold_mark = rgb(0, 0, 0, 120),
+    .in_flight = rgb(60, 60, 60, 80),
+    .ok = rgb(0x00, 0x9E, 0x73),
+    .warn = rgb(0xD5, 0x5E, 0x00),
+    .note = rgb(0xE6, 0x9F, 0x00),
+    .emphasis = rgb(0x00, 0x72, 0xB2),
+    .strong = rgb(0, 0, 0),
+    .code = rgb(0x99, 0x59, 0x00),
+    .code_bg = rgb(0, 0, 0, 16),
+    .series = {rgb(0xE6, 0x9F, 0x00), rgb(0x56, 0xB4, 0xE9), rgb(0x00, 0x9E, 0x73), rgb(0xCC, 0x79, 0xA7)},
+    .bars = {rgb(0x00, 0x72, 0xB2), rgb(0xE6, 0x9F, 0x00), rgb(0xD5, 0x5E, 0x00)},
+};
 }  // namespace
 
 const palette& colors(bool dark) { return dark ? dark_palette : light_palette; }
@@ -93,6 +106,12 @@ ImU32 span_color(const palette& p, lane_state s, std::uint8_t detail) {
           return p.wait_pool;
         case wait_reason::child:
           return p.wait_child;
+        case wait_reason::lock:
+          return p.wait_lock;
+        case wait_reason::event:
+          return p.wait_event;
+        case wait_reason::queue:
+          return p.wait_queue;
         default:
           return p.wait_io;
       }
@@ -133,6 +152,12 @@ const char* state_label(lane_state s, std::uint8_t detail) {
           return "waiting for the thread pool";
         case wait_reason::child:
           return "waiting for child tasks";
+        case wait_reason::lock:
+          return "waiting for a lock";
+        case wait_reason::event:
+          return "waiting for an event";
+        case wait_reason::queue:
+          return "waiting on a queue";
         default:
           return "waiting for I/O";
       }

@@ -10,7 +10,8 @@ namespace loopscope::gui {
 
 struct palette {
   ImU32 running, running_blocking, ready;
-  ImU32 wait_timer, wait_semaphore, wait_pool, wait_io, wait_child;
+  ImU32 wait_timer, wait_semaphore, wait_pool, wait_io, wait_child, wait_lock, wait_event, wait_queue;
+  ImU32 worker_running;  // a thread-pool worker at work: not the loop, never the loop-holding colour
   ImU32 done, failed, cancelled;
   ImU32 cursor, slow, grid, lane_alt, text, text_dim, fold_mark, in_flight;
   // Words: good news, a warning, a note for the learner; Markdown's styles.
