@@ -103,41 +103,60 @@ task_spec spec_of(const workload& w, int i) {
   return task_spec{i, find(w.block), find(w.cpu), w.duration_of(i), w.fail.count(i) > 0};
 }
 
-awaitable<void> run_strategy(sandbox_run& run) {
-  event_loop& l = current_loop();
+// One coroutine per strategy, and no locals in switch cases across a
+// co_await: GCC 12 destroys such a local twice when the await throws.
+task_handle start_task(sandbox_run& run, int i, awaitable<void> work) {
+  return current_loop().spawn_on(run.task_lanes()[static_cast<std::size_t>(i - 1)], std::move(work));
+}
+
+awaitable<void> run_sequential(sandbox_run& run) {
   const workload& w = run.work;
-  auto lane_of = [&run](int i) { return run.task_lanes()[static_cast<std::size_t>(i - 1)]; };
+  for (int i = 1; i <= w.tasks; ++i) {
+    task_handle t = start_task(run, i, body(spec_of(w, i), w.timeout));
+    if (run.keep_going)
+      co_await t.wait();  // try: await task  except: pass
+    else
+      co_await t.join();
+  }
+}
+
+awaitable<void> run_gather(sandbox_run& run, gather_mode mode) {
+  const workload& w = run.work;
   std::vector<task_handle> started;
+  for (int i = 1; i <= w.tasks; ++i) started.push_back(start_task(run, i, body(spec_of(w, i), w.timeout)));
+  co_await gather(std::move(started), mode);
+}
+
+awaitable<void> run_bounded(sandbox_run& run) {
+  const workload& w = run.work;
+  semaphore sem(w.limit);
+  std::vector<task_handle> started;
+  for (int i = 1; i <= w.tasks; ++i) started.push_back(start_task(run, i, limited(sem, spec_of(w, i), w.timeout)));
+  co_await gather(std::move(started));
+}
+
+awaitable<void> run_taskgroup(sandbox_run& run) {
+  const workload& w = run.work;
+  task_group group;
+  for (int i = 1; i <= w.tasks; ++i)
+    group.spawn_on(run.task_lanes()[static_cast<std::size_t>(i - 1)], body(spec_of(w, i), w.timeout));
+  co_await group.wait();
+}
+
+awaitable<void> run_strategy(sandbox_run& run) {
   switch (run.how) {
     case strategy::sequential:
-      for (int i = 1; i <= w.tasks; ++i) {
-        started.push_back(l.spawn_on(lane_of(i), body(spec_of(w, i), w.timeout)));
-        if (run.keep_going)
-          co_await started.back().wait();  // try: await task  except: pass
-        else
-          co_await started.back().join();
-      }
-      break;
+      return run_sequential(run);
     case strategy::gather:
+      return run_gather(run, gather_mode::propagate_first);
     case strategy::gather_return_exceptions:
-      for (int i = 1; i <= w.tasks; ++i) started.push_back(l.spawn_on(lane_of(i), body(spec_of(w, i), w.timeout)));
-      co_await gather(started,
-                      run.how == strategy::gather ? gather_mode::propagate_first : gather_mode::return_exceptions);
-      break;
-    case strategy::bounded: {
-      semaphore sem(w.limit);
-      for (int i = 1; i <= w.tasks; ++i)
-        started.push_back(l.spawn_on(lane_of(i), limited(sem, spec_of(w, i), w.timeout)));
-      co_await gather(started);
-      break;
-    }
-    case strategy::taskgroup: {
-      task_group group;
-      for (int i = 1; i <= w.tasks; ++i) group.spawn_on(lane_of(i), body(spec_of(w, i), w.timeout));
-      co_await group.wait();
-      break;
-    }
+      return run_gather(run, gather_mode::return_exceptions);
+    case strategy::bounded:
+      return run_bounded(run);
+    case strategy::taskgroup:
+      return run_taskgroup(run);
   }
+  return run_sequential(run);
 }
 
 }  // namespace
