@@ -302,6 +302,18 @@ struct task_group::state {
   }
 };
 
+namespace {
+// Thrown from a plain function, never by a throw expression in the
+// coroutine's own body: there, GCC 12 destroys the frame's locals twice
+// (AddressSanitizer found the group's shared state freed early).
+[[noreturn]] void raise_group(const std::vector<std::exception_ptr>& errors) {
+  const auto n = errors.size();
+  throw exception_group(
+      "unhandled errors in a TaskGroup (" + std::to_string(n) + (n == 1 ? " sub-exception)" : " sub-exceptions)"),
+      errors);
+}
+}  // namespace
+
 task_group::task_group() : state_(std::make_shared<state>()) {}
 
 task_handle task_group::spawn(awaitable<void> body, std::string name, lane_kind kind) {
@@ -335,10 +347,7 @@ awaitable<void> task_group::wait(std::source_location where) {
   // as in asyncio's __aexit__.
   if (!st->errors.empty()) {
     l.take_cancellation(l.current_lane());
-    const auto n = st->errors.size();
-    throw exception_group(
-        "unhandled errors in a TaskGroup (" + std::to_string(n) + (n == 1 ? " sub-exception)" : " sub-exceptions)"),
-        st->errors);
+    raise_group(st->errors);
   }
   settle(l, e);
 }
