@@ -71,6 +71,9 @@ class scenario_run {
   bool started() const;
   void cancel(lane_id lane);  // as asyncio's Task.cancel; from any thread
   void cancel_all();
+  // As Ctrl-C: every task cancelled, and a real blocking call or
+  // computation under way cut short (event_loop::interrupt); any thread.
+  void interrupt();
 
   // ---- What a scenario reports beyond its trace (any thread) ----
   virtual std::vector<figure> figures() const { return {}; }
