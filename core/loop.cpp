@@ -9,6 +9,7 @@
 #include <cassert>
 #include <condition_variable>
 #include <mutex>
+#include <new>
 
 #include "core/detail/executor.hpp"
 #include "core/detail/waits.hpp"
@@ -21,6 +22,11 @@ using detail::traced_executor;
 std::string_view to_string(clock_kind c) { return c == clock_kind::virtual_clock ? "virtual" : "real"; }
 
 namespace {
+
+// Set when a task's body ran out of memory. That is not the task's
+// failure: the process is out of memory, and no run can go on. Every loop
+// throws std::bad_alloc at its next handler, to whoever drives it.
+std::atomic<bool> memory_exhausted{false};
 
 // Every task's coroutine starts here: it records the task's end when its
 // body returns or raises.
@@ -37,6 +43,9 @@ awaitable<void> task_entry(awaitable<void> body) {
     // was not signalled: see event_loop::cancel).
     if (l.take_cancellation(lane)) detail::throw_cancelled();
     co_await std::move(body);
+  } catch (const std::bad_alloc&) {
+    memory_exhausted = true;
+    throw;
   } catch (...) {
     error = std::current_exception();
   }
@@ -90,7 +99,7 @@ void event_loop::drain_for_shutdown() {
     std::mutex m;
     std::condition_variable cv;
     bool drained = false;
-    asio::post(io_, [this] { cancel_all(); });
+    interrupt();  // a blocking call under way ends now, not when it would have
     std::thread watcher([&] {
       std::unique_lock lock(m);
       if (!cv.wait_for(lock, std::chrono::seconds(5), [&] { return drained; })) io_.stop();
@@ -206,8 +215,10 @@ task_handle event_loop::spawn_on(lane_id lane, awaitable<void> body) {
   ++live_;
   record(lane, now(), lane_state::ready);
   asio::co_spawn(traced_executor(this, lane), task_entry(std::move(body)),
-                 asio::bind_cancellation_slot(c.cancel_signal.slot(),
-                                              [this, lane](std::exception_ptr e) { finish(lane, std::move(e)); }));
+                 asio::bind_cancellation_slot(c.cancel_signal.slot(), [this, lane](std::exception_ptr e) {
+                   if (memory_exhausted.load(std::memory_order_relaxed)) throw std::bad_alloc();
+                   finish(lane, std::move(e));
+                 }));
   return task_handle(this, lane);
 }
 
@@ -341,6 +352,22 @@ void event_loop::cancel_all() {
   for (lane_id lane = 0; lane < tasks_.size(); ++lane) cancel(lane);
 }
 
+void event_loop::interrupt() {
+  if (interrupted_.exchange(true)) return;
+  // The cancellations are queued before any sleeper wakes: a job cut short
+  // reports to a task already cancelled.
+  if (on_loop_thread())
+    apply_interrupt();
+  else
+    asio::post(io_, [this] { apply_interrupt(); });
+  { std::lock_guard lock(interrupt_m_); }  // a sleeper is either waiting now or yet to look at the flag
+  interrupt_cv_.notify_all();
+}
+
+void event_loop::apply_interrupt() {
+  if (!std::exchange(interrupt_applied_, true)) cancel_all();
+}
+
 // ---- The executor's bookkeeping ----
 
 bool event_loop::inline_allowed(lane_id lane) const {
@@ -417,11 +444,17 @@ void event_loop::hold(nanos d, run_kind kind) {
   assert(lane != no_lane && "block() and cpu() run inside a task");
   if (d <= 0) return;
   record(lane, now(), lane_state::running, static_cast<std::uint8_t>(kind));
+  bool whole = true;
   if (options_.clock == clock_kind::virtual_clock)
     now_ += d;
   else
-    spend(d, kind);
+    whole = spend(d, kind);
   record(lane, now(), lane_state::running, static_cast<std::uint8_t>(run_kind::code));
+  if (whole) return;
+  // Interrupted: the task raises CancelledError where it was stopped, as a
+  // KeyboardInterrupt would, not at its next await.
+  apply_interrupt();
+  if (take_cancellation(lane)) detail::throw_cancelled();
 }
 
 // ---- Virtual time ----
@@ -475,6 +508,7 @@ std::optional<nanos> event_loop::next_due() const {
 
 bool event_loop::step() {
   assert(options_.clock == clock_kind::virtual_clock);
+  if (memory_exhausted.load(std::memory_order_relaxed)) throw std::bad_alloc();
   auto& ctx = this_thread_context();
   const running_context saved = ctx;
   ctx = running_context{this, no_lane};
@@ -585,13 +619,14 @@ void event_loop::async_offload(nanos d, run_kind kind, wait_handler h) {
     const auto w = static_cast<std::size_t>(mine.second % options_.pool_size);
     const lane_id lane = worker_lanes_[w];
     trace_.record(1 + w, trace_event{now(), lane, lane_state::running, static_cast<std::uint8_t>(job.kind)});
-    spend(job.duration, job.kind);
+    const bool whole = spend(job.duration, job.kind);
     const nanos t_end = now();
     trace_.record(1 + w, trace_event{t_end, lane, lane_state::idle, 0});
-    asio::post(io_, [this, st = std::move(job.state), t_end] {
+    asio::post(io_, [this, st = std::move(job.state), t_end, whole] {
       if (!st->live) return;
       st->live = false;
-      complete(std::move(st->handler), {}, t_end);
+      // A job cut short did not do its work: its awaiter is not told it did.
+      complete(std::move(st->handler), whole ? error_code() : error_code(asio::error::operation_aborted), t_end);
     });
   });
 }
@@ -618,16 +653,19 @@ void event_loop::start_next_job(std::size_t w, nanos t) {
                                }});
 }
 
-void spend(nanos d, run_kind kind) {
-  if (d <= 0) return;
-  if (kind == run_kind::blocking) {
-    std::this_thread::sleep_for(nanoseconds(d));
-    return;
-  }
+bool event_loop::spend(nanos d, run_kind kind) {
+  if (d <= 0) return true;
   const auto end = std::chrono::steady_clock::now() + nanoseconds(d);
+  if (kind == run_kind::blocking) {
+    std::unique_lock lock(interrupt_m_);
+    return !interrupt_cv_.wait_until(lock, end, [this] { return interrupted_.load(); });
+  }
   volatile std::uint64_t sink = 0;
-  while (std::chrono::steady_clock::now() < end)
+  while (std::chrono::steady_clock::now() < end) {
+    if (interrupted_.load(std::memory_order_relaxed)) return false;
     for (std::uint64_t i = 0; i < 256; ++i) sink = sink + i;
+  }
+  return true;
 }
 
 void event_loop::async_join(lane_id lane, wait_handler h) {

@@ -17,10 +17,12 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <exception>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <source_location>
 #include <string>
@@ -107,6 +109,12 @@ class event_loop {
   // ---- Control from outside ----
   void cancel(lane_id lane);  // as asyncio's Task.cancel
   void cancel_all();
+  // As Ctrl-C, from any thread: every task is cancelled, and on the real
+  // clock a blocking call or computation under way (on the loop or a
+  // worker) ends at once instead of running its course; the task it held
+  // raises CancelledError there. From then on they return at once. The
+  // virtual clock has nothing real to cut short: there it cancels.
+  void interrupt();
 
   // ---- State ----
   const loop_options& options() const { return options_; }
@@ -223,6 +231,10 @@ class event_loop {
   void ensure_workers();
   void start_next_job(std::size_t worker, nanos t);
   void drain_for_shutdown();
+  // Really spends d on the calling thread: asleep (blocking) or busy (cpu).
+  // False when interrupt() cut it short.
+  bool spend(nanos d, run_kind kind);
+  void apply_interrupt();  // loop thread: cancels every task, once
 
   loop_options options_;
   loopscope::trace trace_;
@@ -266,10 +278,12 @@ class event_loop {
 
   std::atomic<std::size_t> live_{0};  // spawned tasks not yet ended (read from any thread)
   std::size_t handlers_run_ = 0;
-};
 
-// Really spends d on the calling thread: asleep (blocking) or busy (cpu).
-void spend(nanos d, run_kind kind);
+  std::atomic<bool> interrupted_{false};
+  bool interrupt_applied_ = false;  // loop thread
+  std::mutex interrupt_m_;          // sleepers wait on the condition for interrupt()
+  std::condition_variable interrupt_cv_;
+};
 
 // ---- Per-thread: which loop and which task is running here ----
 

@@ -194,7 +194,14 @@ std::string format_duration(nanos d) {
   char buf[64];
   const double v = static_cast<double>(d);
   const nanos a = d < 0 ? -d : d;
-  if (a >= 1'000'000'000)
+  if (a >= 60'000'000'000) {  // "32 min 40 s", "26 h 5 min": never "1.96e+03 s"
+    const long long s = static_cast<long long>(std::llround(std::abs(v) / 1e9));
+    const char* sign = d < 0 ? "-" : "";
+    if (s < 3600)
+      std::snprintf(buf, sizeof buf, s % 60 ? "%s%lld min %lld s" : "%s%lld min", sign, s / 60, s % 60);
+    else
+      std::snprintf(buf, sizeof buf, s % 3600 / 60 ? "%s%lld h %lld min" : "%s%lld h", sign, s / 3600, s % 3600 / 60);
+  } else if (a >= 1'000'000'000)
     std::snprintf(buf, sizeof buf, "%.3g s", v / 1e9);
   else if (a >= 1'000'000)
     std::snprintf(buf, sizeof buf, "%.3g ms", v / 1e6);

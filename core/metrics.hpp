@@ -70,7 +70,7 @@ std::vector<std::string> warnings_of(const run_metrics& m);
 // Nearest-rank percentile of sorted values; 0 for none.
 nanos percentile(const std::vector<nanos>& sorted, double q);
 
-// "1.5 s", "250 ms", "40 µs": a duration for people.
+// "1.5 s", "250 ms", "40 µs", "32 min 40 s", "26 h 5 min": a duration for people.
 std::string format_duration(nanos d);
 // "1.500 s": a time in seconds to the millisecond, for tables and summaries.
 std::string format_seconds(nanos t);

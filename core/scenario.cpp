@@ -1,6 +1,7 @@
 #include "core/scenario.hpp"
 
 #include <cassert>
+#include <new>
 
 #include "core/launch.hpp"
 #include "core/loop.hpp"
@@ -53,6 +54,7 @@ void scenario_run::wait() { loop_->wait(); }
 bool scenario_run::started() const { return loop_->started(); }
 void scenario_run::cancel(lane_id lane) { loop_->cancel(lane); }
 void scenario_run::cancel_all() { loop_->cancel_all(); }
+void scenario_run::interrupt() { loop_->interrupt(); }
 
 // ---- Setting up ----
 
@@ -73,6 +75,8 @@ struct scenario_setup {
     event_loop& l = current_loop();
     try {
       co_await std::move(body);
+    } catch (const std::bad_alloc&) {
+      throw;  // not main's error: the process is out of memory (event_loop)
     } catch (...) {
       run.error_ = std::current_exception();
     }

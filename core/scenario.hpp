@@ -75,6 +75,9 @@ class scenario_run {
   virtual bool started() const;
   virtual void cancel(lane_id lane);  // as asyncio's Task.cancel; from any thread
   virtual void cancel_all();
+  // As Ctrl-C: every task cancelled, and a real blocking call or
+  // computation under way cut short (event_loop::interrupt); any thread.
+  virtual void interrupt();
 
   // ---- The code a learner is shown for it ----
   // A region of a source file (a lesson's shown code): the places tasks

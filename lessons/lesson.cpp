@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
@@ -113,10 +114,11 @@ std::optional<std::string> assign(const lesson& l, values& v, std::string_view a
   }
   double x = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
-  if (ec != std::errc() || end != text.data() + text.size())
+  // from_chars reads "nan" and "inf" too: neither is a value a parameter can have.
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(x))
     return why.append("'").append(text).append("' is not a number (for ").append(p->name).append(")");
   const double top = std::max(p->max, p->cli_max);
-  if (x < p->min || x > top) {
+  if (!(x >= p->min && x <= top)) {
     why.append(p->name).append("=").append(text).append(" is out of range: ").append(p->name);
     why.append(" goes from ").append(number_text(p->min)).append(" to ").append(number_text(top));
     if (!p->unit.empty()) why.append(" ").append(p->unit);
@@ -138,7 +140,7 @@ std::vector<std::string> clamp(const lesson& l, values& v) {
   std::vector<std::string> notes;
   for (const auto& p : l.params) {
     double& x = v[p.name];
-    const double c = std::clamp(x, p.min, p.max);
+    const double c = std::isfinite(x) ? std::clamp(x, p.min, p.max) : p.value;  // NaN passes any comparison
     if (c != x) {
       std::string note(p.label);
       notes.push_back(

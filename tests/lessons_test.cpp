@@ -418,7 +418,15 @@ TEST_SUITE("lessons") {
           cmd += folder + l.id + "/lesson.py --variant '" + variant.name + "'";
           for (const auto& [name, value] : v) cmd += " --set " + name + "=" + std::to_string(value);
           INFO(cmd);
-          const auto python = run_process(cmd);
+          auto python = run_process(cmd);
+          // A twin that computes measures this machine, and a busy machine
+          // stretches its times: it gets three tries to run undisturbed.
+          auto makespan_agrees = [&](const std::string& out) {
+            const double py_makespan = nlohmann::json::parse(out)["makespan_s"].get<double>();
+            return std::abs(py_makespan - static_cast<double>(m.makespan) / 1e9) <= tolerance;
+          };
+          for (int tries = 1; computes && tries < 3 && python.code == 0 && !makespan_agrees(python.out); ++tries)
+            python = run_process(cmd);
           REQUIRE(python.code == 0);
           const auto py = nlohmann::json::parse(python.out);
 

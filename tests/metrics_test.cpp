@@ -31,6 +31,16 @@ TEST_SUITE("metrics") {
     CHECK(bad == "soon");
   }
 
+  TEST_CASE("long durations read in minutes and hours, never in exponents") {
+    CHECK(format_duration(1'960 * sec) == "32 min 40 s");
+    CHECK(format_duration(60 * sec) == "1 min");
+    CHECK(format_duration(59 * sec) == "59 s");
+    CHECK(format_duration(3'600 * sec) == "1 h");
+    CHECK(format_duration(94'000 * sec) == "26 h 6 min");
+    CHECK(format_duration(30'000LL * 3'600 * sec) == "30000 h");
+    CHECK(format_figure(1960.0, "s") == "32 min 40 s");
+  }
+
   TEST_CASE("percentiles are nearest-rank") {
     std::vector<nanos> v{10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
     CHECK(percentile(v, 0.5) == 50);

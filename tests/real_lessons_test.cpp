@@ -4,12 +4,17 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -69,7 +74,7 @@ int connect_to(std::uint16_t port) {
   return fd;
 }
 
-std::string exchange(std::uint16_t port, const std::string& bytes) {
+std::string http_exchange(std::uint16_t port, const std::string& bytes) {
   const int fd = connect_to(port);
   std::size_t sent = 0;
   while (sent < bytes.size()) {
@@ -85,6 +90,97 @@ std::string exchange(std::uint16_t port, const std::string& bytes) {
 }
 
 std::string status_line(const std::string& response) { return response.substr(0, response.find("\r\n")); }
+
+// Sends `head`, then `filler` bytes of 'a', then `tail`, and returns the
+// status line of what comes back: a request far larger than the server
+// reads, without holding it in memory here.
+std::string http_exchange_large(std::uint16_t port, const std::string& head, std::size_t filler,
+                                const std::string& tail) {
+  const int fd = connect_to(port);
+  auto send_all = [fd](const char* p, std::size_t n) {
+    while (n > 0) {
+      const ssize_t k = ::send(fd, p, n, MSG_NOSIGNAL);
+      if (k <= 0) return false;  // refused and closed before the end: expected
+      p += k;
+      n -= static_cast<std::size_t>(k);
+    }
+    return true;
+  };
+  const std::string block(64 * 1024, 'a');
+  bool open = send_all(head.data(), head.size());
+  for (std::size_t left = filler; open && left > 0; left -= std::min(left, block.size()))
+    open = send_all(block.data(), std::min(left, block.size()));
+  if (open) send_all(tail.data(), tail.size());
+  ::shutdown(fd, SHUT_WR);
+  std::string got;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  return status_line(got);
+}
+
+// `loopscope serve` as a process of its own, on a free port, for what only
+// a process shows: its memory, its signals, its summary.
+class serve_process {
+ public:
+  explicit serve_process(std::vector<std::string> args) {
+    static int made = 0;
+    out_path_ = "/tmp/loopscope_serve_" + std::to_string(::getpid()) + "_" + std::to_string(++made);
+    args.insert(args.begin(), {LOOPSCOPE_BINARY, "serve", "--port", "0"});
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t files;
+    posix_spawn_file_actions_init(&files);
+    posix_spawn_file_actions_addopen(&files, 1, out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&files, 1, 2);
+    REQUIRE(::posix_spawn(&pid_, LOOPSCOPE_BINARY, &files, nullptr, argv.data(), environ) == 0);
+    posix_spawn_file_actions_destroy(&files);
+    for (int i = 0; i < 200 && port == 0; ++i) {
+      const auto out = output();
+      if (const auto at = out.find("serving on http://127.0.0.1:"); at != std::string::npos)
+        port = static_cast<std::uint16_t>(std::stoi(out.substr(at + 28)));
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE(port != 0);
+  }
+  ~serve_process() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    std::remove(out_path_.c_str());
+  }
+  std::string output() const {
+    std::ifstream in(out_path_);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  long rss_kib() const {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    return -1;
+  }
+  // Sends `signal` and waits for the exit (20 s at most): its status, and
+  // the seconds it took.
+  std::pair<int, double> stop(int signal) {
+    const auto t0 = std::chrono::steady_clock::now();
+    ::kill(pid_, signal);
+    int status = 0;
+    for (int i = 0; i < 2000 && ::waitpid(pid_, &status, WNOHANG) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (::waitpid(pid_, &status, WNOHANG) == 0) return {-1, took};  // still running: the destructor kills it
+    pid_ = -1;
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, took};
+  }
+  std::uint16_t port = 0;
+
+ private:
+  pid_t pid_ = -1;
+  std::string out_path_;
+};
 
 struct serving {
   std::unique_ptr<web::server_run> server;
@@ -186,20 +282,20 @@ TEST_SUITE("real_lessons") {
     s.delay = std::chrono::milliseconds(1);
     serving srv(s);
     const auto port = srv.server->port();
-    CHECK(status_line(exchange(port, "garbage\r\n\r\n")) == "HTTP/1.1 400 Bad Request");
-    CHECK(status_line(exchange(port, "GET /async HTTP/9.9\r\n\r\n")).find(" 400 ") != std::string::npos);
-    CHECK(status_line(exchange(port, "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n")) == "HTTP/1.1 404 Not Found");
-    CHECK(status_line(exchange(port, "DELETE /async HTTP/1.1\r\nHost: x\r\n\r\n")) ==
+    CHECK(status_line(http_exchange(port, "garbage\r\n\r\n")) == "HTTP/1.1 400 Bad Request");
+    CHECK(status_line(http_exchange(port, "GET /async HTTP/9.9\r\n\r\n")).find(" 400 ") != std::string::npos);
+    CHECK(status_line(http_exchange(port, "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n")) == "HTTP/1.1 404 Not Found");
+    CHECK(status_line(http_exchange(port, "DELETE /async HTTP/1.1\r\nHost: x\r\n\r\n")) ==
           "HTTP/1.1 405 Method Not Allowed");
     const std::string big_header = "GET /async HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n";
-    CHECK(status_line(exchange(port, big_header)) == "HTTP/1.1 431 Request Header Fields Too Large");
+    CHECK(status_line(http_exchange(port, big_header)) == "HTTP/1.1 431 Request Header Fields Too Large");
     const std::string big_body =
         "POST /async HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n" + std::string(200000, 'b');
-    CHECK(status_line(exchange(port, big_body)) == "HTTP/1.1 413 Payload Too Large");
-    const auto ok = exchange(port, "GET /async?x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    CHECK(status_line(http_exchange(port, big_body)) == "HTTP/1.1 413 Payload Too Large");
+    const auto ok = http_exchange(port, "GET /async?x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     CHECK(status_line(ok) == "HTTP/1.1 200 OK");
     CHECK(ok.find("async: answered") != std::string::npos);
-    const auto head = exchange(port, "HEAD /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const auto head = http_exchange(port, "HEAD /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     CHECK(status_line(head) == "HTTP/1.1 200 OK");
     CHECK(head.find("Content-Length: 16\r\n") != std::string::npos);  // as a GET's, with no body after it
     CHECK(head.substr(head.size() - 4) == "\r\n\r\n");
@@ -209,6 +305,99 @@ TEST_SUITE("real_lessons") {
     CHECK(r.not_found == 1);
     CHECK(r.bad_method == 1);
     CHECK(r.too_large == 2);
+  }
+
+  TEST_CASE("lesson 10: the header limit holds for the whole header, however many fields make it up") {
+    web::server_settings s;
+    s.delay = std::chrono::milliseconds(1);
+    serving srv(s);
+    const auto port = srv.server->port();
+    auto fields = [](int n, int width) {
+      std::string f;
+      for (int i = 0; i < n; ++i) {
+        char name[16];
+        std::snprintf(name, sizeof name, "X%0*d: ", width - 5, i);
+        f.append(name).append("a\r\n");
+      }
+      return f;
+    };
+    const std::string get = "GET /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
+    CHECK(status_line(http_exchange(port, get + fields(1100, 8) + "\r\n")) ==  // 8.8 KB in fields of 8 bytes
+          "HTTP/1.1 431 Request Header Fields Too Large");
+    CHECK(status_line(http_exchange(port, get + fields(10000, 8) + "\r\n")) ==  // 80 KB
+          "HTTP/1.1 431 Request Header Fields Too Large");
+    CHECK(status_line(http_exchange(port, get + fields(900, 8) + "\r\n")) == "HTTP/1.1 200 OK");  // 7.2 KB
+    const auto r = srv.server->report();
+    CHECK(r.too_large == 2);
+    CHECK(r.ok == 1);
+  }
+
+  TEST_CASE("lesson 10: chunk extensions and trailers are limited; a body's framing is sound or refused") {
+    web::server_settings s;
+    s.delay = std::chrono::milliseconds(1);
+    serving srv(s);
+    const auto port = srv.server->port();
+    const std::string chunked = "POST /async HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    // A trailer and a chunk extension far past the limit: refused once the
+    // buffer is full, not read to their end.
+    const std::string refused = "HTTP/1.1 413 Payload Too Large";
+    CHECK(http_exchange_large(port, chunked + "5\r\nhello\r\n0\r\nX-Trailer: ", 8 << 20, "\r\n\r\n") == refused);
+    CHECK(http_exchange_large(port, chunked + "5;", 8 << 20, "\r\nhello\r\n0\r\n\r\n") == refused);
+    std::string many_fields;
+    for (int i = 0; i < 20000; ++i) many_fields += "X-T: a\r\n";
+    CHECK(status_line(http_exchange(port, chunked + "5\r\nhello\r\n0\r\n" + many_fields + "\r\n")) == refused);
+    // "chunked" named twice, or not last: the body's length cannot be known.
+    for (const char* te : {"Transfer-Encoding: chunked, chunked",
+                           "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked", "Transfer-Encoding: gzip",
+                           "Transfer-Encoding: chunked, gzip", "Content-Length: 5\r\nTransfer-Encoding: chunked"}) {
+      INFO(te);
+      const auto got = http_exchange(port, std::string("GET /async HTTP/1.1\r\nHost: x\r\n") + te +
+                                               "\r\n\r\n5\r\nhello\r\n0\r\n\r\nGET /nowhere HTTP/1.1\r\n\r\n");
+      CHECK(status_line(got) == "HTTP/1.1 400 Bad Request");
+      CHECK(got.find("404") == std::string::npos);  // what followed was not read as a request
+    }
+    // A sound chunked request with a small trailer is answered.
+    CHECK(status_line(http_exchange(port,
+                                    "GET /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                                    "Transfer-Encoding: gzip, chunked\r\n\r\n5;x=1\r\nhello\r\n0\r\nX-T: 1\r\n\r\n")) ==
+          "HTTP/1.1 200 OK");
+  }
+
+  TEST_CASE("loopscope serve: an 80 MB trailer or chunk extension does not grow the server's memory") {
+    serve_process srv({"--delay", "1ms"});
+    const std::string chunked = "GET /async HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    CHECK(status_line(http_exchange(srv.port, "GET /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) ==
+          "HTTP/1.1 200 OK");
+    const long before = srv.rss_kib();
+    CHECK(http_exchange_large(srv.port, chunked + "5\r\nhello\r\n0\r\nX-T: ", 80 << 20, "\r\n\r\n") ==
+          "HTTP/1.1 413 Payload Too Large");
+    CHECK(http_exchange_large(srv.port, chunked + "5;", 80 << 20, "\r\nhello\r\n0\r\n\r\n") ==
+          "HTTP/1.1 413 Payload Too Large");
+    const long after = srv.rss_kib();
+    INFO("VmRSS " << before << " KiB before, " << after << " KiB after");
+    CHECK(after - before < 16 * 1024);
+    CHECK(srv.stop(SIGTERM).first == 0);
+  }
+
+  TEST_CASE("loopscope serve stops within a second with a long request in flight, and does not count it as 200") {
+    for (const char* route : {"/blocking", "/cpu", "/offload", "/async"}) {
+      INFO(route);
+      serve_process srv({"--delay", "20s"});
+      const int fd = connect_to(srv.port);
+      const std::string req = std::string("GET ") + route + " HTTP/1.1\r\nHost: x\r\n\r\n";
+      REQUIRE(::send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size()));
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));  // read, and held by its route
+      const auto [code, took] = srv.stop(SIGTERM);
+      ::close(fd);
+      const auto out = srv.output();
+      INFO(out);
+      CHECK(code == 0);
+      CHECK(took < 5.0);  // a second, generously: the sanitizers, a loaded machine
+      CHECK(out.find("1 connection, 1 request") != std::string::npos);
+      CHECK(out.find("status 200: 0 ") != std::string::npos);
+      CHECK(out.find("aborted: 1") != std::string::npos);
+      CHECK(out.find("e+0") == std::string::npos);
+    }
   }
 
   TEST_CASE("lesson 10: a client that connects and says nothing is closed after the idle timeout") {
@@ -229,7 +418,7 @@ TEST_SUITE("real_lessons") {
   TEST_CASE("lesson 10: a thousand connections opened and dropped leave no socket and no coroutine behind") {
     serving srv;
     const auto port = srv.server->port();
-    CHECK(status_line(exchange(port, "GET /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) ==
+    CHECK(status_line(http_exchange(port, "GET /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) ==
           "HTTP/1.1 200 OK");
     for (int i = 0; i < 50 && srv.server->report().open_connections > 0; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -248,7 +437,7 @@ TEST_SUITE("real_lessons") {
     CHECK(r.open_connections == 0);
     CHECK(srv.server->live_tasks() == tasks_before);  // the listener alone
     CHECK(open_descriptors() == fds_before);
-    CHECK(status_line(exchange(port, "GET /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) ==
+    CHECK(status_line(http_exchange(port, "GET /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) ==
           "HTTP/1.1 200 OK");
   }
 

@@ -85,10 +85,11 @@ std::string fit(std::string s, std::size_t n) {
 
 int terminal_width() {
   winsize ws{};
-  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+    return std::min<int>(ws.ws_col, max_columns);
   if (const char* c = std::getenv("COLUMNS")) {
     const int n = std::atoi(c);
-    if (n > 0) return n;
+    if (n > 0) return std::min(n, max_columns);
   }
   return 100;
 }
@@ -102,7 +103,9 @@ std::string ascii_timeline(const std::vector<ascii_variant>& variants, nanos t_e
   label = std::min<std::size_t>(label, 16);
   const int cells = std::max(10, width - static_cast<int>(label) - 3);
   const nanos total = std::max<nanos>(t_end, 1);
-  auto cell_of = [&](nanos t) { return static_cast<int>(std::min<nanos>(cells - 1, t * cells / total)); };
+  // t * cells overflows 64 bits past some 106 days of makespan at 1000 columns.
+  auto scaled = [&](nanos t, nanos num, nanos den) { return static_cast<nanos>(static_cast<__int128>(t) * num / den); };
+  auto cell_of = [&](nanos t) { return static_cast<int>(std::min<nanos>(cells - 1, scaled(t, cells, total))); };
   std::string out;
   // The ruler: 0 at the left, the end at the right.
   const std::string right = format_duration(t_end);
@@ -124,7 +127,7 @@ std::string ascii_timeline(const std::vector<ascii_variant>& variants, nanos t_e
       for (const span& s : lane_spans(per_lane[id], v.now)) {
         const glyph_kind k = kind_of(s);
         for (int c = cell_of(s.t0); c <= cell_of(std::max(s.t0, s.t1 - 1)); ++c) {
-          const nanos c0 = c * total / cells, c1 = (c + 1) * total / cells;
+          const nanos c0 = scaled(total, c, cells), c1 = scaled(total, c + 1, cells);
           // Even an instant gets a share, so a zero-length slice still shows.
           time[static_cast<std::size_t>(c)][k] += std::max<nanos>(1, std::min(s.t1, c1) - std::max(s.t0, c0));
         }

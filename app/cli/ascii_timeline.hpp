@@ -14,6 +14,9 @@ struct ascii_variant {
   nanos now;
 };
 
+// The widths a timeline is drawn at: a row per lane is built in memory.
+constexpr int min_columns = 20, max_columns = 1000;
+
 // Every variant's lanes over [0, t_end], `width` columns in all; at most
 // `max_lanes` lanes per variant, then a count of the rest.
 std::string ascii_timeline(const std::vector<ascii_variant>& variants, nanos t_end, int width, int max_lanes = 24);
@@ -21,7 +24,8 @@ std::string ascii_timeline(const std::vector<ascii_variant>& variants, nanos t_e
 // The legend under the lanes.
 std::string ascii_legend();
 
-// Columns of the terminal on stdout, or a default when it is not one.
+// Columns of the terminal on stdout (at most max_columns), or a default
+// when it is not one.
 int terminal_width();
 
 }  // namespace loopscope

@@ -1,14 +1,48 @@
 #include "app/cli/cli.hpp"
 
+#include <cstring>
+#include <exception>
 #include <iostream>
 #include <new>
+#include <string_view>
 
 #include "app/cli/commands.hpp"
 #include "app/cli/flags.hpp"
+#include "app/cli/output.hpp"
 
 namespace loopscope {
 
+namespace {
+
+// Out of memory where no one can catch it (a handler, a destructor, a
+// thread): one line and exit 1, not an abort.
+[[noreturn]] void out_of_memory_or_abort() {
+  if (const auto e = std::current_exception()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::bad_alloc&) {
+      cli::out_of_memory();
+    } catch (...) {
+    }
+  }
+  std::abort();
+}
+
+// A subcommand's flags go after it; after "--" nothing is read.
+void refuse_misplaced(int argc, char** argv, const CLI::App& app, bool subcommand) {
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], "--") == 0)
+      throw cli::usage_error("'--' ends the options, and loopscope takes no arguments after it");
+  if (!subcommand) return;
+  for (const CLI::Option* opt : app.get_options())
+    if (opt->count() > 0 && opt->get_type_size() != 0)
+      throw cli::usage_error(opt->get_name() + " is the window's; a command's flags go after its name");
+}
+
+}  // namespace
+
 int cli_main(int argc, char** argv) {
+  std::set_terminate(out_of_memory_or_abort);
   CLI::App app{
       "Loopscope: watch an event loop run real coroutines.\n"
       "With no command it opens the window; `run` and `compare` work without one."};
@@ -16,6 +50,7 @@ int cli_main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   const cli::command commands[] = {cli::add_run(app), cli::add_serve(app), cli::add_list(app), cli::add_compare(app)};
   const cli::command window = cli::add_window(app);
+  cli::refuse_loose_values(app);
 
   try {
     app.parse(argc, argv);
@@ -31,12 +66,15 @@ int cli_main(int argc, char** argv) {
   }
 
   try {
+    refuse_misplaced(argc, argv, app, !app.get_subcommands().empty());
     for (const auto& c : commands)
       if (c.sub->parsed()) return c.run();
     return window.run();
   } catch (const cli::usage_error& e) {
     std::cerr << "loopscope: error: " << e.what() << "\n";
     return cli::exit_bad_input;
+  } catch (const std::bad_alloc&) {
+    cli::out_of_memory();
   } catch (const std::exception& e) {
     std::cerr << "loopscope: failed: " << e.what() << "\n";
     return cli::exit_failed;

@@ -22,11 +22,24 @@ struct usage_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Every value given on the command line must be one: an empty value is
+// refused, not read as "not given", and a whole number is decimal digits
+// with an optional minus (no spaces, no 0x, no exponent). Applies to every
+// option of `app` and of its commands: call it once they all exist.
+void refuse_loose_values(CLI::App& app);
+
+// --width: the text timeline's columns (ascii_timeline's limits).
+CLI::Option* add_width(CLI::App& app, int& width);
+
 nanos duration_flag(const std::string& flag, const std::string& text);
+
+// A comma-separated list in which every item is given ("a,,b" is refused).
+std::vector<std::string> list_flag(const std::string& flag, const std::string& text);
 
 // A strategy by name; the message lists the names there are.
 strategy strategy_flag(const std::string& flag, const std::string& name);
-std::vector<strategy> strategies_flag(const std::string& flag, const std::vector<std::string>& names);
+// A comma-separated list of them.
+std::vector<strategy> strategies_flag(const std::string& flag, const std::string& names);
 
 // The flag a field of the workload is set with ("tasks" -> "--tasks").
 std::string flag_of(const field_error& e);
@@ -50,7 +63,9 @@ struct workload_flags {
   workload build(clock_kind& clock_out) const;
 };
 
-// Fails before the run, not after it, when the file cannot be written.
+// Fails before the run, not after it, when the file cannot be written: it
+// is opened, and a byte is written and flushed (a full disk or /dev/full
+// refuses it) and then taken back.
 std::ofstream open_output(const std::string& flag, const std::string& path);
 
 }  // namespace loopscope::cli

@@ -40,11 +40,9 @@ int run_lesson(const lesson_request& r) {
   const auto done = lessons::run_lesson(*l, values, {}, drive);
   auto shown = [&](std::size_t i) { return r.variant.empty() || done.runs[i]->variant() == r.variant; };
 
-  if (trace_file.is_open()) {
-    std::vector<trace_source> sources;
-    for (const auto& run : done.runs) sources.push_back({run->variant(), &run->trace(), run->now()});
-    write_chrome_trace(trace_file, sources);
-  }
+  std::vector<trace_source> sources;
+  for (const auto& run : done.runs) sources.push_back({run->variant(), &run->trace(), run->now()});
+  if (const int failed = write_trace(trace_file, r.trace_path, sources)) return failed;
   if (r.json) {
     if (!r.variant.empty()) {
       for (std::size_t i = 0; i < done.runs.size(); ++i)

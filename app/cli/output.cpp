@@ -6,9 +6,12 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <new>
+#include <string_view>
 #include <thread>
 
 #include "app/cli/flags.hpp"
+#include "core/chrome_trace.hpp"
 #include "core/report.hpp"
 
 namespace loopscope::cli {
@@ -17,6 +20,9 @@ namespace {
 
 std::atomic<bool> interrupted{false};
 extern "C" void on_interrupt(int) { interrupted = true; }
+
+// A real-clock run is looked at this often: Ctrl-C is answered within it.
+constexpr auto poll_interval = std::chrono::milliseconds(50);
 
 std::string percent(double f) {
   char buf[32];
@@ -33,12 +39,24 @@ void catch_interrupts() {
   sigaction(SIGINT, &sa, nullptr);
 }
 
-// The run is cancelled from the loop that drives it.
-void drive(scenario_run& run) {
+bool was_interrupted() { return interrupted; }
+
+void out_of_memory() {
+  constexpr std::string_view line =
+      "loopscope: out of memory: the run needs more than this process may have (ulimit -v?); try fewer tasks\n";
+  std::fflush(stdout);
+  [[maybe_unused]] const auto n = ::write(STDERR_FILENO, line.data(), line.size());
+  ::_exit(exit_failed);
+}
+
+// The run is cancelled from the loop that drives it. On the real clock a
+// blocking call or computation under way is cut short as well: what Ctrl-C
+// stops, stops now.
+void drive(scenario_run& run) try {
   bool cancelled = false;
   auto cancel_once = [&] {
     if (interrupted && !cancelled) {
-      run.cancel_all();
+      run.interrupt();
       cancelled = true;
     }
   };
@@ -54,10 +72,12 @@ void drive(scenario_run& run) {
     if (show)
       std::fprintf(stderr, "\r  running on the real clock: %.1f s, %zu coroutines alive%s   ",
                    static_cast<double>(run.now()) / 1e9, run.live_tasks(), cancelled ? ", cancelling" : "");
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(poll_interval);
   }
   run.wait();
   if (show) std::fprintf(stderr, "\r\033[K");
+} catch (const std::bad_alloc&) {
+  out_of_memory();
 }
 
 finished_run run_to_end(std::unique_ptr<scenario_run> run) {
@@ -66,6 +86,15 @@ finished_run run_to_end(std::unique_ptr<scenario_run> run) {
   drive(*f.run);
   f.metrics = compute_metrics(f.run->trace(), f.run->now());
   return f;
+}
+
+int write_trace(std::ofstream& file, const std::string& path, const std::vector<trace_source>& sources) {
+  if (!file.is_open()) return 0;
+  write_chrome_trace(file, sources);
+  file.close();
+  if (file) return 0;
+  std::cerr << "loopscope: failed: writing the trace to '" << path << "' failed (a full disk?)\n";
+  return exit_failed;
 }
 
 int finish_status() {

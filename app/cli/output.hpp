@@ -4,6 +4,7 @@
 // terminal.
 #pragma once
 
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "app/cli/ascii_timeline.hpp"
+#include "core/chrome_trace.hpp"
 #include "core/metrics.hpp"
 #include "core/scenario.hpp"
 
@@ -20,8 +22,16 @@ namespace loopscope::cli {
 // pressed before a run begins still cancels it and its summary is printed.
 void catch_interrupts();
 
-// Drives a run to its end, minding Ctrl-C.
+// Drives a run to its end, minding Ctrl-C. Out of memory, it ends the
+// process (out_of_memory()).
 void drive(scenario_run& run);
+
+// "loopscope: out of memory: ..." on stderr, and exit 1 at once: no run
+// is torn down (that would take memory and time). Allocates nothing.
+[[noreturn]] void out_of_memory();
+
+// Ctrl-C came: what runs from now on is cancelled as it starts.
+bool was_interrupted();
 
 struct finished_run {
   std::unique_ptr<scenario_run> run;
@@ -29,6 +39,11 @@ struct finished_run {
 };
 // Drives a run that was just made to its end, and measures it.
 finished_run run_to_end(std::unique_ptr<scenario_run> run);
+
+// Writes the runs into the trace file open_output() opened, if one was:
+// 0, or 1 with a line on stderr when the writing failed (a disk that
+// filled up meanwhile).
+int write_trace(std::ofstream& file, const std::string& path, const std::vector<trace_source>& sources);
 
 // 0, or 130 with a line on stderr when Ctrl-C cut the run short.
 int finish_status();

@@ -20,6 +20,18 @@ finished_run run_one(strategy how, const workload& w, clock_kind clock) {
 
 trace_source source_of(const finished_run& f) { return {f.run->variant(), &f.run->trace(), f.run->now()}; }
 
+// The makespan of the same tasks run one after another, every one of them:
+// what a speedup is measured against (sequential_makespan()), driven here
+// so that Ctrl-C stops it too. Nothing once Ctrl-C has come: no speedup then.
+std::optional<nanos> reference_makespan(const workload& w) {
+  if (was_interrupted()) return std::nullopt;
+  const finished_run reference = run_to_end(make_sandbox(strategy::sequential, w, loop_options{}, true));
+  if (was_interrupted()) return std::nullopt;
+  return reference.metrics.makespan;
+}
+
+int width_or_terminal(int width) { return width > 0 ? width : terminal_width(); }
+
 struct run_flags {
   workload_flags work;
   std::string strategy = "gather";
@@ -37,16 +49,9 @@ int run_sandbox(const run_flags& f) {
   if (!f.trace_path.empty()) trace_file = open_output("--trace", f.trace_path);
 
   finished_run run = run_one(how, w, clock);
-  const nanos sequential = sequential_makespan(w);
+  const std::optional<nanos> sequential = reference_makespan(w);
 
-  if (trace_file.is_open()) {
-    write_chrome_trace(trace_file, {source_of(run)});
-    trace_file.close();
-    if (!trace_file) {
-      std::cerr << "loopscope: error: writing '" << f.trace_path << "' failed\n";
-      return exit_failed;
-    }
-  }
+  if (const int failed = write_trace(trace_file, f.trace_path, {source_of(run)})) return failed;
   if (f.json) {
     std::cout << summary_json(*run.run, run.metrics, sequential) << "\n";
     return finish_status();
@@ -54,7 +59,7 @@ int run_sandbox(const run_flags& f) {
   print_summary(std::cout, *run.run, run.metrics, sequential);
   std::cout << "\n"
             << ascii_timeline({{run.run->variant(), &run.run->trace(), run.run->now()}}, run.metrics.window,
-                              f.width > 0 ? f.width : terminal_width())
+                              width_or_terminal(f.width))
             << ascii_legend();
   if (!f.trace_path.empty()) std::cout << "trace written to " << f.trace_path << " (open it in ui.perfetto.dev)\n";
   return finish_status();
@@ -70,7 +75,7 @@ command add_run(CLI::App& app) {
   f->work.add_to(*run);
   run->add_flag("--json", f->json, "Print exactly one JSON object (the run summary) instead of text");
   run->add_option("--trace", f->trace_path, "Write a Chrome trace (Perfetto, chrome://tracing) to FILE");
-  run->add_option("--width", f->width, "Columns for the text timeline (default: the terminal's)");
+  add_width(*run, f->width);
   run->add_option("--lesson", f->lesson.id, "Run a lesson's variants instead of the sandbox (loopscope list)");
   run->add_option("--set", f->lesson.sets, "With --lesson: NAME=VALUE for one of its parameters (repeatable)");
   run->add_option("--variant", f->lesson.variant,
@@ -95,18 +100,16 @@ command add_run(CLI::App& app) {
 command add_compare(CLI::App& app) {
   struct compare_flags {
     workload_flags work;
-    std::vector<std::string> strategies{"sequential", "gather", "bounded"};
+    std::string strategies = "sequential,gather,bounded";
     std::string trace_path;
     int width = 0;
   };
   auto f = std::make_shared<compare_flags>();
   auto* compare = app.add_subcommand("compare", "Run one workload under several strategies on one time axis");
-  compare->add_option("--strategies", f->strategies, "Strategies to compare, comma-separated")
-      ->delimiter(',')
-      ->capture_default_str();
+  compare->add_option("--strategies", f->strategies, "Strategies to compare, comma-separated")->capture_default_str();
   f->work.add_to(*compare);
   compare->add_option("--trace", f->trace_path, "Write every variant into one Chrome trace FILE");
-  compare->add_option("--width", f->width, "Columns for the text timeline (default: the terminal's)");
+  add_width(*compare, f->width);
   return {compare, [f] {
             catch_interrupts();
             const auto hows = strategies_flag("--strategies", f->strategies);
@@ -115,7 +118,7 @@ command add_compare(CLI::App& app) {
             std::ofstream trace_file;
             if (!f->trace_path.empty()) trace_file = open_output("--trace", f->trace_path);
 
-            const nanos sequential = sequential_makespan(w);
+            const std::optional<nanos> sequential = reference_makespan(w);
             std::vector<finished_run> runs;
             nanos t_end = 0;
             for (strategy how : hows) {
@@ -125,16 +128,13 @@ command add_compare(CLI::App& app) {
             std::vector<ascii_variant> lanes;
             std::vector<trace_source> sources;
             for (const auto& r : runs) {
-              print_summary(std::cout, *r.run, r.metrics, sequential);
               lanes.push_back(lanes_of(*r.run, r.metrics));
               sources.push_back(source_of(r));
             }
-            std::cout << "\n"
-                      << ascii_timeline(lanes, t_end, f->width > 0 ? f->width : terminal_width()) << ascii_legend();
-            if (trace_file.is_open()) {
-              write_chrome_trace(trace_file, sources);
-              std::cout << "trace written to " << f->trace_path << "\n";
-            }
+            if (const int failed = write_trace(trace_file, f->trace_path, sources)) return failed;
+            for (const auto& r : runs) print_summary(std::cout, *r.run, r.metrics, sequential);
+            std::cout << "\n" << ascii_timeline(lanes, t_end, width_or_terminal(f->width)) << ascii_legend();
+            if (!f->trace_path.empty()) std::cout << "trace written to " << f->trace_path << "\n";
             return finish_status();
           }};
 }

@@ -77,19 +77,21 @@ int serve(const serve_flags& f) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   std::cout << "\nstopping (" << (signal_number == SIGTERM ? "SIGTERM" : "SIGINT") << "): closing the listener and "
-            << server->report().open_connections << " open connections\n";
+            << server->report().open_connections << " open connections; requests in flight are not answered\n"
+            << std::flush;
   server->stop();
   server->wait();
   const auto r = server->report();
-  const double up = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const auto up = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started);
   auto count = [](std::uint64_t n, const char* what) {
     return format_figure(static_cast<double>(n), "").append(" ").append(what).append(n == 1 ? "" : "s");
   };
-  std::cout << "served for " << format_figure(up, "s") << ": " << count(r.connections, "connection") << ", "
+  std::cout << "served for " << format_duration(up.count()) << ": " << count(r.connections, "connection") << ", "
             << count(r.requests, "request") << "\n";
   print_route_table(std::cout, r);
   std::cout << "  status 200: " << r.ok << " · 400: " << r.bad_request << " · 404: " << r.not_found
-            << " · 405: " << r.bad_method << " · 413/431: " << r.too_large << " · 408: " << r.timed_out << "\n";
+            << " · 405: " << r.bad_method << " · 413/431: " << r.too_large << " · 408: " << r.timed_out
+            << " · aborted: " << r.aborted << "\n";
   return 0;
 }
 

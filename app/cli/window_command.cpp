@@ -1,7 +1,7 @@
 // No command: the window, with the page, size, theme and workload given on
 // the command line; its headless modes (--screenshot, --bench-frames).
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
 #include <memory>
 
 #include "app/cli/commands.hpp"
@@ -14,10 +14,20 @@ namespace {
 
 struct window_flags {
   std::string lesson = "sandbox", screenshot, at, size, theme;
-  std::vector<std::string> panels;
+  std::string panels;
   workload_flags work;
   int bench = 0, bench_tasks = 10'000;
 };
+
+// "1280x800": digits, an x, digits, and nothing else.
+bool read_size(std::string_view text, int& w, int& h) {
+  auto whole = [](std::string_view t, int& out) {
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+    return !t.empty() && t[0] != '-' && ec == std::errc() && end == t.data() + t.size();
+  };
+  const auto x = text.find('x');
+  return x != std::string_view::npos && whole(text.substr(0, x), w) && whole(text.substr(x + 1), h);
+}
 
 int open_window(const CLI::App& app, const window_flags& f) {
   gui::gui_options o;
@@ -27,10 +37,8 @@ int open_window(const CLI::App& app, const window_flags& f) {
   if (!f.at.empty()) o.at = duration_flag("--at", f.at);
   if (!f.size.empty()) {
     int w = 0, h = 0;
-    char x = 0;
-    if (std::sscanf(f.size.c_str(), "%d%c%d", &w, &x, &h) != 3 || x != 'x' || w < 320 || h < 240 || w > 16384 ||
-        h > 16384)
-      throw usage_error("--size: '" + f.size + "' should be WIDTHxHEIGHT, e.g. 1280x800");
+    if (!read_size(f.size, w, h) || w < 320 || h < 240 || w > 16384 || h > 16384)
+      throw usage_error("--size: '" + f.size + "' should be WIDTHxHEIGHT, from 320x240 to 16384x16384, e.g. 1280x800");
     o.width = w;
     o.height = h;
   }
@@ -63,8 +71,7 @@ command add_window(CLI::App& app) {
   app.add_option("--at", f->at, "With --screenshot: the time to show, e.g. 2.5s (default: the end)");
   app.add_option("--size", f->size, "Window size WIDTHxHEIGHT, e.g. 1280x800");
   app.add_option("--theme", f->theme, "dark or light (default: as last time)");
-  app.add_option("--strategies", f->panels, "Strategies of the sandbox panels, comma-separated (at most 4)")
-      ->delimiter(',');
+  app.add_option("--strategies", f->panels, "Strategies of the sandbox panels, comma-separated (at most 4)");
   app.add_option("--bench-frames", f->bench, "Headless: time building this many frames of a large timeline");
   app.add_option("--bench-tasks", f->bench_tasks, "With --bench-frames: tasks in the timeline")->capture_default_str();
   f->work.add_to(app);

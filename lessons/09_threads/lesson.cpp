@@ -315,21 +315,26 @@ std::vector<figure> scale_run::figures() const {
   const measured& r = result_;
   if (r.wanted == 0) return {};
   std::vector<figure> f = {
-      {"units", "units started", static_cast<double>(r.started), "", "How many of the N waits were started"},
-      {"creation_per_unit_s", "creation time per unit", r.creation_per_unit_s, "s",
-       "From the first creation until every unit was waiting, divided by the units"},
-      {"rss_per_unit_bytes", "resident memory per unit", r.rss_per_unit, "bytes",
-       "VmRSS from /proc/self/status with every unit alive, minus before, divided by the units"},
-      {"address_space_per_unit_bytes", "address space per unit", r.address_space_per_unit, "bytes",
-       "VmSize from /proc/self/status, the same way: reserved, not necessarily in RAM"},
-      {"rss_total_bytes", "resident memory, all units", r.rss_total, "bytes",
-       "VmRSS with every unit alive, minus before"},
-      {"finish_s", "time until all finished", r.finish_s, "s", "From the first creation until the last wait ended"},
-      {"os_threads", "OS threads in the process", static_cast<double>(r.os_threads), "",
-       "Threads: from /proc/self/status while every unit was alive"},
-      {"threads_added", "OS threads added", static_cast<double>(r.threads_added), "",
-       "The process's threads with every unit alive, minus before"},
-  };
+      {"units", "units started", static_cast<double>(r.started), "", "How many of the N waits were started"}};
+  if (r.started > 0)  // per unit of nothing is no figure
+    f.insert(f.end(), {
+                          {"creation_per_unit_s", "creation time per unit", r.creation_per_unit_s, "s",
+                           "From the first creation until every unit was waiting, divided by the units"},
+                          {"rss_per_unit_bytes", "resident memory per unit", r.rss_per_unit, "bytes",
+                           "VmRSS from /proc/self/status with every unit alive, minus before, divided by the units"},
+                          {"address_space_per_unit_bytes", "address space per unit", r.address_space_per_unit, "bytes",
+                           "VmSize from /proc/self/status, the same way: reserved, not necessarily in RAM"},
+                      });
+  f.insert(f.end(), {
+                        {"rss_total_bytes", "resident memory, all units", r.rss_total, "bytes",
+                         "VmRSS with every unit alive, minus before"},
+                        {"finish_s", "time until all finished", r.finish_s, "s",
+                         "From the first creation until the last wait ended"},
+                        {"os_threads", "OS threads in the process", static_cast<double>(r.os_threads), "",
+                         "Threads: from /proc/self/status while every unit was alive"},
+                        {"threads_added", "OS threads added", static_cast<double>(r.threads_added), "",
+                         "The process's threads with every unit alive, minus before"},
+                    });
   if (r.refused > 0) f.push_back({"refused", "units refused", static_cast<double>(r.refused), "", r.refusal});
   return f;
 }
@@ -361,7 +366,9 @@ lesson lesson_threads() {
   l.chart = growth_chart{"units", "rss_total_bytes", "Resident memory of N waits, a point per run"};
   l.predict.answer = [](const outcomes& o) -> std::optional<double> {
     const double coroutine = o.figure("coroutines", "rss_per_unit_bytes");
-    return coroutine > 0 ? std::optional<double>(o.figure("threads", "rss_per_unit_bytes") / coroutine) : std::nullopt;
+    const bool both = o.figure("threads", "units") > 0 && o.figure("coroutines", "units") > 0;
+    return both && coroutine > 0 ? std::optional<double>(o.figure("threads", "rss_per_unit_bytes") / coroutine)
+                                 : std::nullopt;
   };
   return l;
 }

@@ -27,7 +27,8 @@ using tcp = asio::ip::tcp;
 
 namespace {
 constexpr auto with_error = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t samples_kept = 1'000'000;  // per route; past it, a uniform sample
+constexpr std::size_t samples_kept = 1'000'000;   // per route; past it, a uniform sample
+constexpr std::size_t lingering_bytes = 4 << 20;  // read and dropped after refusing a request midway
 }  // namespace
 
 std::array<double, 3> percentiles_s(std::vector<nanos> v) {
@@ -54,6 +55,7 @@ struct server_run::state {
   std::array<std::uint64_t, routes.size()> answered{};    // per route: every 200
   std::minstd_rand rng{7};
 
+  // A request answered: its answer written in full.
   void count(http::status s) {
     std::lock_guard lock(m);
     ++counts.requests;
@@ -80,6 +82,13 @@ struct server_run::state {
       default:
         break;
     }
+  }
+  // A request read and never answered: the server stopped, or the client
+  // left, before its answer was written.
+  void count_aborted() {
+    std::lock_guard lock(m);
+    ++counts.requests;
+    ++counts.aborted;
   }
   void opened(int n) {
     std::lock_guard lock(m);
@@ -140,11 +149,94 @@ struct listening {
 };
 
 // What the parser's complaint means for the client.
-http::status status_for(const error_code& ec) {
+http::status status_for(const error_code& ec, bool header_done) {
   if (ec == http::error::header_limit) return http::status::request_header_fields_too_large;
   if (ec == http::error::body_limit) return http::status::payload_too_large;
+  // Past the header, what outgrows the buffer is a chunk's header line or
+  // the trailer.
+  if (ec == http::error::buffer_overflow)
+    return header_done ? http::status::payload_too_large : http::status::request_header_fields_too_large;
   if (ec == beast::error::timeout) return http::status::request_timeout;
   return http::status::bad_request;
+}
+
+using request_parser = http::request_parser<http::string_body>;
+
+// A body framed in a way Beast lets through: "chunked" must be the last
+// transfer coding and named once (RFC 9112, 6.1 and 6.3); otherwise the
+// length of the body cannot be known, and what follows could be read as
+// another request.
+bool framing_is_sound(const request_parser& parser) {
+  int chunked = 0;
+  bool chunked_last = false;
+  const auto [first, last] = parser.get().equal_range(http::field::transfer_encoding);
+  for (auto f = first; f != last; ++f)
+    for (const auto coding : http::token_list(f->value())) {
+      chunked_last = beast::iequals(coding, "chunked");
+      chunked += chunked_last ? 1 : 0;
+    }
+  return parser.get().count(http::field::transfer_encoding) == 0 || (chunked == 1 && chunked_last);
+}
+
+// Reads one request. The header limit holds for the header as a whole:
+// Beast's own applies to the part of it one read brings, so the header is
+// read here, counted as the parser takes it. Then the body, by Beast,
+// within the body limit and within the buffer (a chunk's header line or a
+// trailer longer than the buffer ends the read).
+awaitable<error_code> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer, request_parser& parser,
+                                   const server_settings& s) {
+  std::size_t header_bytes = 0;
+  while (!parser.is_header_done()) {
+    if (buffer.size() > 0) {
+      error_code ec;
+      const std::size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      header_bytes += used;
+      if (header_bytes > s.header_limit) co_return http::error::header_limit;
+      if (ec && ec != http::error::need_more) co_return ec;
+      if (used > 0 || parser.is_header_done()) continue;
+    }
+    if (buffer.size() >= buffer.max_size()) co_return http::error::header_limit;
+    waiting_for_network();
+    auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(buffer.max_size() - buffer.size()), with_error);
+    buffer.commit(n);
+    if (const error_code ec = or_cancelled(read_ec)) {
+      if (ec != asio::error::eof) co_return ec;
+      co_return parser.got_some() || buffer.size() > 0 ? error_code(http::error::partial_message)
+                                                       : error_code(http::error::end_of_stream);
+    }
+  }
+  if (!framing_is_sound(parser)) co_return http::error::bad_transfer_encoding;
+  if (parser.is_done()) co_return error_code();
+  waiting_for_network();
+  auto [ec, n] = co_await http::async_read(stream, buffer, parser, with_error);
+  co_return or_cancelled(ec);
+}
+
+// A request read and not answered is counted so when its task ends without
+// having written the answer: the server stopped (the route was cut short)
+// or the client left.
+struct pending_answer {
+  server_run::state& st;
+  bool answered = false;
+  ~pending_answer() {
+    if (!answered) st.count_aborted();
+  }
+};
+
+// After an answer to a request refused before its end: stop sending, then
+// read what the client still sends, up to a bound, and drop it.
+awaitable<void> linger(beast::tcp_stream& stream) {
+  error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.expires_after(std::chrono::seconds(1));
+  std::array<char, 16 * 1024> scratch;
+  for (std::size_t dropped = 0; dropped < lingering_bytes;) {
+    waiting_for_network();
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(scratch), with_error);
+    if (or_cancelled(ec)) break;
+    dropped += n;
+  }
 }
 
 // One connection: read a request, route it, answer; again while the client
@@ -164,19 +256,21 @@ awaitable<void> serve_connection(std::shared_ptr<server_run::state> st, tcp::soc
     }
   } registered{*st, &stream};
 
-  beast::flat_buffer buffer;
+  // What the parser has yet to take stays in the buffer: a header line, a
+  // chunk's header line, a trailer. Its limit bounds them all.
+  beast::flat_buffer buffer(st->settings.header_limit * 2);
   for (;;) {
-    http::request_parser<http::string_body> parser;
+    request_parser parser;
     parser.header_limit(static_cast<std::uint32_t>(st->settings.header_limit));
     parser.body_limit(st->settings.body_limit);
     stream.expires_after(st->settings.idle_timeout);
-    waiting_for_network();
-    auto [read_ec, n] = co_await http::async_read(stream, buffer, parser, with_error);
-    const error_code ec = or_cancelled(read_ec);
+    const error_code ec = co_await read_request(stream, buffer, parser, st->settings);
     if (ec == http::error::end_of_stream || st->stopping) break;  // the client is done
     if (ec == asio::error::connection_reset || ec == http::error::partial_message) break;
     if (ec == asio::error::operation_aborted) break;  // this connection's task was cancelled
+    if (ec == beast::error::timeout && buffer.size() == 0 && !parser.got_some()) break;  // silent
     const nanos started = current_loop().now();
+    pending_answer pending{*st};
 
     http::response<http::string_body> res;
     res.version(11);
@@ -184,9 +278,8 @@ awaitable<void> serve_connection(std::shared_ptr<server_run::state> st, tcp::soc
     res.set(http::field::content_type, "text/plain");
     bool keep_alive = false;
     std::size_t which = routes.size();
-    if (ec) {  // malformed, oversized or silent
-      if (ec == beast::error::timeout && buffer.size() == 0 && !parser.got_some()) break;
-      res.result(status_for(ec));
+    if (ec) {  // malformed, oversized or too slow
+      res.result(status_for(ec, parser.is_header_done()));
       res.body() = std::string(res.reason()) + "\n";
     } else {
       const auto& req = parser.get();
@@ -207,12 +300,21 @@ awaitable<void> serve_connection(std::shared_ptr<server_run::state> st, tcp::soc
     res.keep_alive(keep_alive);
     res.prepare_payload();
     if (!ec && parser.get().method() == http::verb::head) res.body().clear();  // the length a GET would get, no body
-    st->count(res.result());
     waiting_for_network();
     auto [write_ec, written] = co_await http::async_write(stream, res, with_error);
     const error_code wec = or_cancelled(write_ec);
+    if (wec) break;  // not answered: counted as aborted
+    pending.answered = true;
+    st->count(res.result());
     if (which < routes.size() && res.result() == http::status::ok) st->sample(which, current_loop().now() - started);
-    if (wec || !keep_alive || st->stopping) break;
+    if (ec && !parser.is_done()) {
+      // Refused before its end: what the client still sends is read and
+      // dropped for a moment, so that it reads the answer before the
+      // connection closes (closed with unread data, it would be reset).
+      co_await linger(stream);
+      break;
+    }
+    if (!keep_alive || st->stopping) break;
   }
   error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -261,6 +363,9 @@ server_run::~server_run() {
 
 void server_run::stop() {
   if (!has_loop()) return;
+  // Requests in flight are not waited for: a route blocking the loop or a
+  // job on the pool is cut short, and every task is cancelled.
+  loop().interrupt();
   std::weak_ptr<state> weak = server;
   asio::post(loop().io(), [weak] {
     if (auto st = weak.lock()) st->shut();

@@ -36,6 +36,7 @@ struct route_report {
 struct server_report {
   std::uint64_t connections = 0, requests = 0;
   std::uint64_t ok = 0, bad_request = 0, not_found = 0, bad_method = 0, too_large = 0, timed_out = 0;
+  std::uint64_t aborted = 0;  // read, never answered: the server stopped or the client left first
   std::size_t open_connections = 0;
   std::vector<route_report> by_route;
 };
@@ -47,7 +48,8 @@ class server_run : public scenario_run {
   ~server_run() override;
   std::uint16_t port() const { return port_number; }
   std::string address() const { return "http://127.0.0.1:" + std::to_string(port_number); }
-  // From any thread: closes the listener and every connection; the loop ends.
+  // From any thread: closes the listener and every connection, cutting
+  // short the requests in flight (event_loop::interrupt); the loop ends.
   void stop();
   // The same, on the loop's thread, at once.
   void stop_here();

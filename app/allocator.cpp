@@ -1,0 +1,63 @@
+// operator new and delete over mimalloc, as the standard describes them.
+// mimalloc's own operator new is C: it cannot throw, and when memory runs
+// out (ulimit -v) it aborts the process without a word. This one throws
+// std::bad_alloc, which the command line reports in one line and exit 1.
+#if defined(LOOPSCOPE_MIMALLOC)
+
+#include <mimalloc.h>
+
+#include <cstddef>
+#include <new>
+
+namespace {
+
+void* allocate(std::size_t n, std::size_t alignment) {
+  for (;;) {
+    void* p = alignment <= alignof(std::max_align_t) ? mi_malloc(n) : mi_malloc_aligned(n, alignment);
+    if (p != nullptr) return p;
+    const std::new_handler handler = std::get_new_handler();
+    if (handler == nullptr) throw std::bad_alloc();
+    handler();
+  }
+}
+
+void* allocate_or_null(std::size_t n, std::size_t alignment) noexcept {
+  try {
+    return allocate(n, alignment);
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+
+constexpr std::size_t plain = alignof(std::max_align_t);
+std::size_t of(std::align_val_t a) { return static_cast<std::size_t>(a); }
+
+}  // namespace
+
+void* operator new(std::size_t n) { return allocate(n, plain); }
+void* operator new[](std::size_t n) { return allocate(n, plain); }
+void* operator new(std::size_t n, std::align_val_t a) { return allocate(n, of(a)); }
+void* operator new[](std::size_t n, std::align_val_t a) { return allocate(n, of(a)); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return allocate_or_null(n, plain); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return allocate_or_null(n, plain); }
+void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return allocate_or_null(n, of(a));
+}
+void* operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return allocate_or_null(n, of(a));
+}
+
+void operator delete(void* p) noexcept { mi_free(p); }
+void operator delete[](void* p) noexcept { mi_free(p); }
+void operator delete(void* p, std::size_t) noexcept { mi_free(p); }
+void operator delete[](void* p, std::size_t) noexcept { mi_free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { mi_free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { mi_free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { mi_free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { mi_free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { mi_free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { mi_free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { mi_free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { mi_free(p); }
+
+#endif
