@@ -84,8 +84,9 @@ install(FILES ${loopscope_linux}/loopscope.bash DESTINATION ${CMAKE_INSTALL_DATA
 
 # ---- The man page, from `loopscope --help` ----
 
+# (Not for a sanitized build, which is not what anyone installs.)
 find_program(HELP2MAN help2man)
-if(HELP2MAN)
+if(HELP2MAN AND NOT LOOPSCOPE_SANITIZE)
   set(manpage ${loopscope_generated}/loopscope.1)
   add_custom_command(
     OUTPUT ${manpage}.gz
@@ -98,7 +99,7 @@ if(HELP2MAN)
     VERBATIM)
   add_custom_target(loopscope_manpage ALL DEPENDS ${manpage}.gz)
   install(FILES ${manpage}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-else()
+elseif(NOT HELP2MAN)
   message(STATUS "help2man not found (Debian: help2man): installing without a man page")
 endif()
 
