@@ -2,6 +2,16 @@
 // mimalloc's own operator new is C: it cannot throw, and when memory runs
 // out (ulimit -v) it aborts the process without a word. This one throws
 // std::bad_alloc, which the command line reports in one line and exit 1.
+#include "app/allocator.hpp"
+
+#include <atomic>
+
+namespace {
+std::atomic<bool> failed{false};
+}
+
+bool loopscope::allocation_failed() noexcept { return failed.load(std::memory_order_relaxed); }
+
 #if defined(LOOPSCOPE_MIMALLOC)
 
 #include <mimalloc.h>
@@ -16,7 +26,12 @@ void* allocate(std::size_t n, std::size_t alignment) {
     void* p = alignment <= alignof(std::max_align_t) ? mi_malloc(n) : mi_malloc_aligned(n, alignment);
     if (p != nullptr) return p;
     const std::new_handler handler = std::get_new_handler();
-    if (handler == nullptr) throw std::bad_alloc();
+    if (handler == nullptr) {
+      // Told before the throw: with no memory left, the exception itself
+      // may not be made, and the process ends in std::terminate instead.
+      failed.store(true, std::memory_order_relaxed);
+      throw std::bad_alloc();
+    }
     handler();
   }
 }

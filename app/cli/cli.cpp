@@ -6,6 +6,7 @@
 #include <new>
 #include <string_view>
 
+#include "app/allocator.hpp"
 #include "app/cli/commands.hpp"
 #include "app/cli/flags.hpp"
 #include "app/cli/output.hpp"
@@ -25,6 +26,7 @@ namespace {
     } catch (...) {
     }
   }
+  if (allocation_failed()) cli::out_of_memory();
   std::abort();
 }
 
