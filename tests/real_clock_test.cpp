@@ -77,7 +77,7 @@ TEST_SUITE("real_clock") {
     CHECK(ticks == 5);
     CHECK(m.makespan >= 200 * ms);
     CHECK(m.makespan < 200 * ms + 400 * ms);
-    CHECK(m.longest_slice < 50 * ms);  // the loop was never held
+    CHECK(m.longest_slice < 100 * ms);  // the loop never ran a job itself (a job is 100 ms)
     int busy_workers = 0;
     for (const auto& l : m.lanes) busy_workers += l.kind == lane_kind::worker && l.running >= 90 * ms;
     CHECK(busy_workers == 2);
@@ -100,7 +100,7 @@ TEST_SUITE("real_clock") {
     b->wait();
     a->wait();
     const auto mb = compute_metrics(b->trace(), b->now());
-    CHECK(mb.makespan < 250 * ms);
+    CHECK(mb.makespan < 300 * ms);  // not held for the other loop's 300 ms block
     CHECK(compute_metrics(a->trace(), a->now()).makespan >= 300 * ms);
   }
 
