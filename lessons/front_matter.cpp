@@ -83,9 +83,12 @@ std::optional<front_matter_error> read_front_matter(std::string_view md, lesson&
       l.predict.none = std::string(value);
     } else if (key == "choice") {
       l.predict.choices.emplace_back(value);
+    } else if (key == "speedup") {
+      l.speedup_against = std::string(value);
     } else {
       std::string why(key);  // appended: GCC 12 warns falsely on "literal" + std::string
-      return front_matter_error{line_no, why.append(" is not a key (summary, param, question, unit, choice, none)")};
+      return front_matter_error{line_no,
+                                why.append(" is not a key (summary, param, question, unit, choice, none, speedup)")};
     }
   }
   prose = md.substr(at);
@@ -94,6 +97,7 @@ std::optional<front_matter_error> read_front_matter(std::string_view md, lesson&
   l.title = std::string(prose.substr(2, prose.find('\n') - 2));
   if (l.summary.empty()) return front_matter_error{1, "the block needs a summary"};
   if (l.predict.text.empty()) return front_matter_error{1, "the block needs a question"};
+  // Checked against the variants where they are known (lessons_test).
   return std::nullopt;
 }
 

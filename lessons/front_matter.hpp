@@ -10,13 +10,15 @@
 //   unit: x
 //   choice: they run to the end
 //   none: no call failed in this run
+//   speedup: sequential
 //   ---
 //   # The title
 //
 // A parameter: NAME = DEFAULT in MIN..MAX, optionally (CLI_MAX) when the
 // command line may go further than the slider, then its unit (may be
 // empty); then the slider's label and the help. `none` is what is said
-// when a run does not do what the question asks about. The title is the
+// when a run does not do what the question asks about; `speedup`, the
+// variant the others' speedups are measured against. The title is the
 // prose's first heading.
 #pragma once
 

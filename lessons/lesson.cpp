@@ -73,6 +73,16 @@ const outcomes::entry& outcomes::find(std::string_view variant) const {
   throw std::out_of_range("no run of the variant '" + std::string(variant) + "'");
 }
 
+std::vector<const lane_stats*> task_stats(const outcomes& o, std::string_view variant) {
+  std::vector<const lane_stats*> out;
+  const auto& m = o.metrics(variant);
+  for (lane_id lane : o.run(variant).task_lanes())
+    if (lane < m.lanes.size()) out.push_back(&m.lanes[lane]);
+  return out;
+}
+
+std::string said(nanos d) { return format_duration(d); }
+
 const scenario_run& outcomes::run(std::string_view variant) const { return *find(variant).run; }
 const run_metrics& outcomes::metrics(std::string_view variant) const { return *find(variant).metrics; }
 double outcomes::makespan_s(std::string_view variant) const {

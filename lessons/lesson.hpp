@@ -81,7 +81,15 @@ struct question {
   // nothing when the run did not do what the question asks about.
   std::function<std::optional<double>(const outcomes&)> answer;
   std::string none;  // what to say then: "no TimeoutError in this run: ..."
+  // Why the answer is what it is, in a sentence or two read from the same
+  // runs: the window's feedback after a guess.
+  std::function<std::string(const outcomes&)> why;
 };
+
+// For the sentences of `why`: the task lanes' figures of a variant.
+std::vector<const lane_stats*> task_stats(const outcomes& o, std::string_view variant);
+// "2.2 s", "800 ms".
+std::string said(nanos d);
 
 // A chart the window grows as the learner moves a slider: a point per run
 // and variant, at x = a parameter's value, y = one of the run's figures.
@@ -115,6 +123,9 @@ struct lesson {
   // Variants run one after another, not at once: each measures the whole
   // process (its memory, its threads) or the machine's cores.
   bool variants_in_turn = false;
+  // The variant the others' speedups are measured against ("sequential"),
+  // where speed is the question; empty: no speedup column.
+  std::string speedup_against;
   std::optional<growth_chart> chart;
   std::optional<bar_chart> bars;
 

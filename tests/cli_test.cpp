@@ -66,6 +66,17 @@ struct interrupted_run {
   double stop_s = 0;  // from the signal to the exit
   std::string out;
 };
+// A sanitized binary can take seconds to reach main() on a loaded machine,
+// and a Ctrl-C sent before then is lost (a background job ignores SIGINT
+// until the program takes it).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr const char* started_after = "4";
+constexpr const char* serving_after = "5";
+#else
+constexpr const char* started_after = "1";
+constexpr const char* serving_after = "1.5";
+#endif
+
 interrupted_run interrupt_after(const std::string& args, const char* after) {
   const std::string out_path = "/tmp/loopscope_cli_int_" + std::to_string(::getpid());
   const auto r = loopscope::testing::run_process(
@@ -427,7 +438,8 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("Ctrl-C cancels every task and still prints the summary") {
-    const std::string cmd = "sh -c 'exec timeout --preserve-status -s INT 1 " + std::string(LOOPSCOPE_BINARY) +
+    const std::string cmd = "sh -c 'exec timeout --preserve-status -s INT " + std::string(started_after) + " " +
+                            std::string(LOOPSCOPE_BINARY) +
                             " run --strategy gather --duration 10s --clock real --json'";
     const std::string out_path = "/tmp/loopscope_cli_int_" + std::to_string(::getpid());
     const int status = std::system((cmd + " >" + out_path + " 2>/dev/null").c_str());
@@ -444,7 +456,7 @@ TEST_SUITE("cli") {
   TEST_CASE("Ctrl-C answers within a second: a blocking call or a computation holding the loop is cut short") {
     for (const std::string held : {"--block 1:30s", "--cpu 1:30s"}) {
       INFO(held);
-      const auto r = interrupt_after("run --strategy gather --clock real --json " + held, "1");
+      const auto r = interrupt_after("run --strategy gather --clock real --json " + held, started_after);
       CHECK(r.code == 130);
       CHECK(r.stop_s < 5.0);  // a second, generously: the sanitizers, a loaded machine
       const auto j = nlohmann::json::parse(r.out);
@@ -453,7 +465,8 @@ TEST_SUITE("cli") {
       CHECK(j["makespan_s"].get<double>() < 10.0);
       CHECK(j["longest_slice_s"].get<double>() < 10.0);  // task 1 was stopped where it blocked
     }
-    const auto r = interrupt_after("compare --clock real --block 1:30s --strategies gather,sequential --width 80", "1");
+    const auto r =
+        interrupt_after("compare --clock real --block 1:30s --strategies gather,sequential --width 80", started_after);
     CHECK(r.code == 130);
     CHECK(r.stop_s < 5.0);
     CHECK(r.out.find("-- gather") != std::string::npos);
@@ -463,7 +476,7 @@ TEST_SUITE("cli") {
   TEST_CASE("Ctrl-C during lesson 10's blocking route: within a second, no more requests served") {
     // Each request to /blocking holds the loop for a second: 200 of them
     // would take more than three minutes.
-    const auto r = interrupt_after("run --lesson server --set requests=200 --set delay=1000 --json", "1.5");
+    const auto r = interrupt_after("run --lesson server --set requests=200 --set delay=1000 --json", serving_after);
     CHECK(r.code == 130);
     CHECK(r.stop_s < 5.0);
     const auto j = nlohmann::json::parse(r.out);

@@ -7,7 +7,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "process.hpp"
 
@@ -92,16 +95,71 @@ TEST_SUITE("gui") {
       CHECK(later.done_green > start.done_green + 40);
     }
     // Lessons 9 and 10 run for real: the screenshot waits for their runs to
-    // end (no --at), and by then their lanes have ended too.
-    for (const char* id : {"threads", "server"}) {
+    // end (no --at), and by then their lanes have ended too. (Lesson 10's
+    // 164 lanes do not fit: each variant is a density band instead.)
+    for (const std::string id : {"threads", "server"}) {
       INFO(id);
       const auto end = shot(id, ""), start = shot(id, "0s");
-      CHECK(end.done_green > start.done_green + 40);
+      if (id == "threads") CHECK(end.done_green > start.done_green + 40);
       // Lesson 10 draws its latency bars once its runs are done: the p99 bars
       // are vermillion, and /blocking's and /cpu's are tall.
-      if (std::string(id) == "server") CHECK(end.vermillion > start.vermillion + 1000);
+      if (id == "server") CHECK(end.vermillion > start.vermillion + 1000);
     }
     std::remove(png.c_str());
+  }
+
+  TEST_CASE("at 1280x720 every variant of every lesson is in view; an open question hides the answer") {
+    const std::string dir = "/tmp/loopscope_gui_layout_" + std::to_string(::getpid());
+    shell("mkdir -p " + dir);
+    const auto listed = shell(binary + " list");
+    REQUIRE(listed.code == 0);
+    std::vector<std::string> ids;
+    std::istringstream lines(listed.out);
+    for (std::string line; std::getline(lines, line);) {
+      std::istringstream words(line);
+      int number = 0;
+      std::string id;
+      if (words >> number >> id) ids.push_back(id);
+    }
+    REQUIRE(ids.size() >= 10);
+    auto layout_of = [&](const std::string& id, const std::string& predict) {
+      const std::string png = dir + "/" + id + ".png", json = dir + "/" + id + ".json";
+      auto r =
+          shell("XDG_CONFIG_HOME=" + dir + " xvfb-run -a -s '-screen 0 1280x720x24' " + binary + " --screenshot " +
+                png + " --layout " + json + " --lesson " + id + " --size 1280x720 --theme dark --predict " + predict);
+      INFO(r.out);
+      REQUIRE(r.code == 0);
+      std::ifstream in(json);
+      return nlohmann::json::parse(in);
+    };
+    for (const auto& id : ids) {
+      INFO(id);
+      const auto variants = nlohmann::json::parse(shell(binary + " run --lesson " + id + " --json").out)["variants"];
+      const auto j = layout_of(id, "skip");
+      CHECK(j["width"] == 1280);
+      CHECK(j["height"] == 720);
+      REQUIRE(j["headers"].size() == variants.size());
+      for (const auto& h : j["headers"]) {
+        INFO(h["title"].get<std::string>());
+        CHECK(h["visible"] == true);  // not scrolled away
+        CHECK(h["y1"].get<double>() <= 720);
+        CHECK(h["x1"].get<double>() <= 1280);
+      }
+    }
+    // Asked, not yet answered: no makespan in any header; answered, there is.
+    for (const char* id : {"await", "errors"}) {
+      INFO(id);
+      for (const auto& h : layout_of(id, "ask")["headers"])
+        CHECK(h["title"].get<std::string>().find("makespan") == std::string::npos);
+      for (const auto& h : layout_of(id, std::string(id) == "errors" ? "2" : "1.5")["headers"])
+        CHECK(h["title"].get<std::string>().find("makespan") != std::string::npos);
+    }
+    // A guess that does not answer the question is refused.
+    const auto bad = shell("xvfb-run -a -s '-screen 0 1280x720x24' " + binary +
+                           " --screenshot /dev/null --lesson errors --predict 7");
+    CHECK(bad.code == 2);
+    CHECK(bad.out.find("--predict") != std::string::npos);
+    shell("rm -rf " + dir);
   }
 
   TEST_CASE("theme and window size are remembered between runs") {

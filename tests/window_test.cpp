@@ -231,6 +231,7 @@ TEST_SUITE("window") {
     s.width = 1280;
     s.dark = false;
     s.page = "gather";
+    s.font_scale = 1.5f;
     s.done = {"await", "gather"};
     REQUIRE(save_settings(s, path));
     const settings back = load_settings(path);
@@ -238,13 +239,15 @@ TEST_SUITE("window") {
     CHECK(back.width == 1280);
     CHECK_FALSE(back.dark);
     CHECK(back.page == "gather");
+    CHECK(back.font_scale == doctest::Approx(1.5));
     CHECK(back.done == s.done);
-    std::ofstream(path) << "width=huge\nheight=99999999\nnonsense\npage=errors\n";
+    std::ofstream(path) << "width=huge\nheight=99999999\nnonsense\npage=errors\nfont_scale=40\n";
     const settings damaged = load_settings(path);
     CHECK(damaged.width == settings{}.width);
     CHECK(damaged.height == 16384);
     CHECK(damaged.page == "errors");
-    CHECK(load_settings("/nonexistent/settings.ini").page == "sandbox");
+    CHECK(damaged.font_scale == doctest::Approx(font_scale_max));       // held to what still fits
+    CHECK(load_settings("/nonexistent/settings.ini").page == "await");  // a first launch opens lesson 1
     std::filesystem::remove_all(std::filesystem::path(path).parent_path());
   }
 
@@ -260,10 +263,60 @@ TEST_SUITE("window") {
     CHECK(grade_choice(0, 1).how == verdict::far);
     prediction p;
     CHECK(p.asking());
-    p.lock();
+    CHECK_FALSE(p.reveals());
+    CHECK(p.lock(false));
     CHECK(p.locked());
+    CHECK(p.reveals());
     p.ask_again();
     CHECK(p.asking());
+  }
+
+  TEST_CASE("predict first: nothing chosen at first, a slider moved asks again, the feedback explains") {
+    prediction choice;
+    CHECK(choice.choice == -1);  // nothing pre-selected
+    CHECK_FALSE(choice.can_lock(true));
+    CHECK_FALSE(choice.lock(true));
+    CHECK(choice.asking());
+    choice.choice = 1;
+    CHECK(choice.lock(true));
+
+    prediction p;
+    p.guess = 4;
+    REQUIRE(p.lock(false));
+    p.settings_changed();  // the guess was for other settings
+    CHECK(p.asking());
+    CHECK_FALSE(p.reveals());
+    p.skip();
+    p.settings_changed();  // a skipped question stays skipped
+    CHECK(p.state() == prediction::phase::skipped);
+
+    prediction guessed;
+    guessed.guess = 4;
+    REQUIRE(guessed.lock(false));
+    const std::string why = "the waits overlap";
+    auto f = judge(guessed, "s", {}, 2.2, "", why);
+    CHECK(f.headline == "You said 4 s; it took 2.2 s: far off.");
+    CHECK(f.how == verdict::far);
+    CHECK(f.why == why);
+    guessed.guess = 2.6f;
+    CHECK(judge(guessed, "s", {}, 2.2, "", why).how == verdict::close);
+    guessed.guess = 2.2f;
+    CHECK(judge(guessed, "s", {}, 2.2, "", why).how == verdict::right);
+    CHECK(judge(guessed, "x", {}, 5, "", why).headline.find("it was 5x") != std::string::npos);
+
+    prediction picked;
+    picked.choice = 0;
+    REQUIRE(picked.lock(true));
+    f = judge(picked, "", {"they run to the end", "they are cancelled"}, 1, "", why);
+    CHECK(f.how == verdict::far);
+    CHECK(f.headline == "You said they run to the end; in the run, they are cancelled.");
+
+    prediction skipped;
+    skipped.skip();
+    f = judge(skipped, "s", {}, std::nullopt, "no TimeoutError in this run", why);
+    CHECK_FALSE(f.how);
+    CHECK(f.headline == "From the run: no TimeoutError in this run.");
+    CHECK(f.why.empty());  // no answer: nothing to explain
   }
 
   TEST_CASE("a screenshot waits for the layout, drives the runs to the time asked, then is taken") {
@@ -273,17 +326,27 @@ TEST_SUITE("window") {
     run_set runs;
     runs.reset(sandbox_plan({strategy::gather}, w), false);
     until_prepared(runs);
-    screenshot_plan shot(1 * sec);
+    screenshot_plan shot(1 * sec, true);
     CHECK_FALSE(shot.frame(runs));  // frame 1: the layout settles
     CHECK_FALSE(shot.frame(runs));  // frame 2
     CHECK(runs.cursor() == 0);
     CHECK_FALSE(shot.frame(runs));  // frame 3: driven to 1 s
     CHECK(runs.cursor() == 1 * sec);
     CHECK(shot.frame(runs));  // frame 4: the picture
-    screenshot_plan to_end(std::nullopt);
+    screenshot_plan to_end(std::nullopt, true);
     for (int i = 0; i < 3; ++i) to_end.frame(runs);
     CHECK(to_end.frame(runs));
     CHECK(runs.finished());
+
+    // A question left open: the runs are shown as they are.
+    run_set held;
+    held.reset(sandbox_plan({strategy::gather}, w), false);
+    until_prepared(held);
+    held.pause();
+    screenshot_plan asked(std::nullopt, false);
+    for (int i = 0; i < 3; ++i) CHECK_FALSE(asked.frame(held));
+    CHECK(asked.frame(held));
+    CHECK(held.cursor() == 0);
   }
 
   TEST_CASE("the sandbox form: a spread, a typed list, knobs kept within the tasks") {

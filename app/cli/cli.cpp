@@ -45,6 +45,10 @@ void refuse_misplaced(int argc, char** argv, const CLI::App& app, bool subcomman
 
 int cli_main(int argc, char** argv) {
   std::set_terminate(out_of_memory_or_abort);
+  // Ctrl-C from the first moment: one pressed while the process starts is
+  // answered as soon as a run begins. (The window and `serve` take the
+  // signal over with their own ways of stopping.)
+  cli::catch_interrupts();
   CLI::App app{
       "Loopscope: watch an event loop run real coroutines.\n"
       "With no command it opens the window; `run` and `compare` work without one."};

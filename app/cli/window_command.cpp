@@ -7,13 +7,14 @@
 #include "app/cli/commands.hpp"
 #include "app/cli/flags.hpp"
 #include "app/gui/gui.hpp"
+#include "lessons/lesson.hpp"
 
 namespace loopscope::cli {
 
 namespace {
 
 struct window_flags {
-  std::string lesson = "sandbox", screenshot, at, size, theme;
+  std::string lesson = "sandbox", screenshot, at, size, theme, predict, layout;
   std::string panels;
   workload_flags work;
   int bench = 0, bench_tasks = 10'000;
@@ -32,8 +33,17 @@ bool read_size(std::string_view text, int& w, int& h) {
 int open_window(const CLI::App& app, const window_flags& f) {
   gui::gui_options o;
   o.page = f.lesson;
+  // A lesson by its number, as loopscope list prints it: --lesson 3.
+  if (const lessons::lesson* l = o.page == "sandbox" ? nullptr : lessons::find(o.page)) o.page = l->id;
   o.page_given = app.count("--lesson") > 0;
   o.screenshot = f.screenshot;
+  for (const char* flag : {"--predict", "--layout"}) {
+    if (app.count(flag) == 0) continue;
+    if (f.screenshot.empty()) throw usage_error(std::string(flag) + " goes with --screenshot");
+    if ((flag[2] == 'p' ? f.predict : f.layout).empty()) throw usage_error(std::string(flag) + ": empty value");
+  }
+  if (app.count("--predict") > 0) o.predict = f.predict;
+  o.layout = f.layout;
   if (!f.at.empty()) o.at = duration_flag("--at", f.at);
   if (!f.size.empty()) {
     int w = 0, h = 0;
@@ -69,6 +79,10 @@ command add_window(CLI::App& app) {
       ->capture_default_str();
   app.add_option("--screenshot", f->screenshot, "Render one frame to this PNG and exit (needs a display, e.g. Xvfb)");
   app.add_option("--at", f->at, "With --screenshot: the time to show, e.g. 2.5s (default: the end)");
+  app.add_option("--predict", f->predict,
+                 "With --screenshot: the lesson's question asked (ask), skipped (skip, the default), or answered "
+                 "with this guess (a number; a choice's number from 1)");
+  app.add_option("--layout", f->layout, "With --screenshot: write where each variant's header was drawn (JSON)");
   app.add_option("--size", f->size, "Window size WIDTHxHEIGHT, e.g. 1280x800");
   app.add_option("--theme", f->theme, "dark or light (default: as last time)");
   app.add_option("--strategies", f->panels, "Strategies of the sandbox panels, comma-separated (at most 4)");

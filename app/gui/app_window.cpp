@@ -44,7 +44,11 @@ std::string load_fonts(float scale) {
   for (const char* path : candidates) {
     std::ifstream probe(path);
     if (!probe) continue;
-    if (io.Fonts->AddFontFromFileTTF(path, 16.0f * scale, nullptr, ranges) != nullptr) return {};
+    if (io.Fonts->AddFontFromFileTTF(path, 16.0f * scale, nullptr, ranges) == nullptr) continue;
+    // The second font, for code: monospace, where the system has one.
+    const char* mono = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
+    if (std::ifstream(mono)) io.Fonts->AddFontFromFileTTF(mono, 15.0f * scale, nullptr, ranges);
+    return {};
   }
   ImFontConfig config;
   config.SizePixels = 13.0f * scale;
@@ -73,6 +77,19 @@ class pages {
   }
 
   run_set& shown(const std::string& page) { return page == "sandbox" ? sandbox_.runs() : lesson(page).runs(); }
+  const std::vector<header_rect>& headers(const std::string& page) {
+    return page == "sandbox" ? sandbox_.headers() : lesson(page).headers();
+  }
+  // For a screenshot: the question skipped, answered, or left open. False
+  // when the guess does not answer the question.
+  bool answer(const std::string& page, const std::string& predict) {
+    if (page == "sandbox" || predict == "ask") return true;
+    if (predict == "skip") {
+      lesson(page).skip_question();
+      return true;
+    }
+    return lesson(page).answer_question(predict);
+  }
 
   // Draws the page and follows its navigation.
   std::optional<png_request> draw(settings& s, double dt) {
@@ -131,6 +148,24 @@ bool write_png(const std::string& path, float x0, float y0, float x1, float y1, 
   return true;
 }
 
+// Where each variant's header was drawn, for the layout tests: JSON.
+bool write_layout(const std::string& path, ImVec2 size, const std::vector<header_rect>& headers) {
+  std::ofstream out(path);
+  out << "{\"width\": " << size.x << ", \"height\": " << size.y << ", \"headers\": [";
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    const header_rect& h = headers[i];
+    std::string title;
+    for (char c : h.title) {
+      if (c == '"' || c == '\\') title.push_back('\\');
+      title.push_back(c);
+    }
+    out << (i ? ", " : "") << "{\"title\": \"" << title << "\", \"x0\": " << h.x0 << ", \"y0\": " << h.y0
+        << ", \"x1\": " << h.x1 << ", \"y1\": " << h.y1 << ", \"visible\": " << (h.visible ? "true" : "false") << "}";
+  }
+  out << "]}\n";
+  return static_cast<bool>(out);
+}
+
 // ---- The window ----
 
 struct window {
@@ -187,6 +222,14 @@ void close_window(window& w) {
 // The sidebar, the page and the help, into one full-window ImGui window.
 std::optional<png_request> draw_frame(window& w, settings& s, pages& all, sidebar& side, help_view& help, double dt) {
   ImGuiIO& io = ImGui::GetIO();
+  // Text size for a projector: Ctrl + = (or +), Ctrl + -, Ctrl + 0.
+  if (io.KeyCtrl) {
+    if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) s.font_scale *= 1.1f;
+    if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) s.font_scale /= 1.1f;
+    if (ImGui::IsKeyPressed(GLFW_KEY_0) || ImGui::IsKeyPressed(GLFW_KEY_KP_0)) s.font_scale = 1;
+    s.font_scale = std::clamp(s.font_scale, font_scale_min, font_scale_max);
+  }
+  io.FontGlobalScale = s.font_scale;
   if (!io.WantTextInput) {
     if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) help.open();
     for (int i = 0; i < io.InputQueueCharacters.Size; ++i)
@@ -198,7 +241,7 @@ std::optional<png_request> draw_frame(window& w, settings& s, pages& all, sideba
   ImGui::Begin("##main", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
-  const sidebar_request r = side.draw(s, 270 * w.scale, w.font_notice);
+  const sidebar_request r = side.draw(s, 205 * w.scale * s.font_scale, w.font_notice);
   if (!r.page.empty()) s.page = r.page;
   if (r.help) help.open();
   if (r.theme_changed) apply_theme(s.dark, w.scale);
@@ -206,7 +249,7 @@ std::optional<png_request> draw_frame(window& w, settings& s, pages& all, sideba
   ImGui::BeginChild("##page", ImVec2(0, 0), false);
   auto png = all.draw(s, dt);
   ImGui::EndChild();
-  help.draw();
+  help.draw(colors(s.dark));
   ImGui::End();
   return png;
 }
@@ -262,9 +305,15 @@ int run_app(const gui_options& options) {
   int status = 0;
   {
     pages all(options);
+    if (capture_only && !all.answer(s.page, options.predict)) {
+      std::cerr << "loopscope: error: --predict: '" << options.predict
+                << "' does not answer this lesson's question (a number, a choice's number from 1, ask or skip)\n";
+      close_window(*w);
+      return 2;
+    }
     sidebar side;
     help_view help;
-    screenshot_plan shot(options.at);
+    screenshot_plan shot(options.at, options.predict != "ask" || s.page == "sandbox");
     auto last = std::chrono::steady_clock::now();
     bool animating = true;
     while (!glfwWindowShouldClose(w->handle)) {
@@ -297,6 +346,10 @@ int run_app(const gui_options& options) {
         std::string error;
         if (!write_png(options.screenshot, 0, 0, io.DisplaySize.x, io.DisplaySize.y, error)) {
           std::cerr << "loopscope: error: " << error << "\n";
+          status = 1;
+        }
+        if (!options.layout.empty() && !write_layout(options.layout, io.DisplaySize, all.headers(s.page))) {
+          std::cerr << "loopscope: error: could not write " << options.layout << "\n";
           status = 1;
         }
         glfwSetWindowShouldClose(w->handle, GLFW_TRUE);

@@ -5,7 +5,9 @@ namespace loopscope::gui {
 bool screenshot_plan::frame(run_set& runs) {
   // A real-clock lesson then measures a process done starting its renderer.
   if (!primed_ && frames_ >= 2 && !runs.preparing()) {
-    if (at_)
+    if (!drive_)
+      ;  // as it is
+    else if (at_)
       runs.seek(*at_);
     else
       runs.run_to_end();
@@ -13,8 +15,9 @@ bool screenshot_plan::frame(run_set& runs) {
   }
   ++frames_;
   // A run that could not be set up has nothing to wait for.
-  const bool due = primed_ && !runs.preparing() &&
-                   (!runs.real_clock() || runs.finished() || runs.size() == 0 || (at_ && runs.cursor() >= *at_));
+  const bool due =
+      primed_ && !runs.preparing() &&
+      (!drive_ || !runs.real_clock() || runs.finished() || runs.size() == 0 || (at_ && runs.cursor() >= *at_));
   return frames_ >= 4 && due;
 }
 

@@ -12,13 +12,15 @@ namespace loopscope::gui {
 
 class screenshot_plan {
  public:
-  explicit screenshot_plan(std::optional<nanos> at) : at_(at) {}
+  // `drive`: false shows the runs as they are (a question still open).
+  screenshot_plan(std::optional<nanos> at, bool drive) : at_(at), drive_(drive) {}
   // Once a frame, after it is drawn: drives the runs shown when it is time;
   // true when this frame is the picture.
   bool frame(run_set& runs);
 
  private:
   std::optional<nanos> at_;
+  bool drive_ = true;
   int frames_ = 0;
   bool primed_ = false;
 };

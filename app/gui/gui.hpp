@@ -19,6 +19,11 @@ struct gui_options {
   std::optional<workload> work;      // workload flags given on the command line
   bool real_clock = false;           // start on the real clock
   std::vector<strategy> strategies;  // --strategies for the sandbox panels
+  // With --screenshot, a lesson's question: "ask" (shown as a learner
+  // first sees it), "skip", or a guess to lock in ("2.5"; a choice by its
+  // number from 1).
+  std::string predict = "skip";
+  std::string layout;  // with --screenshot: where each variant's header was, as JSON
 };
 
 // The pages there are, for --lesson and for error messages.

@@ -2,17 +2,47 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
 #include "lessons/runner.hpp"
 
 namespace loopscope::gui {
 
 lesson_page::lesson_page(const lessons::lesson& l)
     : lesson_(l), values_(lessons::defaults(l)), texts_(l), chart_(l.variants.size()) {
-  if (l.real_clock_only) {
-    runs_.set_real_only(l.variants_in_turn);
-    runs_.hold_real_start(true);  // predict first: it runs when the guess is in
-  }
+  if (l.real_clock_only) runs_.set_real_only(l.variants_in_turn);
+  runs_.hold_real_start(true);  // predict first: on either clock, it runs when the guess is in
+  for (std::size_t i = 0; i < l.variants.size(); ++i)
+    if (l.variants[i].name == l.speedup_against) speedup_against_ = i;
   rebuild(false);
+}
+
+void lesson_page::guess_in(bool locked) {
+  if (locked)
+    prediction_.lock(!lesson_.predict.choices.empty());
+  else
+    prediction_.skip();
+  runs_.hold_real_start(false);
+  runs_.play();
+}
+
+void lesson_page::skip_question() { guess_in(false); }
+
+bool lesson_page::answer_question(const std::string& guess) {
+  char* end = nullptr;
+  const double v = std::strtod(guess.c_str(), &end);
+  if (guess.empty() || end != guess.c_str() + guess.size() || !std::isfinite(v)) return false;
+  if (lesson_.predict.choices.empty()) {
+    prediction_.guess = static_cast<float>(v);
+  } else {
+    const int choice = static_cast<int>(v) - 1;  // as shown: the first choice is 1
+    if (choice < 0 || choice >= static_cast<int>(lesson_.predict.choices.size()) || choice + 1 != v) return false;
+    prediction_.choice = choice;
+  }
+  guess_in(true);
+  return true;
 }
 
 void lesson_page::rebuild(bool keep_cursor) {
@@ -27,7 +57,10 @@ void lesson_page::rebuild(bool keep_cursor) {
                        {}},
               keep_cursor);
   // Predict first: nothing plays until the guess is in (or skipped).
-  if (prediction_.asking()) runs_.pause();
+  if (prediction_.asking()) {
+    runs_.hold_real_start(true);
+    runs_.pause();
+  }
   chart_noted_ = false;
 }
 
@@ -35,11 +68,24 @@ bool lesson_page::answered() const {
   return runs_.finished() && !runs_.preparing() && runs_.size() == lesson_.variants.size();
 }
 
-std::optional<double> lesson_page::answer() const {
-  if (!answered()) return std::nullopt;
+lessons::outcomes lesson_page::outcomes() const {
   lessons::outcomes o;
   for (std::size_t i = 0; i < runs_.size(); ++i) o.add(runs_.run(i), runs_.metrics(i));
-  return lessons::answer_of(lesson_, o);
+  return o;
+}
+
+std::optional<double> lesson_page::answer() const {
+  if (!answered()) return std::nullopt;
+  return lessons::answer_of(lesson_, outcomes());
+}
+
+std::string lesson_page::why() const {
+  if (!answered() || !lesson_.predict.why) return {};
+  try {
+    return lesson_.predict.why(outcomes());
+  } catch (const std::exception&) {
+    return {};  // a figure the run did not get to report: no sentence rather than a wrong one
+  }
 }
 
 // Lesson 10's servers: where curl and wrk can reach them, one click to copy.
@@ -67,14 +113,14 @@ void lesson_page::draw_addresses() {
   }
 }
 
-std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_nav& nav, bool has_previous,
-                                             bool has_next) {
-  const palette& p = colors(dark);
-  runs_.tick(wall_dt);
-  nav.completed = runs_.finished();
-
+void lesson_page::draw_header(lesson_nav& nav, bool has_previous, bool has_next) {
+  ImGui::AlignTextToFramePadding();
   ImGui::Text("Lesson %d: %s", lesson_.number, lesson_.title.c_str());
-  ImGui::SameLine(ImGui::GetContentRegionAvail().x - 330 * ImGui::GetFontSize() / 16);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  auto button_w = [&](const char* label) { return ImGui::CalcTextSize(label).x + style.FramePadding.x * 2; };
+  const float buttons =
+      button_w("< Previous") + button_w("Next >") + button_w("Open the sandbox") + style.ItemSpacing.x * 2;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - buttons));
   ImGui::BeginDisabled(!has_previous);
   nav.previous = ImGui::Button("< Previous");
   ImGui::EndDisabled();
@@ -85,53 +131,82 @@ std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_n
   ImGui::SameLine();
   nav.sandbox = ImGui::Button("Open the sandbox");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every knob free: any workload, any strategy");
+}
 
-  // Lessons that show their figures give the texts a little less room.
-  const float top_h = (lesson_.real_clock_only ? 240 : 270) * ImGui::GetFontSize() / 16;
-  texts_.draw(ImGui::GetContentRegionAvail().x * 0.58f, top_h, p);
-  ImGui::SameLine();
-  ImGui::BeginChild("##side", ImVec2(0, top_h), true);
+std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_nav& nav, bool has_previous,
+                                             bool has_next) {
+  const palette& p = colors(dark);
+  runs_.tick(wall_dt);
+  nav.completed = runs_.finished() && prediction_.reveals();
+  ImGui::PushID(lesson_.id.c_str());  // each page its own scroll positions and tabs
+  draw_header(nav, has_previous, has_next);
+  const bool held = prediction_.asking();
+
+  // Left: the texts over the setup and the question. Right: the runs.
+  const float em = ImGui::GetFontSize() / 16;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float left_w = std::clamp(avail.x * 0.34f, 300 * em, 560 * em);
+  ImGui::BeginChild("##left", ImVec2(left_w, 0), false);
+  texts_.draw(0, std::max(ImGui::GetContentRegionAvail().y * 0.46f, 140 * em), p, prediction_.reveals());
+  ImGui::BeginChild("##side", ImVec2(0, 0), true);
   const bool changed = params_.draw(lesson_, values_, lesson_.real_clock_only, p);
-  const predict_request asked = predict_.draw(lesson_.predict, prediction_, answered(), answer(), p);
+  ImGui::Separator();
+  const predict_request asked = predict_.draw(lesson_.predict, prediction_, answered(), answer(), why(), p);
   ImGui::EndChild();
-  if (changed) rebuild(true);
-  if (asked.lock || asked.skip) {
-    if (asked.lock)
-      prediction_.lock();
-    else
-      prediction_.skip();
-    runs_.play();
+  ImGui::EndChild();
+  if (changed) {
+    prediction_.settings_changed();  // a guess for other settings no longer stands
+    rebuild(true);
   }
+  if (asked.lock) guess_in(true);
+  if (asked.skip) guess_in(false);
   if (asked.again) {
     prediction_.ask_again();
-    if (lesson_.real_clock_only) runs_.hold_real_start(true);
+    runs_.hold_real_start(true);
     runs_.restart();
     runs_.pause();
   }
 
-  playback_request play = playback_.draw(runs_);
-  play |= playback_bar::keys();
+  ImGui::SameLine();
+  ImGui::BeginChild("##right", ImVec2(0, 0), false);
+  const bool concealed = prediction_.asking();
+  playback_request play = playback_.draw(runs_, held);
+  play |= playback_bar::keys(held);
+  if (held) {
+    // Only the clock may change while the question is open; nothing plays.
+    play = playback_request{.real_clock = play.real_clock};
+  }
   runs_.apply(play);
+  if (held) runs_.pause();
   draw_addresses();
   if (lesson_.chart && !chart_noted_ && runs_.finished() && !runs_.preparing()) {
     chart_.note(runs_, values_[lesson_.chart->x_param], lesson_.chart->y_figure);
     chart_noted_ = true;
   }
 
+  runs_options o;
+  o.conceal = concealed;
+  o.speedup_against = speedup_against_;
   runs_request r;
-  if (lesson_.chart) {
+  if (lesson_.chart && !concealed) {
     const lessons::param* xp = nullptr;
     for (const auto& param : lesson_.params)
       if (param.name == lesson_.chart->x_param) xp = &param;
     const auto names = lesson_.variant_names();
-    r = body_.draw(runs_, dark, [&](float w, float h) {
-      if (xp != nullptr) chart_.draw(*lesson_.chart, *xp, names, w, h, p);
-    });
-  } else if (lesson_.bars) {
-    r = body_.draw(runs_, dark, [&](float w, float h) { bars_.draw(*lesson_.bars, runs_, w, h, p); });
+    r = body_.draw(
+        runs_, dark,
+        [&](float w, float h) {
+          if (xp != nullptr) chart_.draw(*lesson_.chart, *xp, names, w, h, p);
+        },
+        o);
+  } else if (lesson_.bars && !concealed) {
+    r = body_.draw(
+        runs_, dark, [&](float w, float h) { bars_.draw(*lesson_.bars, runs_, w, h, p); }, o);
   } else {
-    r = body_.draw(runs_, dark);
+    r = body_.draw(runs_, dark, {}, o);
   }
+  ImGui::EndChild();
+  ImGui::PopID();
   if (r.cancel) runs_.cancel(r.cancel->variant, r.cancel->lane);
   if (r.export_trace) runs_.set_notice(runs_.export_trace(*r.export_trace));
   return r.png;

@@ -30,11 +30,21 @@ class lesson_page {
   std::optional<png_request> draw(double wall_dt, bool dark, lesson_nav& nav, bool has_previous, bool has_next);
   run_set& runs() { return runs_; }
   const lessons::lesson& lesson() const { return lesson_; }
+  // For screenshots and tests: answer the question as if typed ("2.5", or
+  // a choice's number from 1) and lock it in, or skip it.
+  void skip_question();
+  bool answer_question(const std::string& guess);
+  const prediction& predicted() const { return prediction_; }
+  const std::vector<header_rect>& headers() const { return body_.headers(); }
 
  private:
   void rebuild(bool keep_cursor);
   bool answered() const;                 // every run is over: the question has its answer
   std::optional<double> answer() const;  // that answer (none when the run did not do what it asks)
+  std::string why() const;               // and why, from the same runs
+  lessons::outcomes outcomes() const;
+  void guess_in(bool locked);  // locked in or skipped: the run plays
+  void draw_header(lesson_nav& nav, bool has_previous, bool has_next);
   void draw_addresses();
 
   const lessons::lesson& lesson_;
@@ -42,6 +52,7 @@ class lesson_page {
   prediction prediction_;
   run_set runs_;
   bool chart_noted_ = false;
+  std::optional<std::size_t> speedup_against_;  // the lesson's reference variant
 
   lesson_texts texts_;
   params_panel params_;

@@ -6,28 +6,72 @@
 
 namespace loopscope::gui {
 
-void lesson_texts::draw(float width, float height, const palette& p) {
+namespace {
+
+// Code in the monospace font (the second one loaded, where there is one),
+// with line numbers.
+void draw_code(std::string_view code, const palette& p) {
+  ImGuiIO& io = ImGui::GetIO();
+  ImFont* mono = io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
+  if (mono != nullptr) ImGui::PushFont(mono);
+  int line_no = 1;
+  for (std::size_t at = 0; at <= code.size();) {
+    std::size_t end = code.find('\n', at);
+    if (end == std::string_view::npos) end = code.size();
+    if (end == code.size() && at == end) break;  // no empty last line
+    ImGui::TextColored(vec(p.text_dim), "%3d ", line_no++);
+    ImGui::SameLine(0, 0);
+    ImGui::TextUnformatted(code.data() + at, code.data() + end);
+    at = end + 1;
+  }
+  if (mono != nullptr) ImGui::PopFont();
+}
+
+}  // namespace
+
+lesson_texts::lesson_texts(const lessons::lesson& l) : lesson_(l), prose_(parse_markdown(l.prose)) {
+  std::size_t n = prose_.size();
+  for (std::size_t i = 1; i < prose_.size(); ++i)
+    if (prose_[i].kind == md_block::heading) {
+      n = i;
+      break;
+    }
+  setup_.assign(prose_.begin(), prose_.begin() + static_cast<long>(n));
+}
+
+void lesson_texts::draw(float width, float height, const palette& p, bool whole) {
   ImGui::BeginChild("##texts", ImVec2(width, height), true);
   if (ImGui::BeginTabBar("##tabs")) {
     if (ImGui::BeginTabItem("Lesson")) {
       ImGui::BeginChild("##prose");
-      draw_markdown(prose_, p);
+      if (whole) {
+        draw_markdown(prose_, p);
+      } else {
+        draw_markdown(setup_, p);
+        ImGui::Spacing();
+        ImGui::PushStyleColor(ImGuiCol_Text, p.note);
+        ImGui::TextWrapped("The rest of the lesson opens once you have made your guess.");
+        ImGui::PopStyleColor();
+      }
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("C++ (the code that runs)")) {
+    if (ImGui::BeginTabItem("C++")) {
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("The code that runs, as it is in the lesson's folder");
       ImGui::BeginChild("##cpp", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
-      ImGui::TextUnformatted(lesson_.code.data(), lesson_.code.data() + lesson_.code.size());
+      draw_code(lesson_.code, p);
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Python (asyncio)")) {
+    if (ImGui::BeginTabItem("Python")) {
       ImGui::BeginChild("##py", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+      ImGui::PushTextWrapPos(0);
       ImGui::TextDisabled(
-          lesson_.real_clock_only
-              ? "The same measurement in Python. The test suite runs it and checks it shows the same contrast."
-              : "The same program in asyncio. The test suite runs it and checks it agrees.");
-      ImGui::TextUnformatted(lesson_.python.data(), lesson_.python.data() + lesson_.python.size());
+          "%s", lesson_.real_clock_only
+                    ? "The same measurement in Python. The test suite runs it and checks it shows the same contrast."
+                    : "The same program in asyncio. The test suite runs it and checks it agrees.");
+      ImGui::PopTextWrapPos();
+      draw_code(lesson_.python, p);
       ImGui::EndChild();
       ImGui::EndTabItem();
     }

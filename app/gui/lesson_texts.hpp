@@ -11,12 +11,15 @@ namespace loopscope::gui {
 
 class lesson_texts {
  public:
-  explicit lesson_texts(const lessons::lesson& l) : lesson_(l), prose_(parse_markdown(l.prose)) {}
-  void draw(float width, float height, const palette& p);
+  explicit lesson_texts(const lessons::lesson& l);
+  // `whole`: all of the prose; otherwise its setup only (up to its first
+  // section), as long as the prediction is asked for.
+  void draw(float width, float height, const palette& p, bool whole);
 
  private:
   const lessons::lesson& lesson_;
   std::vector<md_block> prose_;
+  std::vector<md_block> setup_;  // the blocks before the first section
 };
 
 }  // namespace loopscope::gui

@@ -2,6 +2,8 @@
 // busy the loop was, time spent ready, the longest slice and its warnings.
 #pragma once
 
+#include <optional>
+
 #include "app/gui/run_set.hpp"
 #include "app/gui/theme.hpp"
 
@@ -9,7 +11,9 @@ namespace loopscope::gui {
 
 class metrics_table {
  public:
-  void draw(const run_set& runs, const palette& p);
+  // `speedup_against`: the run the speedups are measured against; none: the
+  // run set's own reference (the sandbox's sequential sum).
+  void draw(const run_set& runs, const palette& p, std::optional<std::size_t> speedup_against = std::nullopt);
 };
 
 }  // namespace loopscope::gui

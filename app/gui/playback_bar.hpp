@@ -8,9 +8,10 @@ namespace loopscope::gui {
 
 class playback_bar {
  public:
-  playback_request draw(const run_set& runs);
+  // `held`: a guess is asked for first: nothing plays, no time is shown.
+  playback_request draw(const run_set& runs, bool held = false);
   // Space, Right arrow, R (unless a text field has the keyboard).
-  static playback_request keys();
+  static playback_request keys(bool held = false);
 };
 
 }  // namespace loopscope::gui

@@ -7,10 +7,9 @@
 namespace loopscope::gui {
 
 predict_request predict_panel::draw(const lessons::question& q, prediction& state, bool answered,
-                                    std::optional<double> truth, const palette& p) {
+                                    std::optional<double> truth, const std::string& why, const palette& p) {
   predict_request r;
-  ImGui::Separator();
-  ImGui::TextColored(vec(p.note), "Predict first");
+  ImGui::TextColored(vec(p.note), state.asking() ? "Predict first" : "Your prediction");
   ImGui::TextWrapped("%s", q.text.c_str());
   const bool has_choices = !q.choices.empty();
   if (state.asking()) {
@@ -18,12 +17,16 @@ predict_request predict_panel::draw(const lessons::question& q, prediction& stat
       for (std::size_t i = 0; i < q.choices.size(); ++i)
         ImGui::RadioButton(q.choices[i].c_str(), &state.choice, static_cast<int>(i));
     } else {
-      ImGui::SetNextItemWidth(120 * ImGui::GetFontSize() / 16);
+      ImGui::SetNextItemWidth(110 * ImGui::GetFontSize() / 16);
       ImGui::InputFloat(("##guess " + q.unit).c_str(), &state.guess, 0, 0, "%.2f");
       ImGui::SameLine();
       ImGui::TextUnformatted(q.unit.c_str());
     }
+    ImGui::BeginDisabled(!state.can_lock(has_choices));
     r.lock = ImGui::Button("Lock in and run");
+    ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled) && !state.can_lock(has_choices))
+      ImGui::SetTooltip("Pick an answer first");
     ImGui::SameLine();
     r.skip = ImGui::SmallButton("skip, just run it");
     return r;
@@ -32,23 +35,12 @@ predict_request predict_panel::draw(const lessons::question& q, prediction& stat
     ImGui::TextDisabled(state.locked() ? "Your guess is in. Watch the run..." : "Watch the run...");
     return r;
   }
-  if (!truth) {
-    ImGui::TextWrapped("From the run: %s.", q.none.c_str());
-  } else if (has_choices) {
-    const int right = static_cast<int>(*truth);
-    ImGui::Text("From the run: %s", q.choices[static_cast<std::size_t>(right)].c_str());
-    if (state.locked()) {
-      const grading g = grade_choice(state.choice, right);
-      ImGui::TextColored(vec(g.how == verdict::right ? p.ok : p.warn), "%s", g.text.c_str());
-    }
-  } else {
-    ImGui::Text("From the run: %.3g %s", *truth, q.unit.c_str());
-    if (state.locked()) {
-      const grading g = grade_number(state.guess, *truth);
-      ImGui::TextColored(vec(g.how == verdict::right ? p.ok : p.warn), "You said %.3g: %s", state.guess,
-                         g.text.c_str());
-    }
-  }
+  const feedback f = judge(state, q.unit, q.choices, truth, q.none, why);
+  const ImU32 colour = !f.how ? p.text : *f.how == verdict::right ? p.ok : *f.how == verdict::close ? p.note : p.warn;
+  ImGui::PushStyleColor(ImGuiCol_Text, colour);
+  ImGui::TextWrapped("%s", f.headline.c_str());
+  ImGui::PopStyleColor();
+  if (!f.why.empty()) ImGui::TextWrapped("%s", f.why.c_str());
   r.again = ImGui::SmallButton("predict again");
   return r;
 }

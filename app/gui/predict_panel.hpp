@@ -1,9 +1,10 @@
 // The question a lesson asks before its run: the guess (a number or a
 // choice), lock in or skip, and once the run is over the answer computed
-// from it beside the guess.
+// from it beside the guess, and why.
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "app/gui/predict.hpp"
 #include "app/gui/theme.hpp"
@@ -19,10 +20,10 @@ struct predict_request {
 
 class predict_panel {
  public:
-  // `answered`: every run is over; `truth`: then its answer (none when the
-  // run did not do what the question asks about).
+  // `answered`: every run is over; then `truth`, its answer (none when the
+  // run did not do what the question asks about), and `why`.
   predict_request draw(const lessons::question& q, prediction& state, bool answered, std::optional<double> truth,
-                       const palette& p);
+                       const std::string& why, const palette& p);
 };
 
 }  // namespace loopscope::gui

@@ -13,7 +13,9 @@ namespace loopscope::gui {
 namespace {
 using steady = std::chrono::steady_clock;
 constexpr double metrics_period_s = 0.25;  // real-clock runs: metrics at most 4 times a second
-constexpr std::size_t lanes_drawn = 200;   // per variant; past it a density band (timeline_view::max_lanes)
+// Tasks per variant past which the timeline may draw a density band: to
+// fit a small window, and always past timeline_view::max_lanes (200).
+constexpr std::size_t density_from = 8;
 }  // namespace
 
 struct run_set::panel {
@@ -295,7 +297,7 @@ void run_set::sync() {
       p->metrics_at = now;
       std::size_t tasks = 0;
       for (lane_id id = 0; id < p->lanes.lane_count(); ++id) tasks += p->lanes.info(id).kind == lane_kind::task;
-      if (tasks > lanes_drawn) p->density = compute_density(p->lanes, loop_now);
+      if (tasks > density_from) p->density = compute_density(p->lanes, loop_now);
       p->metrics_cost_s = std::chrono::duration<double>(steady::now() - t0).count();
     }
     if (p->run->main_done()) p->figures = p->run->figures();

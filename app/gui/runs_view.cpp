@@ -4,13 +4,16 @@
 
 #include <algorithm>
 
+#include "app/gui/legend.hpp"
+
 namespace loopscope::gui {
 
 namespace {
 
-std::string title_of(const run_set& runs, std::size_t i) {
+std::string title_of(const run_set& runs, std::size_t i, bool conceal) {
   const scenario_run& run = runs.run(i);
   std::string title = run.variant();
+  if (conceal) return title;
   if (run.finished()) title += " — makespan " + format_seconds(runs.metrics(i).makespan);
   if (const std::string incident = run.incident(); !incident.empty()) title.append(" — ").append(incident);
   if (const auto at = run.reachable_at()) title.append(at->open ? " — serving on " : " — served on ").append(at->url);
@@ -19,18 +22,23 @@ std::string title_of(const run_set& runs, std::size_t i) {
 
 }  // namespace
 
-runs_request runs_view::draw(run_set& runs, bool dark, const std::function<void(float, float)>& beside) {
+runs_request runs_view::draw(run_set& runs, bool dark, const std::function<void(float, float)>& beside,
+                             const runs_options& o) {
   const palette& p = colors(dark);
   views_.resize(runs.size());
   std::size_t figure_rows = 0;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     variant_view& v = views_[i];
-    v.title = title_of(runs, i);
+    v.title = title_of(runs, i, o.conceal);
     v.lanes = &runs.lanes(i);
     v.density = &runs.density(i);
     v.finish = runs.run(i).finished() ? runs.metrics(i).makespan : -1;
     v.concurrency = &runs.metrics(i).concurrency;
     v.peak = runs.metrics(i).peak_concurrency;
+    const scenario_run& run = runs.run(i);
+    v.main_lane = run.main_lane();
+    v.returned = !o.conceal && run.main_done() ? run.returned() : -1;
+    v.raised = v.returned >= 0 ? run.error_text() : std::string();
     figure_rows = std::max(figure_rows, runs.figures(i).size());
   }
 
@@ -40,8 +48,10 @@ runs_request runs_view::draw(run_set& runs, bool dark, const std::function<void(
   if (measured) figure_rows = std::max<std::size_t>(figure_rows, 8) + 3;
   const float row_h = ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y;
   const float figures_h = row_h * static_cast<float>(figure_rows) + 8;
-  const float bottom = measured ? figures_h + ImGui::GetFrameHeightWithSpacing() * 3.2f
-                                : ImGui::GetFrameHeightWithSpacing() * (3.5f + static_cast<float>(runs.size()));
+  const float line = ImGui::GetFrameHeightWithSpacing();
+  // The legend's height as it wrapped last frame.
+  const float bottom =
+      legend_h_ + (measured ? figures_h + line * 1.4f : row_h * (1.0f + static_cast<float>(runs.size())) + line * 1.4f);
   const float timeline_h = std::max(ImGui::GetContentRegionAvail().y - bottom, 160.0f);
 
   runs_request r;
@@ -51,11 +61,19 @@ runs_request runs_view::draw(run_set& runs, bool dark, const std::function<void(
   const nanos end = measured ? std::max<nanos>(runs.cursor(), 1'000'000) : runs.end();
   if (runs.take_fit_request() || (measured && runs.started(0) && !runs.finished() && !runs.waiting_to_start()))
     timeline_.request_fit();
-  r.cancel = timeline_.draw(views_, runs.cursor(), end, dark, !runs.finished());
+  r.cancel = timeline_.draw(views_, runs.cursor(), end, dark, !runs.finished() && !o.conceal, o.conceal);
   ImGui::EndChild();
   const ImVec2 tl_max(tl_min.x + ImGui::GetItemRectSize().x, tl_min.y + timeline_h);
 
-  if (measured) {
+  const float legend_top = ImGui::GetCursorPosY();
+  draw_legend_row(p);
+  legend_h_ = ImGui::GetCursorPosY() - legend_top;
+  if (o.conceal) {
+    // The table would give the answer away: its rows appear after the run.
+    ImGui::BeginChild("##concealed", ImVec2(0, measured ? figures_h : row_h * (1.0f + runs.size())), false);
+    ImGui::TextDisabled("The figures appear here once you have made your guess and the run has played.");
+    ImGui::EndChild();
+  } else if (measured) {
     const float width = ImGui::GetContentRegionAvail().x * (beside ? 0.62f : 1.0f);
     ImGui::BeginChild("##figures", ImVec2(width, figures_h), false);
     figures_.draw(runs, p);
@@ -69,7 +87,7 @@ runs_request runs_view::draw(run_set& runs, bool dark, const std::function<void(
     }
     ImGui::Spacing();
   } else {
-    metrics_.draw(runs, p);
+    metrics_.draw(runs, p, o.speedup_against);
   }
 
   const export_request e = exports_.draw(runs.current_notice(), p);

@@ -16,6 +16,16 @@
 
 namespace loopscope::gui {
 
+// How the runs are shown.
+struct runs_options {
+  // A prediction is being asked for: nothing that gives the answer away
+  // (times, makespans, figures).
+  bool conceal = false;
+  // The run the speedups are measured against (a lesson's "sequential");
+  // none: the run set's own reference, if any.
+  std::optional<std::size_t> speedup_against;
+};
+
 struct runs_request {
   std::optional<timeline_view::cancel_request> cancel;
   std::optional<std::string> export_trace;  // to this path
@@ -26,7 +36,9 @@ class runs_view {
  public:
   // `beside`, if given, draws next to the figures table in a box of the
   // given size (a chart).
-  runs_request draw(run_set& runs, bool dark, const std::function<void(float width, float height)>& beside = {});
+  runs_request draw(run_set& runs, bool dark, const std::function<void(float width, float height)>& beside = {},
+                    const runs_options& o = {});
+  const std::vector<header_rect>& headers() const { return timeline_.headers(); }
 
  private:
   timeline_view timeline_;
@@ -34,6 +46,7 @@ class runs_view {
   figures_table figures_;
   export_bar exports_;
   std::vector<variant_view> views_;  // reused every frame
+  float legend_h_ = 0;
 };
 
 }  // namespace loopscope::gui

@@ -20,6 +20,7 @@ class sandbox_page {
   // Draws the page into the current window. `wall_dt`: seconds since the
   // last frame, for playback.
   std::optional<png_request> draw(double wall_dt, bool dark);
+  const std::vector<header_rect>& headers() const { return body_.headers(); }
 
   // Sets the workload and the clock, and runs again from the start.
   void configure(workload w, bool real_clock);

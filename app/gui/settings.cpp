@@ -34,6 +34,7 @@ settings load_settings(const std::string& path) {
       if (key == "width") s.width = std::clamp(std::stoi(value), 640, 16384);
       if (key == "height") s.height = std::clamp(std::stoi(value), 480, 16384);
       if (key == "dark") s.dark = value == "1";
+      if (key == "font_scale") s.font_scale = std::clamp(std::stof(value), font_scale_min, font_scale_max);
       if (key == "page") s.page = value;
       if (key == "done") {
         std::stringstream ids(value);
@@ -54,7 +55,7 @@ bool save_settings(const settings& s, const std::string& path) {
   ::mkdir(dir.c_str(), 0755);
   std::ofstream out(path, std::ios::trunc);
   out << "x=" << s.x << "\ny=" << s.y << "\nwidth=" << s.width << "\nheight=" << s.height << "\ndark=" << s.dark
-      << "\npage=" << s.page << "\ndone=";
+      << "\nfont_scale=" << s.font_scale << "\npage=" << s.page << "\ndone=";
   for (const auto& id : s.done) out << id << ",";
   out << "\n";
   out.close();

@@ -7,10 +7,13 @@
 
 namespace loopscope::gui {
 
+constexpr float font_scale_min = 0.7f, font_scale_max = 2.5f;
+
 struct settings {
   int x = -1, y = -1, width = 1440, height = 900;
   bool dark = true;
-  std::string page = "sandbox";
+  float font_scale = 1;        // Ctrl + / Ctrl - / Ctrl 0, for a projector
+  std::string page = "await";  // a first launch opens lesson 1
   std::set<std::string> done;  // lessons whose run the learner has seen to the end
 };
 

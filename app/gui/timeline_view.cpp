@@ -13,12 +13,13 @@ namespace loopscope::gui {
 
 namespace {
 
-constexpr float label_w = 150;
-constexpr float ruler_h = 24;
-constexpr float header_h = 24;
-constexpr float band_h = 28;
-constexpr float density_h = 64;
-constexpr float gap_h = 10;
+constexpr float label_w = 130;
+constexpr float ruler_h = 22;
+constexpr float header_h = 20;
+constexpr float band_h = 22;
+constexpr float density_h = 56;
+constexpr float gap_h = 6;
+constexpr float lane_h_max = 18, lane_h_min = 3;
 
 bool key_pressed(int glfw_key) { return ImGui::IsKeyPressed(glfw_key); }
 bool key_down(int glfw_key) { return ImGui::IsKeyDown(glfw_key); }
@@ -56,10 +57,10 @@ void timeline_view::handle_input(float canvas_x0, float canvas_w, nanos end) {
 }
 
 std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vector<variant_view>& variants,
-                                                                 nanos cursor, nanos end, bool dark, bool cancellable) {
+                                                                 nanos cursor, nanos end, bool dark, bool cancellable,
+                                                                 bool conceal) {
   const palette& p = colors(dark);
   const float scale = ImGui::GetFontSize() / 16.0f;
-  lane_h_ = 18 * scale;
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float lw = label_w * scale;
@@ -73,8 +74,11 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
   const auto ticks = ruler_ticks(axis_, 90 * scale);
   for (const auto& t : ticks) {
     dl->AddLine(ImVec2(t.x, origin.y + ruler_h * scale - 6), ImVec2(t.x, origin.y + ruler_h * scale), p.text_dim);
-    dl->AddText(ImVec2(t.x + 3, origin.y + 2), p.text_dim, t.label.c_str());
+    // No times while a guess is asked for; no label cut by the right edge.
+    if (!conceal && t.x + 3 + ImGui::CalcTextSize(t.label.c_str()).x <= canvas_x0 + canvas_w)
+      dl->AddText(ImVec2(t.x + 3, origin.y + 2), p.text_dim, t.label.c_str());
   }
+  if (conceal) dl->AddText(ImVec2(origin.x + 4, origin.y + 2), p.text_dim, "time: shown after your guess");
   if (cursor >= axis_.t0 && cursor <= axis_.t1) {
     const float cx = axis_.to_x(cursor);
     dl->AddTriangleFilled(ImVec2(cx - 5, origin.y + ruler_h * scale - 8),
@@ -84,14 +88,42 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
   ImGui::Dummy(ImVec2(avail.x, ruler_h * scale));
 
   // ---- Lanes, in a scrolling child ----
-  float total_h = 0;
-  for (const auto& v : variants) {
+  // As tall as lets every variant fit, from 18 px down to 3. When even 3 px
+  // lanes would not fit, every variant becomes a density band sharing the
+  // height (its header and band only); past that, the lanes scroll.
+  float fixed_h = 0;
+  std::size_t lane_rows = 0;
+  dense_.assign(variants.size(), false);
+  bool all_many = true;  // every variant has a density band to show (run_set: past 8 tasks)
+  for (std::size_t vi = 0; vi < variants.size(); ++vi) {
+    const variant_view& v = variants[vi];
     std::size_t tasks = 0;
     for (lane_id id = 0; id < v.lanes->lane_count(); ++id) tasks += v.lanes->info(id).kind == lane_kind::task;
-    const bool dense = v.density != nullptr && tasks > max_lanes;
-    const std::size_t shown = std::min(v.lanes->lane_count(), max_lanes);
-    total_h += (header_h + band_h + gap_h) * scale + (dense ? density_h * scale : 0) + shown * lane_h_;
+    dense_[vi] = v.density != nullptr && tasks > max_lanes;
+    all_many &= v.density != nullptr && tasks > 8;
+    lane_rows += std::min(v.lanes->lane_count(), max_lanes);
+    fixed_h += (header_h + band_h + gap_h) * scale + (dense_[vi] ? density_h * scale : 0);
   }
+  const float room = ImGui::GetContentRegionAvail().y - 2;
+  bool compact = false;
+  float dense_h = density_h * scale;
+  if (lane_rows > 0 && (room - fixed_h) / static_cast<float>(lane_rows) < lane_h_min * scale) {
+    if (all_many) {
+      compact = true;
+      const float n = static_cast<float>(variants.size());
+      dense_h = std::clamp((room - n * (header_h + gap_h) * scale) / n, 16 * scale, density_h * scale);
+      dense_.assign(variants.size(), true);
+      lane_rows = 0;
+      fixed_h = n * ((header_h + gap_h) * scale + dense_h);
+    }
+  }
+  lane_h_ = lane_rows == 0
+                ? lane_h_max * scale
+                : std::clamp((room - fixed_h) / static_cast<float>(lane_rows), lane_h_min * scale, lane_h_max * scale);
+  const float total_h = fixed_h + static_cast<float>(lane_rows) * lane_h_;
+  // Lane names in a font as small as the lanes, down to 8 px; none below.
+  const float name_px = std::min(ImGui::GetFontSize(), lane_h_ - 1);
+  headers_.clear();
   std::optional<cancel_request> request;
   ImGui::BeginChild("##lanes", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollWithMouse);
   ImGuiIO& io = ImGui::GetIO();
@@ -118,24 +150,30 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
   for (std::size_t vi = 0; vi < variants.size(); ++vi) {
     const variant_view& v = variants[vi];
     // Header: the strategy, its makespan, and where its last task ended.
-    dl->AddText(ImVec2(origin.x + 4, y + 4 * scale), p.text, v.title.c_str());
-    if (v.finish >= 0 && v.finish <= cursor) {
+    const ImVec2 title_size = ImGui::CalcTextSize(v.title.c_str());
+    dl->AddText(ImVec2(origin.x + 4, y + 2 * scale), p.text, v.title.c_str());
+    headers_.push_back({v.title, origin.x, y, origin.x + 4 + title_size.x, y + header_h * scale,
+                        y >= clip_min.y && y + header_h * scale <= clip_max.y});
+    if (!conceal && v.finish >= 0 && v.finish <= cursor) {
       const float fx = axis_.to_x(v.finish);
       if (fx >= canvas_x0 && fx <= canvas_x0 + canvas_w) {
         dl->AddLine(ImVec2(fx, y), ImVec2(fx, y + header_h * scale), p.done, 2.0f);
-        const float title_end = origin.x + 4 + ImGui::CalcTextSize(v.title.c_str()).x + 8;
-        if (fx + 4 > title_end)  // the label only where it does not cover the title
-          dl->AddText(ImVec2(fx + 4, y + 4 * scale), p.done, ("finished " + format_duration(v.finish)).c_str());
+        const std::string label = "finished " + format_duration(v.finish);
+        const float w = ImGui::CalcTextSize(label.c_str()).x;
+        // Right of the line, or left of it at the right edge; never over
+        // the title.
+        const float lx = fx + 4 + w <= canvas_x0 + canvas_w ? fx + 4 : fx - 4 - w;
+        if (lx > origin.x + 4 + title_size.x + 8) dl->AddText(ImVec2(lx, y + 2 * scale), p.done, label.c_str());
       }
     }
     y += header_h * scale;
 
     std::size_t tasks = 0;
     for (lane_id id = 0; id < v.lanes->lane_count(); ++id) tasks += v.lanes->info(id).kind == lane_kind::task;
-    if (v.density != nullptr && tasks > max_lanes) {
+    if (dense_[vi]) {
       // ---- Density band: how many tasks are running, ready, waiting ----
       const density_steps& d = *v.density;
-      const float h = density_h * scale;
+      const float h = dense_h;
       if (y + h >= clip_min.y && y <= clip_max.y && !d.t.empty() && d.peak > 0) {
         const float x_end = std::min(canvas_x0 + canvas_w, axis_.to_x(cursor));
         for (float x = canvas_x0; x < x_end; x += 2) {
@@ -165,16 +203,25 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
     }
 
     // ---- Lanes (off-screen ones cost nothing) ----
-    const std::size_t shown = std::min(v.lanes->lane_count(), max_lanes);
+    const std::size_t shown = compact ? 0 : std::min(v.lanes->lane_count(), max_lanes);
     for (lane_id id = 0; id < shown; ++id) {
       const float y0 = y + static_cast<float>(id) * lane_h_;
       if (y0 + lane_h_ < clip_min.y || y0 > clip_max.y) continue;
       if (id % 2 == 1) dl->AddRectFilled(ImVec2(origin.x, y0), ImVec2(canvas_x0 + canvas_w, y0 + lane_h_), p.lane_alt);
       const lane_info& info = v.lanes->info(id);
-      dl->AddText(ImVec2(origin.x + 12 * scale, y0 + (lane_h_ - ImGui::GetFontSize()) / 2),
-                  info.kind == lane_kind::task ? p.text : p.text_dim, info.name.c_str());
+      if (name_px >= 8) {
+        dl->PushClipRect(ImVec2(origin.x, y0), ImVec2(canvas_x0 - 2, y0 + lane_h_), true);
+        dl->AddText(ImGui::GetFont(), name_px, ImVec2(origin.x + 12 * scale, y0 + (lane_h_ - name_px) / 2),
+                    info.kind == lane_kind::task ? p.text : p.text_dim, info.name.c_str());
+        dl->PopClipRect();
+      }
       items_.clear();
-      build_lane_items(v.lanes->events(id), axis_, cursor, items_);
+      // The awaiter's lane ends where main() returned or raised.
+      const bool main_lane = id == v.main_lane;
+      const bool outcome_shown = main_lane && v.returned >= 0 && v.returned <= cursor;
+      build_lane_items(v.lanes->events(id), axis_, outcome_shown ? v.returned : cursor, items_);
+      if (outcome_shown) std::erase_if(items_, [](const lane_item& it) { return it.marker; });  // its own marker below
+      const bool worker = info.kind == lane_kind::worker;
       dl->PushClipRect(ImVec2(canvas_x0, y0), ImVec2(canvas_x0 + canvas_w, y0 + lane_h_), true);
       for (const lane_item& it : items_) {
         if (it.marker) {
@@ -186,18 +233,51 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
         const bool run = it.state == lane_state::running || it.state == lane_state::ready;
         const float inset = run ? lane_h_ * 0.12f : lane_h_ * 0.32f;
         const float x1 = std::max(it.x1, it.x0 + 1);
-        dl->AddRectFilled(ImVec2(it.x0, y0 + inset), ImVec2(x1, y0 + lane_h_ - inset),
-                          span_color(p, it.state, it.detail));
+        // A thread-pool worker at work is not the loop: its own colour, and
+        // never the slow-callback outline.
+        const ImU32 colour =
+            worker && it.state == lane_state::running ? p.worker_running : span_color(p, it.state, it.detail);
+        dl->AddRectFilled(ImVec2(it.x0, y0 + inset), ImVec2(x1, y0 + lane_h_ - inset), colour);
         if (it.folded > 1) dl->AddLine(ImVec2(it.x0, y0 + inset), ImVec2(x1, y0 + inset), p.fold_mark);
-        if (it.state == lane_state::running && it.folded == 1 && it.t1 - it.t0 >= slow_slice_threshold) {
+        if (it.state == lane_state::running && it.detail == static_cast<std::uint8_t>(run_kind::cancelled)) {
+          // Where the cancellation reached the task: a tick at the await it
+          // was raised at; the cleanup it ran from there, underlined.
+          dl->AddLine(ImVec2(it.x0, y0), ImVec2(it.x0, y0 + lane_h_), p.cancelled, 2.0f);
+          dl->AddLine(ImVec2(it.x0, y0 + lane_h_ - 1.5f), ImVec2(x1, y0 + lane_h_ - 1.5f), p.cancelled, 2.0f);
+        }
+        if (!worker && it.state == lane_state::running && it.folded == 1 && it.t1 - it.t0 >= slow_slice_threshold) {
           // A slow slice: outlined, with a flag at its start.
           dl->AddRect(ImVec2(it.x0, y0 + 1), ImVec2(x1, y0 + lane_h_ - 1), p.cursor, 0, 0, 1.5f);
           const float f = lane_h_ * 0.45f;
           dl->AddTriangleFilled(ImVec2(it.x0, y0 + 1), ImVec2(it.x0 + f, y0 + 1), ImVec2(it.x0, y0 + 1 + f), p.cursor);
         }
       }
+      float outcome_x = -1;
+      if (outcome_shown) {
+        // Returned: a dot; raised: a cross, and what it raised beside it.
+        outcome_x = axis_.to_x(v.returned);
+        const lane_state s = v.raised.empty() ? lane_state::done : lane_state::failed;
+        draw_end_marker(dl, p, s, ImVec2(outcome_x, y0 + lane_h_ / 2), std::max(lane_h_ * 0.3f, 3.0f));
+        const std::string label = v.raised.empty() ? "returned" : "raised " + v.raised.substr(0, v.raised.find(':'));
+        const float w = ImGui::CalcTextSize(label.c_str()).x * name_px / ImGui::GetFontSize();
+        const float lx = outcome_x + 8 + w <= canvas_x0 + canvas_w ? outcome_x + 8 : outcome_x - 8 - w;
+        if (name_px >= 8)
+          dl->AddText(ImGui::GetFont(), name_px, ImVec2(lx, y0 + (lane_h_ - name_px) / 2),
+                      v.raised.empty() ? p.done : p.failed, label.c_str());
+      }
       dl->PopClipRect();
-      if (hovered && io.MousePos.y >= y0 && io.MousePos.y < y0 + lane_h_ && io.MousePos.x >= canvas_x0) {
+      if (outcome_x >= 0 && hovered && io.MousePos.y >= y0 && io.MousePos.y < y0 + lane_h_ &&
+          std::abs(io.MousePos.x - outcome_x) <= 6) {
+        ImGui::BeginTooltip();
+        ImGui::TextUnformatted(info.name.c_str());
+        ImGui::Separator();
+        if (v.raised.empty())
+          ImGui::Text("returned at %s", format_duration(v.returned).c_str());
+        else
+          ImGui::Text("raised at %s:\n%s", format_duration(v.returned).c_str(), v.raised.c_str());
+        ImGui::TextDisabled("what the caller of the run received");
+        ImGui::EndTooltip();
+      } else if (hovered && io.MousePos.y >= y0 && io.MousePos.y < y0 + lane_h_ && io.MousePos.x >= canvas_x0) {
         if (const lane_item* it = hit_test(items_, io.MousePos.x)) {
           hover_ = *it;
           hovering = true;
@@ -214,7 +294,7 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
     y += static_cast<float>(shown) * lane_h_;
 
     // ---- Concurrency band: tasks in flight over time ----
-    if (v.concurrency != nullptr && v.peak > 0) {
+    if (v.concurrency != nullptr && v.peak > 0 && !conceal && !compact) {
       const float h = (band_h - 6) * scale;
       const float base = y + band_h * scale - 3;
       const auto& c = *v.concurrency;
@@ -230,7 +310,7 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
       std::snprintf(label, sizeof label, "in flight (peak %d)", v.peak);
       dl->AddText(ImVec2(origin.x + 4, base - ImGui::GetFontSize()), p.text_dim, label);
     }
-    y += (band_h + gap_h) * scale;
+    y += (compact ? gap_h : band_h + gap_h) * scale;
   }
 
   // The time cursor across every lane.
@@ -253,7 +333,10 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
       ImGui::Text("%s", state_label(hovered_item->state, hovered_item->detail));
       ImGui::Text("from %s for %s", format_duration(hovered_item->t0).c_str(),
                   format_duration(hovered_item->t1 - hovered_item->t0).c_str());
-      if (hovered_item->state == lane_state::running && hovered_item->t1 - hovered_item->t0 >= slow_slice_threshold)
+      if (hovered_lane->kind == lane_kind::worker && hovered_item->state == lane_state::running)
+        ImGui::TextDisabled("a thread-pool worker: the loop is free meanwhile");
+      else if (hovered_item->state == lane_state::running &&
+               hovered_item->t1 - hovered_item->t0 >= slow_slice_threshold)
         ImGui::TextColored(vec(p.warn), "held the loop 100 ms or more: a slow callback");
       if (cancellable && hovered_lane->kind != lane_kind::worker) ImGui::TextDisabled("click to cancel this task");
     }

@@ -18,6 +18,19 @@ struct variant_view {
   nanos finish = -1;                       // when its last task ended, if it has
   const std::vector<std::pair<nanos, int>>* concurrency = nullptr;
   int peak = 0;
+  // The awaiter's outcome, on its lane: when main() returned or raised, and
+  // what it raised ("RuntimeError: call 2 failed"; empty when it returned).
+  lane_id main_lane = no_lane;
+  nanos returned = -1;
+  std::string raised;
+};
+
+// Where a variant's header was drawn this frame (window coordinates): the
+// layout tests check every one is inside the window.
+struct header_rect {
+  std::string title;
+  float x0, y0, x1, y1;
+  bool visible;  // inside the timeline's visible area, not scrolled away
 };
 
 class timeline_view {
@@ -30,9 +43,12 @@ class timeline_view {
   };
 
   // Draws into the rest of the current window. `cursor`: nothing after it is
-  // drawn; `end`: what F fits. `dark`: the theme's palette.
+  // drawn; `end`: what F fits. `dark`: the theme's palette. `conceal`: a
+  // prediction is being asked for: no times on the ruler, no finish labels.
+  // Lanes are as tall as lets every variant fit (within bounds).
   std::optional<cancel_request> draw(const std::vector<variant_view>& variants, nanos cursor, nanos end, bool dark,
-                                     bool cancellable);
+                                     bool cancellable, bool conceal = false);
+  const std::vector<header_rect>& headers() const { return headers_; }
 
   void request_fit() { fit_pending_ = true; }
 
@@ -45,6 +61,8 @@ class timeline_view {
   std::vector<lane_item> items_;  // one lane's items, reused every lane
   lane_item hover_{};             // the item under the mouse this frame
   float drag_prev_ = 0;           // drag so far, as last applied
+  std::vector<header_rect> headers_;
+  std::vector<bool> dense_;  // per variant this frame: a density band instead of lanes
 };
 
 }  // namespace loopscope::gui

@@ -40,6 +40,12 @@ lesson lesson_await() {
                     },
                     [](const values& v) { return two_timers(ms(v.at("home")), ms(v.at("about"))); })};
   l.predict.answer = [](const outcomes& o) { return o.makespan_s("two timers"); };
+  l.predict.why = [](const outcomes& o) {
+    nanos sum = 0;
+    for (const lane_stats* t : task_stats(o, "two timers")) sum += t->end - t->start;
+    return "Both timers wait at the same time, so the run ends with the longer one (" +
+           said(o.metrics("two timers").makespan) + "), not after their sum (" + said(sum) + ").";
+  };
   return l;
 }
 

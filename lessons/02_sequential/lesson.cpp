@@ -45,6 +45,12 @@ lesson lesson_sequential() {
   l.variants = {launched("await in a loop", pages, [](const values& v) { return await_in_a_loop(latencies(v)); }),
                 launched("gather", pages, [](const values& v) { return all_at_once(latencies(v)); })};
   l.predict.answer = [](const outcomes& o) { return o.makespan_s("await in a loop"); };
+  l.predict.why = [](const outcomes& o) {
+    const auto tasks = task_stats(o, "await in a loop");
+    return "Each fetch starts only when the one before it is back, so the " + std::to_string(tasks.size()) +
+           " waits add up: " + said(o.metrics("await in a loop").makespan) +
+           ". Gathered, they overlap: " + said(o.metrics("gather").makespan) + ".";
+  };
   return l;
 }
 

@@ -49,6 +49,11 @@ lesson lesson_gather() {
     return static_cast<double>(o.metrics("sequential").makespan) /
            static_cast<double>(std::max<nanos>(1, o.metrics("gather").makespan));
   };
+  l.predict.why = [](const outcomes& o) {
+    return "One by one takes the sum of the waits (" + said(o.metrics("sequential").makespan) +
+           "); gathered, the waits overlap and the total is the slowest page (" + said(o.metrics("gather").makespan) +
+           ").";
+  };
   return l;
 }
 

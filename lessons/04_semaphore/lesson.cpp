@@ -48,6 +48,12 @@ lesson lesson_semaphore() {
         return bounded(static_cast<int>(v.at("requests")), static_cast<int>(v.at("limit")), ms(v.at("latency")));
       })};
   l.predict.answer = [](const outcomes& o) { return o.makespan_s("bounded"); };
+  l.predict.why = [](const outcomes& o) {
+    const auto& m = o.metrics("bounded");
+    return "No more than " + std::to_string(m.peak_concurrency) + " requests were out at once, so the " +
+           std::to_string(task_stats(o, "bounded").size()) + " requests went in turns: " + said(m.makespan) +
+           ". Gather sent them all at once: " + said(o.metrics("gather").makespan) + ".";
+  };
   return l;
 }
 

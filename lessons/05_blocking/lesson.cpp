@@ -52,6 +52,11 @@ lesson lesson_blocking() {
   l.variants = {serving("blocking driver", handle_with_blocking_driver),
                 serving("async driver", handle_with_async_driver), serving("to_thread", handle_offloaded)};
   l.predict.answer = [](const outcomes& o) { return o.makespan_s("blocking driver"); };
+  l.predict.why = [](const outcomes& o) {
+    return "Each blocking query holds the loop's only thread, so the requests are answered one after another: " +
+           said(o.metrics("blocking driver").makespan) +
+           ". The async driver lets them wait together: " + said(o.metrics("async driver").makespan) + ".";
+  };
   return l;
 }
 

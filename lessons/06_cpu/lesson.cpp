@@ -70,6 +70,12 @@ lesson lesson_cpu() {
       beside_heartbeat("to_thread", [](const values& v) { return resize_on_a_thread(ms(v.at("work"))); }),
   };
   l.predict.answer = [](const outcomes& o) { return worst_heartbeat_wait_ms(o.run("chunked")); };
+  l.predict.why = [](const outcomes& o) {
+    const auto ms_text = [](double ms) { return said(static_cast<nanos>(ms * 1e6)); };
+    return "Between chunks the loop gets back and runs the heartbeat, so it waits about a chunk at worst (" +
+           ms_text(worst_heartbeat_wait_ms(o.run("chunked"))) + "); one long computation kept it waiting " +
+           ms_text(worst_heartbeat_wait_ms(o.run("one long computation"))) + ".";
+  };
   return l;
 }
 

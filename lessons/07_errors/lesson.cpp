@@ -72,6 +72,18 @@ lesson lesson_errors() {
       if (m.lanes[lane].final_state == lane_state::cancelled) return 1.0;
     return std::nullopt;  // no call failed while others were out
   };
+  l.predict.why = [](const outcomes& o) {
+    int cancelled = 0;
+    nanos failed_at = -1;
+    for (const lane_stats* t : task_stats(o, "TaskGroup")) {
+      cancelled += t->final_state == lane_state::cancelled;
+      if (t->final_state == lane_state::failed) failed_at = t->end;
+    }
+    if (failed_at < 0) return std::string("No call failed in this run, so the TaskGroup had nothing to cancel.");
+    return "When a call failed at " + said(failed_at) + ", the TaskGroup cancelled the " + std::to_string(cancelled) +
+           " still out and raised an ExceptionGroup; gather let them run on to " + said(o.metrics("gather").makespan) +
+           ".";
+  };
   return l;
 }
 

@@ -49,6 +49,14 @@ lesson lesson_timeouts() {
     if (!is_timeout(o.run("wait_for").error())) return std::nullopt;
     return o.returned_s("wait_for");
   };
+  l.predict.why = [](const outcomes& o) {
+    const nanos got = static_cast<nanos>(o.returned_s("wait_for") * 1e9);
+    if (!is_timeout(o.run("wait_for").error()))
+      return "The fetch was back before the deadline, so wait_for returned its result at " + said(got) + ".";
+    return "At the deadline the fetch was cancelled where it waited; it ran its cleanup, and only then did the "
+           "caller get TimeoutError, at " +
+           said(got) + ". Without a timeout the fetch took " + said(o.metrics("no timeout").makespan) + ".";
+  };
   return l;
 }
 

@@ -370,6 +370,12 @@ lesson lesson_threads() {
     return both && coroutine > 0 ? std::optional<double>(o.figure("threads", "rss_per_unit_bytes") / coroutine)
                                  : std::nullopt;
   };
+  l.predict.why = [](const outcomes& o) {
+    const auto kib = [](double bytes) { return std::to_string(static_cast<long long>(bytes / 1024 + 0.5)) + " KiB"; };
+    return "Each thread had a stack and the kernel's bookkeeping: " + kib(o.figure("threads", "rss_per_unit_bytes")) +
+           " resident per thread, against " + kib(o.figure("coroutines", "rss_per_unit_bytes")) +
+           " per coroutine, a frame on the heap.";
+  };
   return l;
 }
 

@@ -187,6 +187,12 @@ lesson lesson_server() {
                      {"p50", "p95", "p99"},
                      "Latency per route, from connecting to the answer"};
   l.predict.answer = [](const outcomes& o) { return o.figure("/blocking", "total_s"); };
+  l.predict.why = [](const outcomes& o) {
+    const auto s = [](double v) { return said(static_cast<nanos>(v * 1e9)); };
+    return "Each /blocking request held the loop for the whole query, so they were answered one after another: " +
+           s(o.figure("/blocking", "total_s")) + ". /async answered the same load in " +
+           s(o.figure("/async", "total_s")) + ".";
+  };
   return l;
 }
 
