@@ -18,6 +18,7 @@
 
 #include "core/loop_options.hpp"
 #include "core/metrics.hpp"
+#include "core/sandbox.hpp"
 #include "core/scenario.hpp"
 
 namespace loopscope::lessons {
@@ -126,6 +127,13 @@ struct lesson {
   // The variant the others' speedups are measured against ("sequential"),
   // where speed is the question; empty: no speedup column.
   std::string speedup_against;
+  // The same work in the sandbox ("Open the sandbox" carries it there),
+  // for the lessons whose work the sandbox can express.
+  struct in_sandbox {
+    workload work;
+    std::vector<strategy> strategies;
+  };
+  std::function<in_sandbox(const values&)> sandbox;
   std::optional<growth_chart> chart;
   std::optional<bar_chart> bars;
 

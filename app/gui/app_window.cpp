@@ -102,7 +102,15 @@ class pages {
     if (nav.completed) s.done.insert(page.lesson().id);
     if (nav.previous) s.page = all[at - 1].id;
     if (nav.next) s.page = all[at + 1].id;
-    if (nav.sandbox) s.page = "sandbox";
+    if (nav.sandbox) {
+      s.page = "sandbox";
+      if (nav.carried) {
+        sandbox_.set_strategies(nav.carried->strategies);
+        sandbox_.configure(nav.carried->work, false);
+        sandbox_.runs().set_notice(
+            {"The work of lesson " + std::to_string(page.lesson().number) + ", every knob free", true});
+      }
+    }
     return png;
   }
 

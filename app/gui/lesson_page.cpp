@@ -130,7 +130,13 @@ void lesson_page::draw_header(lesson_nav& nav, bool has_previous, bool has_next)
   ImGui::EndDisabled();
   ImGui::SameLine();
   nav.sandbox = ImGui::Button("Open the sandbox");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every knob free: any workload, any strategy");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(lesson_.sandbox ? "This lesson's work in the sandbox, every knob free"
+                                      : "Every knob free: any workload, any strategy");
+  if (nav.sandbox && lesson_.sandbox) {
+    auto carried = lesson_.sandbox(values_);
+    if (!carried.work.invalid()) nav.carried = std::move(carried);
+  }
 }
 
 std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_nav& nav, bool has_previous,

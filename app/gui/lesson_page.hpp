@@ -20,7 +20,8 @@ namespace loopscope::gui {
 // What the page asks of the app's navigation.
 struct lesson_nav {
   bool previous = false, next = false, sandbox = false;
-  bool completed = false;  // the learner has seen this lesson's run to the end
+  std::optional<lessons::lesson::in_sandbox> carried;  // with `sandbox`: this lesson's work, where it maps
+  bool completed = false;                              // the learner has seen this lesson's run to the end
 };
 
 class lesson_page {

@@ -39,6 +39,13 @@ lesson lesson_await() {
                       return std::vector<std::string>{"fetch /home", "fetch /about"};
                     },
                     [](const values& v) { return two_timers(ms(v.at("home")), ms(v.at("about"))); })};
+  l.sandbox = [](const values& v) {
+    lesson::in_sandbox s;
+    s.work.durations = {ms(v.at("home")).count(), ms(v.at("about")).count()};
+    s.work.tasks = 2;
+    s.strategies = {strategy::sequential, strategy::gather};
+    return s;
+  };
   l.predict.answer = [](const outcomes& o) { return o.makespan_s("two timers"); };
   l.predict.why = [](const outcomes& o) {
     nanos sum = 0;

@@ -47,6 +47,14 @@ lesson lesson_semaphore() {
       launched("bounded", requests, [](const values& v) {
         return bounded(static_cast<int>(v.at("requests")), static_cast<int>(v.at("limit")), ms(v.at("latency")));
       })};
+  l.sandbox = [](const values& v) {
+    lesson::in_sandbox s;
+    s.work.tasks = static_cast<int>(v.at("requests"));
+    s.work.duration = ms(v.at("latency")).count();
+    s.work.limit = static_cast<int>(v.at("limit"));
+    s.strategies = {strategy::gather, strategy::bounded};
+    return s;
+  };
   l.predict.answer = [](const outcomes& o) { return o.makespan_s("bounded"); };
   l.predict.why = [](const outcomes& o) {
     const auto& m = o.metrics("bounded");
