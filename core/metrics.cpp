@@ -201,9 +201,9 @@ std::string format_duration(nanos d) {
       std::snprintf(buf, sizeof buf, s % 60 ? "%s%lld min %lld s" : "%s%lld min", sign, s / 60, s % 60);
     else
       std::snprintf(buf, sizeof buf, s % 3600 / 60 ? "%s%lld h %lld min" : "%s%lld h", sign, s / 3600, s % 3600 / 60);
-  } else if (a >= 1'000'000'000)
+  } else if (a >= 999'500'000)  // what rounds to 1000 ms is 1 s, never "1e+03 ms"
     std::snprintf(buf, sizeof buf, "%.3g s", v / 1e9);
-  else if (a >= 1'000'000)
+  else if (a >= 999'500)
     std::snprintf(buf, sizeof buf, "%.3g ms", v / 1e6);
   else if (a >= 1'000)
     std::snprintf(buf, sizeof buf, "%.3g µs", v / 1e3);

@@ -35,6 +35,9 @@ TEST_SUITE("metrics") {
     CHECK(format_duration(1'960 * sec) == "32 min 40 s");
     CHECK(format_duration(60 * sec) == "1 min");
     CHECK(format_duration(59 * sec) == "59 s");
+    CHECK(format_duration(999'960'000) == "1 s");  // never "1e+03 ms"
+    CHECK(format_duration(999'700) == "1 ms");
+    CHECK(format_duration(999'400) == "999 µs");
     CHECK(format_duration(3'600 * sec) == "1 h");
     CHECK(format_duration(94'000 * sec) == "26 h 6 min");
     CHECK(format_duration(30'000LL * 3'600 * sec) == "30000 h");

@@ -198,6 +198,7 @@ void apply_theme(bool dark, float scale) {
   style.WindowRounding = 0;
   style.FrameRounding = 3;
   style.GrabRounding = 3;
+  style.GrabMinSize = 7;  // a thin grab leaves the slider's value readable
   style.FramePadding = ImVec2(8, 4);
   style.ItemSpacing = ImVec2(8, 6);
   style.ScaleAllSizes(scale);

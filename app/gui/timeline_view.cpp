@@ -327,7 +327,13 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
     if (hovered_item->marker) {
       ImGui::Text("%s at %s", state_label(hovered_item->state, hovered_item->detail),
                   format_duration(hovered_item->t0).c_str());
-      if (!hovered_message.empty()) ImGui::TextWrapped("%s", hovered_message.c_str());
+      if (!hovered_message.empty()) {
+        // Wrapped at words, at a width of its own (a tooltip's own width
+        // would break a long word in the middle).
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
+        ImGui::TextUnformatted(hovered_message.c_str());
+        ImGui::PopTextWrapPos();
+      }
     } else {
       if (hovered_item->folded > 1) ImGui::Text("%u spans folded; mostly:", hovered_item->folded);
       ImGui::Text("%s", state_label(hovered_item->state, hovered_item->detail));

@@ -55,9 +55,12 @@ workload_edit workload_editor::draw(workload_form& form, std::vector<strategy>& 
   // The workload.
   const float w = 220 * ImGui::GetFontSize() / 16;
   ImGui::SetNextItemWidth(w);
-  if (ImGui::SliderInt("tasks", &work.tasks, 1, 10'000, "%d",
-                       ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp))
-    changed = shape = true;
+  // A number applies when it is done: on release, Enter or leaving the
+  // field, not on every keystroke (typing 20 would pass through 2 and
+  // reshape the work for 2 tasks on the way).
+  ImGui::SliderInt("tasks", &work.tasks, 1, 100'000, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  if (ImGui::IsItemDeactivatedAfterEdit()) changed = shape = true;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Up to 100,000 (Ctrl + click to type a number, Enter to apply)");
   ImGui::SameLine();
   float dur_ms = static_cast<float>(work.duration) / 1e6f;
   ImGui::SetNextItemWidth(w);
@@ -81,9 +84,12 @@ workload_edit workload_editor::draw(workload_form& form, std::vector<strategy>& 
   char list[1024];
   std::snprintf(list, sizeof list, "%s", form.durations_text.c_str());
   ImGui::SetNextItemWidth(w * 1.6f);
+  // Applied once typed (Enter, or leaving the field).
   if (ImGui::InputTextWithHint("durations", "one per task, e.g. 1s,250ms,2s (overrides duration and spread)", list,
-                               sizeof list)) {
-    form.set_durations_text(list);
+                               sizeof list))
+    durations_typed_ = list;
+  if (ImGui::IsItemDeactivatedAfterEdit()) {
+    form.set_durations_text(durations_typed_);
     changed = shape = true;
   }
   if (!form.durations_note.empty()) {
@@ -102,7 +108,13 @@ workload_edit workload_editor::draw(workload_form& form, std::vector<strategy>& 
       int task = it->first;
       float d = static_cast<float>(it->second) / 1e6f;
       ImGui::SetNextItemWidth(60 * ImGui::GetFontSize() / 16);
-      const bool moved = ImGui::InputInt("##task", &task, 0) && task != it->first;
+      // The task number applies once typed (Enter, or leaving the field).
+      const bool edited = ImGui::InputInt("##task", &task, 0);
+      if (ImGui::IsItemActivated()) typing_ = {label, it->first, it->first};
+      const bool mine = typing_.row == label && typing_.task == it->first;
+      if (edited && mine) typing_.typed = task;
+      const bool moved = ImGui::IsItemDeactivatedAfterEdit() && mine && typing_.typed != it->first;
+      if (moved) task = typing_.typed;
       ImGui::SameLine();
       ImGui::SetNextItemWidth(110 * ImGui::GetFontSize() / 16);
       if (ImGui::SliderFloat("##d", &d, 1.0f, 5000.0f, "%.0f ms",

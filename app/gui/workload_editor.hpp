@@ -2,6 +2,7 @@
 // `loopscope run`.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "app/gui/theme.hpp"
@@ -18,6 +19,14 @@ class workload_editor {
  public:
   static constexpr int max_panels = 4;
   workload_edit draw(workload_form& form, std::vector<strategy>& strategies, const palette& p);
+
+ private:
+  // A task number being typed into a row: applied when the typing is done.
+  struct typing {
+    const char* row = nullptr;
+    int task = 0, typed = 0;
+  } typing_;
+  std::string durations_typed_;
 };
 
 }  // namespace loopscope::gui
