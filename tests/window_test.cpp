@@ -319,6 +319,30 @@ TEST_SUITE("window") {
     CHECK(f.why.empty());  // no answer: nothing to explain
   }
 
+  TEST_CASE("step back: the runs are replayed to the moment before, exactly; Home goes back to the start") {
+    workload w;
+    w.durations = {1 * sec, 2 * sec};
+    w.tasks = 2;
+    run_set runs;
+    runs.reset(sandbox_plan({strategy::gather}, w), false);
+    until_prepared(runs);
+    runs.run_to_end();
+    REQUIRE(runs.finished());
+    REQUIRE(runs.cursor() == 2 * sec);
+    runs.step_back();
+    until_prepared(runs);
+    CHECK(runs.cursor() == 1 * sec);  // the latest moment before 2 s
+    CHECK_FALSE(runs.finished());
+    CHECK_FALSE(runs.playing());
+    CHECK(runs.metrics(0).lanes[runs.run(0).task_lanes()[0]].final_state == lane_state::done);
+    CHECK_FALSE(runs.metrics(0).lanes[runs.run(0).task_lanes()[1]].ended);
+    runs.to_start();
+    until_prepared(runs);
+    CHECK(runs.cursor() == 0);
+    runs.run_to_end();
+    CHECK(runs.cursor() == 2 * sec);  // and forward again to the same end
+  }
+
   TEST_CASE("a screenshot waits for the layout, drives the runs to the time asked, then is taken") {
     workload w;
     w.tasks = 2;

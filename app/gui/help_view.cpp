@@ -13,6 +13,8 @@ constexpr const char* title = "Help";
 constexpr const char* keys[][2] = {
     {"Space", "play / pause (virtual clock); run (a real-clock lesson)"},
     {"Right arrow", "run exactly one handler of the loop"},
+    {"Left arrow", "back to the moment before (the runs are replayed: the virtual clock is exact)"},
+    {"Home / End", "back to the start / run to the end"},
     {"R", "restart every variant"},
     {"Mouse wheel", "zoom around the mouse"},
     {"Drag", "pan"},

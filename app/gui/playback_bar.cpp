@@ -15,6 +15,9 @@ playback_request playback_bar::keys(bool held) {
   if (ImGui::GetIO().WantTextInput || held) return r;
   r.toggle_play = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false);
   r.step = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow));
+  r.step_back = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow));
+  r.to_start = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home), false);
+  r.to_end = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End), false);
   r.restart = ImGui::IsKeyPressed(GLFW_KEY_R, false);
   return r;
 }
@@ -31,11 +34,14 @@ playback_request playback_bar::draw(const run_set& runs, bool held) {
     ImGui::SetTooltip(held ? "Make your guess first (or skip it)"
                            : (runs.real_clock() ? "Run it for real (Space)" : "Space"));
   ImGui::SameLine();
+  r.step_back = ImGui::ArrowButton("##back", ImGuiDir_Left) && paced;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to the moment before (Left arrow; Home: the start)");
+  ImGui::SameLine(0, 2);
   r.step = ImGui::Button("Step") && paced;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run exactly one handler of the loop (Right arrow)");
   ImGui::SameLine();
   r.to_end = ImGui::Button("End");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run to the end at once");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run to the end at once (End)");
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::BeginDisabled(held);

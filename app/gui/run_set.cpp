@@ -57,6 +57,12 @@ void run_set::reset(run_plan plan, bool keep_cursor) {
   next.previous_cursor = preparing() ? after_.previous_cursor : cursor();
   next.was_done = preparing() ? after_.was_done : ended_;
   next.playing = preparing() ? after_.playing : (pacer_ ? pacer_->playing() : true);
+  if (replay_) {  // step back: to that moment, paused
+    next.previous_cursor = *replay_;
+    next.was_done = false;
+    next.playing = false;
+    replay_.reset();
+  }
   after_ = next;
   if (preparing_.valid()) {
     abandon_->store(true);
@@ -201,6 +207,28 @@ void run_set::step() {
   sync();
 }
 
+void run_set::step_back() {
+  if (!pacer_ || real_clock_ || preparing()) return;
+  const nanos now = pacer_->cursor();
+  if (now <= 0) return;
+  nanos previous = 0;
+  for (const auto& p : panels_)
+    for (lane_id id = 0; id < p->lanes.lane_count(); ++id)
+      for (const trace_event& e : p->lanes.events(id))
+        if (e.t < now && e.t > previous) previous = e.t;
+  replay_to(previous);
+}
+
+void run_set::to_start() {
+  if (!pacer_ || real_clock_ || preparing() || pacer_->cursor() == 0) return;
+  replay_to(0);
+}
+
+void run_set::replay_to(nanos t) {
+  replay_ = t;
+  reset(plan_, true);
+}
+
 // While runs are being made, a seek is kept for when they are in; a real
 // run has no seeking, only its start. True when the pacer can take it now.
 bool run_set::ready_to_seek(std::optional<nanos> t) {
@@ -240,11 +268,15 @@ void run_set::apply(const playback_request& r) {
   if (r.toggle_play) toggle_play();
   if (r.step) step();
   if (r.to_end) run_to_end();
+  if (r.step_back) step_back();
+  if (r.to_start) to_start();
 }
 
 playback_request& playback_request::operator|=(const playback_request& o) {
   toggle_play = toggle_play || o.toggle_play;
   step = step || o.step;
+  step_back = step_back || o.step_back;
+  to_start = to_start || o.to_start;
   to_end = to_end || o.to_end;
   restart = restart || o.restart;
   if (o.speed) speed = o.speed;

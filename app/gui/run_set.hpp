@@ -37,6 +37,7 @@ struct run_plan {
 // What the person asked of the playback this frame, by button or by key.
 struct playback_request {
   bool toggle_play = false, step = false, to_end = false, restart = false;
+  bool step_back = false, to_start = false;
   std::optional<double> speed;
   std::optional<bool> real_clock;
   playback_request& operator|=(const playback_request& o);
@@ -82,6 +83,11 @@ class run_set {
   void pause();
   void toggle_play();
   void step();  // exactly one handler of the loop due first
+  // Back to the moment before the cursor (the latest event before it), or
+  // to the start: the runs are made again and replayed up to there, which
+  // on the virtual clock is exact. Nothing on the real clock.
+  void step_back();
+  void to_start();
   void seek(nanos t);
   void run_to_end();
   void set_speed(double s);
@@ -129,12 +135,14 @@ class run_set {
     bool abandoned = false;
   };
   void install(prepared p);
+  void replay_to(nanos t);
   bool ready_to_seek(std::optional<nanos> t);
   void start_pending();
   void sync();
 
   run_plan plan_;
   std::optional<nanos> reference_;
+  std::optional<nanos> replay_;  // a step back under way: where to
   bool real_clock_ = false;
   bool real_only_ = false;
   bool in_turn_ = false;
