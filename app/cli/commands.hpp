@@ -18,6 +18,7 @@ command add_run(CLI::App& app);      // run: the sandbox headless, or a lesson's
 command add_compare(CLI::App& app);  // compare: strategies on one time axis
 command add_list(CLI::App& app);     // list: the lessons
 command add_serve(CLI::App& app);    // serve: lesson 10's server alone
+command add_trace(CLI::App& app);    // trace: a Python script under the tracer
 command add_window(CLI::App& app);   // no command: the window, its screenshot and frame-bench modes
 
 // run --lesson ID: every variant of a lesson, from run's flags.
