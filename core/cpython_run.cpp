@@ -257,7 +257,8 @@ void tracer_stream_reader::line(std::string_view text) {
 const std::string& tracer_stream_reader::text_of(std::int64_t id) {
   static const std::string none;
   if (id == 0) return none;
-  if (id < 0 || static_cast<std::size_t>(id) >= strings_.size()) fail("string " + std::to_string(id) + " was never declared");
+  if (id < 0 || static_cast<std::size_t>(id) >= strings_.size())
+    fail("string " + std::to_string(id) + " was never declared");
   return strings_[static_cast<std::size_t>(id)];
 }
 
@@ -285,7 +286,9 @@ void tracer_stream_reader::emit(task& t, lane_id lane, nanos at, lane_state stat
   at = std::max(at, t.last);
   t.last = at;
   t.state = state;
-  events_.push_back(trace_event{at, lane, state, detail, site});
+  // Straight into the run's trace (chunks that never move); the lanes the
+  // events name are made at the end, once every task's name is known.
+  run_->trace_.record(0, trace_event{at, lane, state, detail, site});
   seen(at);
 }
 
@@ -474,8 +477,8 @@ void tracer_stream_reader::apply(const std::vector<token>& f) {
       return;
     case 'x': {
       need(6);
-      run.failure_ = script_failure{num(1), std::string(str(2)), std::string(str(3)), text_of(num(4)),
-                                    static_cast<int>(num(5))};
+      run.failure_ =
+          script_failure{num(1), std::string(str(2)), std::string(str(3)), text_of(num(4)), static_cast<int>(num(5))};
       return;
     }
     case 'e': {
@@ -514,7 +517,8 @@ std::unique_ptr<cpython_run> tracer_stream_reader::finish(std::string variant) {
                                ? static_cast<lane_id>(t.parent - 1)
                                : no_lane;
     std::string name = t.name;
-    if (!t.made) name = "(unreported task " + std::to_string(i + 1) + ")";
+    if (!t.made)
+      name = "(unreported task " + std::to_string(i + 1) + ")";
     else if (default_name(t.name) && !t.coro.empty())
       name = per_coro[t.coro] > 1 ? t.coro + " " + std::to_string(++numbered[t.coro]) : t.coro;
     const lane_id lane = tr.add_lane(i == 0 ? lane_kind::main : lane_kind::task, std::move(name), parent);
@@ -522,7 +526,6 @@ std::unique_ptr<cpython_run> tracer_stream_reader::finish(std::string variant) {
     if (t.made && !t.ended) ++run.live_;
   }
   for (auto& s : sites_) tr.add_site(std::move(s));
-  for (const trace_event& e : events_) tr.record(0, e);
   for (const note_entry& n : lane_notes_) tr.add_note(n.lane, n.text);
 
   // Then the workers that ran a job, each idle but for its jobs.

@@ -140,8 +140,7 @@ class tracer_stream_reader {
   bool header_seen_ = false;
   nanos last_time_ = 0;
   std::vector<std::string> strings_;
-  std::vector<task> tasks_;
-  std::vector<trace_event> events_;  // task lanes, in the order they happened
+  std::deque<task> tasks_;  // by tid - 1; a deque, so that a million tasks are never moved
   std::vector<note_entry> lane_notes_;
   std::vector<code_site> sites_;
   std::unordered_map<std::uint64_t, site_id> site_ids_;
