@@ -90,9 +90,8 @@ std::optional<std::string> python_problem(const std::string& python) {
   fd_guard read_end{rd};
   spawn_setup s;
   posix_spawn_file_actions_adddup2(&s.actions, wr, STDOUT_FILENO);
-  const pid_t pid = spawn({python, "-c",
-                           "import sys; print(sys.implementation.name, '%d.%d.%d' % sys.version_info[:3])"},
-                          s);
+  const pid_t pid =
+      spawn({python, "-c", "import sys; print(sys.implementation.name, '%d.%d.%d' % sys.version_info[:3])"}, s);
   const int spawn_errno = errno;
   ::close(wr);
   const std::string install = " (Debian 12: apt-get install python3), or give --python PATH";
@@ -171,7 +170,8 @@ traced_script trace_script(const trace_request& r, const std::function<bool()>& 
         interrupted_at = clock::now();
       }
       const bool past_limit = r.limit_seconds > 0 && since(started) > r.limit_seconds + hard_kill_after_s;
-      if (!out.ended_hard && !reaped && (past_limit || (out.interrupted && since(interrupted_at) > hard_kill_after_s))) {
+      if (!out.ended_hard && !reaped &&
+          (past_limit || (out.interrupted && since(interrupted_at) > hard_kill_after_s))) {
         ::kill(-pid, SIGKILL);
         out.ended_hard = true;
       }

@@ -19,16 +19,16 @@ struct trace_request {
   std::string script;
   std::vector<std::string> args;  // the script's own
   clock_kind clock = clock_kind::virtual_clock;
-  double limit_seconds = 0;  // of real time, then interrupted as Ctrl-C would; 0: none
-  bool step_time = true;     // virtual clock: a step's own running time of 1 ms or more counts
+  double limit_seconds = 0;       // of real time, then interrupted as Ctrl-C would; 0: none
+  bool step_time = true;          // virtual clock: a step's own running time of 1 ms or more counts
   bool output_to_stderr = false;  // the script's stdout goes to stderr (stdout is for JSON)
 };
 
 struct traced_script {
   std::unique_ptr<cpython_run> run;
-  int status = 0;             // the process's exit status, or 128 + the signal that ended it
-  bool interrupted = false;   // it was sent Ctrl-C
-  bool ended_hard = false;    // it did not end after its time limit or Ctrl-C: killed
+  int status = 0;            // the process's exit status, or 128 + the signal that ended it
+  bool interrupted = false;  // it was sent Ctrl-C
+  bool ended_hard = false;   // it did not end after its time limit or Ctrl-C: killed
 };
 
 // What keeps `python` from running the tracer ("'python3' was not found;

@@ -19,7 +19,8 @@ using namespace loopscope::testing;
 namespace {
 
 // examples/gather.py as PROTOCOL.md shows it: two tasks of 1 s and 2 s.
-const std::string gather_stream = R"(["h",1,"3.11.7","virtual","/home/ada/gather.py",{"argv": ["gather.py"], "pid": 4242, "module": false, "implementation": "CPython"}]
+const std::string gather_stream =
+    R"(["h",1,"3.11.7","virtual","/home/ada/gather.py",{"argv": ["gather.py"], "pid": 4242, "module": false, "implementation": "CPython"}]
 ["i",1,"/home/ada/gather.py"]
 ["i",2,"main"]
 ["n",1,0,0,"Task-1",2,1,24]

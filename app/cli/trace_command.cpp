@@ -71,7 +71,8 @@ std::vector<std::string> ending_lines(const traced_script& t, double limit) {
   char limit_text[32];
   std::snprintf(limit_text, sizeof limit_text, "%g s", limit);
   if (const auto& e = run.ending()) {
-    if (e->how == "exit" && e->code != 0 && !run.failure()) out.push_back("the script exited with status " + std::to_string(e->code));
+    if (e->how == "exit" && e->code != 0 && !run.failure())
+      out.push_back("the script exited with status " + std::to_string(e->code));
     if (e->how == "time-limit")
       out.push_back(std::string("stopped at the time limit (") + limit_text +
                     " of real time; --limit-seconds): what it did until then");
@@ -102,16 +103,14 @@ std::string json_of(const traced_script& t, const run_metrics& m) {
   else
     j["exit"] = {{"how", "died"}, {"code", t.status}, {"wall_s", nullptr}};
   if (const auto& f = run.failure())
-    j["exception"] = {{"type", f->type},
-                      {"message", f->message},
-                      {"file", f->file},
-                      {"line", f->line > 0 ? json(f->line) : json()}};
+    j["exception"] = {
+        {"type", f->type}, {"message", f->message}, {"file", f->file}, {"line", f->line > 0 ? json(f->line) : json()}};
   else
     j["exception"] = nullptr;
   json output = json::array();
   for (const auto& o : run.output())
-    output.push_back({{"t_s", static_cast<double>(o.t) / 1e9}, {"stream", o.stream == 2 ? "stderr" : "stdout"},
-                      {"text", o.text}});
+    output.push_back(
+        {{"t_s", static_cast<double>(o.t) / 1e9}, {"stream", o.stream == 2 ? "stderr" : "stdout"}, {"text", o.text}});
   j["output"] = std::move(output);
   j["notes"] = run.notes();
   j["truncated"] = run.truncated();
@@ -131,8 +130,9 @@ int run_trace(const trace_flags& f, const std::vector<std::string>& rest, bool p
     throw usage_error("--clock: '" + f.clock + "' is not a clock; use virtual or real");
   trace_request r;
   r.clock = f.clock == "real" ? clock_kind::real_clock : clock_kind::virtual_clock;
-  r.limit_seconds = f.limit.empty() ? (r.clock == clock_kind::real_clock ? default_limit_real_s : default_limit_virtual_s)
-                                    : limit_flag(f.limit);
+  r.limit_seconds = f.limit.empty()
+                        ? (r.clock == clock_kind::real_clock ? default_limit_real_s : default_limit_virtual_s)
+                        : limit_flag(f.limit);
   r.python = f.python;
   r.script = rest.front();
   r.args.assign(rest.begin() + 1, rest.end());
