@@ -3,10 +3,12 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "core/agreement.hpp"
 #include "core/cpython_run.hpp"
 #include "core/metrics.hpp"
 #include "core/report.hpp"
@@ -190,5 +192,47 @@ TEST_SUITE("cpython") {
     CHECK(m.lanes[3].running == 1 * sec);
     CHECK(m.lanes[0].final_state == lane_state::cancelled);  // collected
     CHECK(run->trace().messages()[0].find("garbage-collected") == 0);
+  }
+
+  TEST_CASE("two runs agree task by task, or the differences are named") {
+    const auto reference = read(gather_stream);
+    const auto rm = compute_metrics(reference->trace(), reference->now());
+    auto compare = [&](const std::string& stream, agreement_options options = {}) {
+      const auto other = read(stream);
+      return compare_runs(*reference, rm, *other, compute_metrics(other->trace(), other->now()), options);
+    };
+    const auto same = compare(gather_stream);
+    CHECK(same.agrees());
+    CHECK(same.badge() == "CPython agrees: 2 tasks, same states, same ends, same order");
+
+    // fetch_user ends 2 ns later: a difference exact comparison sees, and a tolerance forgives.
+    std::string later = gather_stream;
+    for (const char* from : {"[\"r\",2,1000000000]", "[\"s\",2,1000000000,1000000000,\"done\"]"}) {
+      std::string to = from;
+      to.replace(to.rfind("1000000000"), 10, "1000002000");
+      later.replace(later.find(from), std::strlen(from), to);
+    }
+    const auto off = compare(later, {1'000, true});
+    REQUIRE_FALSE(off.agrees());
+    CHECK(off.differences.front() == "task 1 done at 1.000002000 s, not done at 1.000000000 s");
+    CHECK(off.badge().find("CPython differs (2 tasks): task 1 done at 1.000002000 s") == 0);
+    CHECK(compare(later, {10'000, false}).badge() ==
+          "CPython agrees: 2 tasks, same states, same ends (within 10 µs), order not compared (times measured)");
+
+    // fetch_orders fails instead, and ends first: states and order differ.
+    std::string failed = gather_stream;
+    const std::string orders_done = "[\"r\",3,2000000000]\n[\"s\",3,2000000000,2000000000,\"done\"]\n";
+    failed.erase(failed.find(orders_done), orders_done.size());
+    failed.insert(failed.find("[\"r\",2,"), "[\"r\",3,500]\n[\"s\",3,500,500,\"failed\",\"OSError\",\"down\",1,13]\n");
+    const auto worse = compare(failed);
+    REQUIRE(worse.differences.size() == 1);
+    CHECK(worse.differences[0] == "task 2 failed at 0.000000500 s, not done at 2.000000000 s");
+
+    std::string one_task = gather_stream;
+    const std::string orders = "[\"n\",3,0,1,\"Task-3\",4,1,19]\n";
+    one_task.erase(one_task.find(orders), orders.size());
+    for (const std::string& line : {std::string("[\"s\",3,0,0,\"timer\",1,13]\n"), orders_done})
+      one_task.erase(one_task.find(line), line.size());
+    CHECK(compare(one_task).differences == std::vector<std::string>{"1 tasks started, not 2"});
   }
 }
