@@ -139,6 +139,7 @@ traced_script trace_script(const trace_request& r, const std::function<bool()>& 
   spawn_setup s;
   posix_spawn_file_actions_adddup2(&s.actions, wr, events_fd);
   if (r.output_to_stderr) posix_spawn_file_actions_adddup2(&s.actions, STDERR_FILENO, STDOUT_FILENO);
+  if (r.discard_stdout) posix_spawn_file_actions_addopen(&s.actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   // A process group of its own: Ctrl-C reaches it once, through us, and
   // stopping it reaches what it started too.
   sigset_t defaults;

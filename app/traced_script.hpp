@@ -22,6 +22,7 @@ struct trace_request {
   double limit_seconds = 0;       // of real time, then interrupted as Ctrl-C would; 0: none
   bool step_time = true;          // virtual clock: a step's own running time of 1 ms or more counts
   bool output_to_stderr = false;  // the script's stdout goes to stderr (stdout is for JSON)
+  bool discard_stdout = false;    // the script's stdout goes nowhere (it is still in the stream)
 };
 
 struct traced_script {

@@ -636,4 +636,23 @@ TEST_SUITE("cli") {
     CHECK(names == 3);  // main and its two tasks
     std::remove(path.c_str());
   }
+
+  TEST_CASE("run --lesson N --cpython: each variant's Python twin, traced, against the engine") {
+    const auto r = run_cli("run --lesson errors --cpython --json");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j["variants"].size() == 3);
+    for (const auto& v : j["variants"]) {
+      INFO(v["strategy"]);
+      CHECK(v["cpython"]["agrees"] == true);
+      CHECK(v["cpython"]["differences"].empty());
+      CHECK(v["cpython"]["badge"] == "CPython agrees: 4 tasks, same states, same ends, same order");
+    }
+    const auto text = run_cli("run --lesson gather --cpython --width 80");
+    REQUIRE(text.code == 0);
+    CHECK(text.out.find("  CPython agrees: 8 tasks, same states, same ends, same order\n") != std::string::npos);
+    refused("run --lesson threads --cpython");  // real clock only
+    refused("run --cpython");
+  }
 }

@@ -29,6 +29,7 @@ struct lesson_request {
   bool json = false;
   std::string trace_path;
   int width = 0;
+  bool cpython = false;  // also trace each variant's Python twin and compare
 };
 int run_lesson(const lesson_request& r);
 
