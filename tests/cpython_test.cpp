@@ -1,5 +1,7 @@
 // CPython programs as the tracer records them: the stream reader (whole,
-// cut short, malformed), and `loopscope trace` on real scripts.
+// cut short, malformed), comparing runs, `loopscope trace` on real scripts
+// and `run --lesson N --cpython`. They run CPython: one at a time with the
+// other suites that measure real time (tests/CMakeLists.txt).
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 #include "core/report.hpp"
 #include "helpers.hpp"
 #include "process.hpp"
+#include "run_cli.hpp"
 
 using namespace loopscope;
 using namespace loopscope::testing;
@@ -234,5 +237,182 @@ TEST_SUITE("cpython") {
     for (const std::string& line : {std::string("[\"s\",3,0,0,\"timer\",1,13]\n"), orders_done})
       one_task.erase(one_task.find(line), line.size());
     CHECK(compare(one_task).differences == std::vector<std::string>{"1 tasks started, not 2"});
+  }
+
+  // ---- loopscope trace: a Python script under the tracer ----
+
+  TEST_CASE("trace: the gather example on the virtual clock ends at 2 s exactly, printed as run prints") {
+    const auto r = run_cli("trace --clock virtual --width 80 " LOOPSCOPE_SOURCE_DIR "/examples/gather.py");
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("Ada has 2 orders\ntook 2.00 s\n") == 0);  // the script's own output, passed through
+    CHECK(r.out.find("gather.py on CPython 3.") != std::string::npos);
+    CHECK(r.out.find(" · 2 tasks · virtual clock\n") != std::string::npos);
+    CHECK(r.out.find("returned after 2.000 s; the last task ended at 2.000 s (makespan)") != std::string::npos);
+    CHECK(r.out.find("peak concurrency 2,") != std::string::npos);
+    CHECK(r.out.find("\nfetch_user ") != std::string::npos);  // a lane per task, named after its coroutine
+    CHECK(r.out.find("\nfetch_orders ") != std::string::npos);
+    CHECK(r.out.find("legend:") != std::string::npos);
+  }
+
+  TEST_CASE("trace --json: the run's contract plus the script's, exact to the nanosecond") {
+    const auto gather = run_cli("trace --json " LOOPSCOPE_SOURCE_DIR "/examples/gather.py");
+    REQUIRE(gather.code == 0);
+    const auto j = nlohmann::json::parse(gather.out);  // exactly one object: the script's prints went elsewhere
+    CHECK(gather.err.find("Ada has 2 orders") != std::string::npos);
+    for (const char* key : {"strategy", "clock", "returned_s", "makespan_s", "peak_concurrency", "tasks",
+                            "completion_order", "script", "python", "exit", "exception", "output", "notes"})
+      CHECK_MESSAGE(j.contains(key), key);
+    CHECK(j["makespan_s"] == 2.0);
+    CHECK(j["returned_s"] == 2.0);
+    REQUIRE(j["tasks"].size() == 2);
+    CHECK(j["tasks"][0]["name"] == "fetch_user");
+    CHECK(j["tasks"][0]["end_s"] == 1.0);
+    CHECK(j["tasks"][1]["end_s"] == 2.0);
+    CHECK(j["tasks"][1]["state"] == "done");
+    CHECK(j["tasks"][1]["waits"][0]["reason"] == "timer");
+    CHECK(j["tasks"][1]["waits"][0]["line"] == 13);  // await asyncio.sleep(2) in fetch_orders
+    CHECK(j["completion_order"] == nlohmann::json::array({1, 2}));
+    CHECK(j["exit"]["how"] == "exit");
+    CHECK(j["exit"]["code"] == 0);
+    CHECK(j["exception"].is_null());
+    REQUIRE(j["output"].size() == 2);
+    CHECK(j["output"][1]["text"] == "took 2.00 s\n");
+    CHECK(j["output"][1]["t_s"] == 2.0);
+
+    const std::string scripts = LOOPSCOPE_SOURCE_DIR "/tracer/tests/scripts/";
+    const auto sequential = run_cli("trace --json " + scripts + "sequential.py");  // 1 + 2 + 3 s
+    REQUIRE(sequential.code == 0);
+    CHECK(nlohmann::json::parse(sequential.out)["returned_s"] == 6.0);
+
+    const auto bounded = run_cli("trace --json " + scripts + "semaphore.py");  // Semaphore(2), five 1 s tasks
+    REQUIRE(bounded.code == 0);
+    const auto b = nlohmann::json::parse(bounded.out);
+    CHECK(b["makespan_s"] == 3.0);
+    CHECK(b["peak_concurrency"] == 2);
+    REQUIRE(b["tasks"].size() == 5);
+    CHECK(b["tasks"][4]["waits"][0]["reason"] == "semaphore");
+
+    // The script's own arguments come after it, options of ours included.
+    const auto scaled = run_cli("trace --json " + scripts + "sequential.py 0.5");
+    REQUIRE(scaled.code == 0);
+    CHECK(nlohmann::json::parse(scaled.out)["returned_s"] == 3.0);
+    // A "--" before the script, as the tracer's own command line takes, is dropped.
+    const auto separated = run_cli("trace --clock virtual --json -- " + scripts + "sequential.py 0.25");
+    REQUIRE(separated.code == 0);
+    CHECK(nlohmann::json::parse(separated.out)["returned_s"] == 1.5);
+  }
+
+  TEST_CASE("trace: a TaskGroup's failure cancels the siblings at that instant") {
+    const auto r = run_cli("trace --json " LOOPSCOPE_SOURCE_DIR "/examples/taskgroup_failure.py");
+    REQUIRE(r.code == 0);  // the script catches the ExceptionGroup
+    const auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j["tasks"].size() == 3);
+    CHECK(j["tasks"][0]["name"] == "prices");
+    CHECK(j["tasks"][0]["state"] == "cancelled");
+    CHECK(j["tasks"][1]["state"] == "failed");
+    CHECK(j["tasks"][1]["message"] == "ConnectionError: stock service is down");
+    CHECK(j["tasks"][2]["state"] == "cancelled");
+    for (const auto& t : j["tasks"]) CHECK(t["end_s"] == 1.0);
+    CHECK(j["returned_s"] == 1.0);
+  }
+
+  TEST_CASE("trace: a script that raises, one that does not compile, one that never ends, one that prints a lot") {
+    const std::string scripts = LOOPSCOPE_SOURCE_DIR "/tracer/tests/scripts/";
+    SUBCASE("raises: its exception, message and line; exit 1") {
+      const auto r = run_cli("trace --width 80 " + scripts + "raises.py");
+      CHECK(r.code == 1);
+      CHECK(r.out.find("the script raised RuntimeError: config file missing (line 7 of raises.py)") !=
+            std::string::npos);
+      CHECK(r.err.find("Traceback") != std::string::npos);  // Python's own report, passed through
+      const auto j = nlohmann::json::parse(run_cli("trace --json " + scripts + "raises.py").out);
+      CHECK(j["exception"]["type"] == "RuntimeError");
+      CHECK(j["exception"]["line"] == 7);
+      CHECK(j["error"] == "RuntimeError: config file missing");
+      CHECK(j["returned_s"] == 1.0);
+    }
+    SUBCASE("a SyntaxError: its line and message; exit 1") {
+      const std::string path = "/tmp/loopscope_syntax_" + std::to_string(::getpid()) + ".py";
+      std::ofstream(path) << "import asyncio\n\n\nasync def main(:\n    pass\n";
+      const auto r = run_cli("trace " + path);
+      CHECK(r.code == 1);
+      CHECK(r.out.find("the script does not compile: SyntaxError: ") != std::string::npos);
+      CHECK(r.out.find("(line 4 of loopscope_syntax_") != std::string::npos);
+      std::remove(path.c_str());
+    }
+    SUBCASE("never ends: stopped at the time limit, unwound, the summary of what it did; exit 1") {
+      const auto t0 = std::chrono::steady_clock::now();
+      const auto r = run_cli("trace --limit-seconds 1 --width 80 " + scripts + "forever.py");
+      CHECK(r.code == 1);
+      CHECK(seconds_since(t0) < 8.0);
+      CHECK(r.out.find("cleaned up\n") == 0);  // its finally block ran
+      CHECK(r.out.find("stopped at the time limit (1 s of real time") != std::string::npos);
+      CHECK(r.out.find("-- forever.py") != std::string::npos);
+    }
+    SUBCASE("prints a lot: every line passed through, and captured with its time") {
+      const auto r = run_cli("trace " + scripts + "chatty.py 20000");
+      CHECK(r.code == 0);
+      CHECK(r.out.find("before the loop\nline 0\n") == 0);
+      CHECK(r.out.find("line 19999\nno newline at the end") != std::string::npos);
+      const auto j = nlohmann::json::parse(run_cli("trace --json " + scripts + "chatty.py 20000").out);
+      int stdout_lines = 0;
+      for (const auto& o : j["output"]) stdout_lines += o["stream"] == "stdout";
+      CHECK(stdout_lines == 20002);
+      CHECK(j["output"].back()["text"] == "no newline at the end");
+    }
+  }
+
+  TEST_CASE("trace: bad input is refused at once, with one line") {
+    refused("trace");
+    refused("trace /nonexistent/script.py");
+    refused("trace --clock sometimes " LOOPSCOPE_SOURCE_DIR "/examples/gather.py");
+    refused("trace --limit-seconds nan " LOOPSCOPE_SOURCE_DIR "/examples/gather.py");
+    refused("trace --limit-seconds -1 " LOOPSCOPE_SOURCE_DIR "/examples/gather.py");
+    refused("trace --limit-seconds '' " LOOPSCOPE_SOURCE_DIR "/examples/gather.py");
+    refused("trace --python /nonexistent/python3 " LOOPSCOPE_SOURCE_DIR "/examples/gather.py");
+    refused("trace --python /bin/true " LOOPSCOPE_SOURCE_DIR "/examples/gather.py");  // not a Python
+    const auto r = run_cli("trace --python /nonexistent/python3 " LOOPSCOPE_SOURCE_DIR "/examples/gather.py");
+    CHECK(r.err.find("install it (Debian 12: apt-get install python3)") != std::string::npos);
+  }
+
+  TEST_CASE("trace: Ctrl-C stops the script as asyncio.run would, and the summary so far is printed; exit 130") {
+    const auto r =
+        interrupt_after("trace --clock real --width 80 " LOOPSCOPE_SOURCE_DIR "/tracer/tests/scripts/forever.py", "4");
+    CHECK(r.code == 130);
+    CHECK(r.stop_s < 5.0);
+    CHECK(r.out.find("cleaned up\n") == 0);
+    CHECK(r.out.find("interrupted (Ctrl-C)") != std::string::npos);
+    CHECK(r.out.find("-- forever.py") != std::string::npos);
+  }
+
+  TEST_CASE("trace --trace writes the Chrome trace of the script's tasks") {
+    const std::string path = "/tmp/loopscope_cli_pytrace_" + std::to_string(::getpid()) + ".json";
+    const auto r = run_cli("trace --json --trace " + path + " " LOOPSCOPE_SOURCE_DIR "/examples/gather.py");
+    REQUIRE(r.code == 0);
+    std::ifstream in(path);
+    const auto j = nlohmann::json::parse(in);
+    int names = 0;
+    for (const auto& e : j["traceEvents"]) names += e["ph"] == "M" && e["name"] == "thread_name";
+    CHECK(names == 3);  // main and its two tasks
+    std::remove(path.c_str());
+  }
+
+  TEST_CASE("run --lesson N --cpython: each variant's Python twin, traced, against the engine") {
+    const auto r = run_cli("run --lesson errors --cpython --json");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j["variants"].size() == 3);
+    for (const auto& v : j["variants"]) {
+      INFO(v["strategy"]);
+      CHECK(v["cpython"]["agrees"] == true);
+      CHECK(v["cpython"]["differences"].empty());
+      CHECK(v["cpython"]["badge"] == "CPython agrees: 4 tasks, same states, same ends, same order");
+    }
+    const auto text = run_cli("run --lesson gather --cpython --width 80");
+    REQUIRE(text.code == 0);
+    CHECK(text.out.find("  CPython agrees: 8 tasks, same states, same ends, same order\n") != std::string::npos);
+    refused("run --lesson threads --cpython");  // real clock only
+    refused("run --cpython");
   }
 }

@@ -57,8 +57,10 @@ int cli_main(int argc, char** argv) {
   const cli::command window = cli::add_window(app);
   cli::refuse_loose_values(app);
 
+  std::vector<char*> args(argv, argv + argc);
+  cli::drop_script_separator(app, args);
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -183,6 +183,22 @@ int run_trace(const trace_flags& f, const std::vector<std::string>& rest, bool p
 
 }  // namespace
 
+void drop_script_separator(CLI::App& app, std::vector<char*>& args) {
+  if (args.size() < 3 || std::string_view(args[1]) != "trace") return;
+  const CLI::App* trace = app.get_subcommand("trace");
+  for (std::size_t i = 2; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg == "--") {
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+      return;
+    }
+    if (arg.empty() || arg[0] != '-') return;  // the script: what follows is its own
+    if (arg.find('=') != std::string_view::npos) continue;
+    const CLI::Option* opt = trace->get_option_no_throw(std::string(arg));
+    if (opt != nullptr && opt->get_items_expected_min() > 0) ++i;  // its value
+  }
+}
+
 command add_trace(CLI::App& app) {
   auto f = std::make_shared<trace_flags>();
   auto* trace = app.add_subcommand(
