@@ -102,7 +102,8 @@ agreement compare_runs(const scenario_run& reference, const run_metrics& rm, con
     std::vector<std::vector<int>> groups;
     for (int id : order) {
       const lane_stats& st = rm.lanes[ref[static_cast<std::size_t>(id - 1)]];
-      const bool tie = !groups.empty() && rm.lanes[ref[static_cast<std::size_t>(groups.back().front() - 1)]].end == st.end;
+      const bool tie =
+          !groups.empty() && rm.lanes[ref[static_cast<std::size_t>(groups.back().front() - 1)]].end == st.end;
       bool unordered = threads;
       if (tie && !unordered) {
         unordered = st.final_state == lane_state::cancelled;
