@@ -303,6 +303,20 @@ TEST_SUITE("cpython") {
     CHECK(nlohmann::json::parse(separated.out)["returned_s"] == 1.5);
   }
 
+  TEST_CASE("trace: a blocking call names its line; the requests it held were ready meanwhile") {
+    const auto r = run_cli("trace --width 80 " LOOPSCOPE_SOURCE_DIR "/examples/blocking_route.py");
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("  blocking call at line 9 of blocking_route.py: serve 1 held the loop for 1.000 s from "
+                     "t=0.000 s\n") != std::string::npos);
+    const auto j =
+        nlohmann::json::parse(run_cli("trace --json " LOOPSCOPE_SOURCE_DIR "/examples/blocking_route.py").out);
+    REQUIRE(j["blocking_calls"].size() == 1);
+    CHECK(j["blocking_calls"][0]["line"] == 9);
+    CHECK(j["blocking_calls"][0]["duration_s"] == 1.0);
+    CHECK(j["ready_total_s"] == 2.0);  // the two other requests, a second each
+    CHECK(j["makespan_s"] == 2.0);
+  }
+
   TEST_CASE("trace: a TaskGroup's failure cancels the siblings at that instant") {
     const auto r = run_cli("trace --json " LOOPSCOPE_SOURCE_DIR "/examples/taskgroup_failure.py");
     REQUIRE(r.code == 0);  // the script catches the ExceptionGroup

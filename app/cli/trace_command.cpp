@@ -1,5 +1,6 @@
 // loopscope trace: a learner's own asyncio script, run by CPython under the
 // tracer, shown as `loopscope run` shows a run.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -49,6 +50,36 @@ void show_script(cpython_run& run) {
   int lines = 0;
   for (std::string line; std::getline(in, line);) ++lines;
   run.show_code({run.script(), 1, lines});
+}
+
+// A blocking call (time.sleep on the loop) that held the loop for a slow
+// slice or more, and where in the script it was made.
+struct blocking_call {
+  lane_id lane;
+  nanos start, duration;
+  site_id site;
+};
+
+std::vector<blocking_call> slow_blocking_calls(const scenario_run& run) {
+  std::vector<blocking_call> out;
+  const auto per_lane = run.trace().by_lane();
+  for (lane_id lane = 0; lane < per_lane.size(); ++lane) {
+    const auto& events = per_lane[lane];
+    for (std::size_t k = 0; k < events.size(); ++k) {
+      const trace_event& e = events[k];
+      if (e.state != lane_state::running || e.detail != static_cast<std::uint8_t>(run_kind::blocking)) continue;
+      const nanos end = k + 1 < events.size() ? events[k + 1].t : run.now();
+      if (end - e.t >= slow_slice_threshold) out.push_back({lane, e.t, end - e.t, e.site});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+  return out;
+}
+
+std::string line_of(const scenario_run& run, site_id site) {
+  if (site == no_site || site >= run.trace().site_count()) return "an unknown line";
+  const code_site& s = run.trace().site(site);
+  return "line " + std::to_string(s.line) + " of " + file_name(s.file);
 }
 
 std::string where(const script_failure& f) {
@@ -112,6 +143,16 @@ std::string json_of(const traced_script& t, const run_metrics& m) {
     output.push_back(
         {{"t_s", static_cast<double>(o.t) / 1e9}, {"stream", o.stream == 2 ? "stderr" : "stdout"}, {"text", o.text}});
   j["output"] = std::move(output);
+  json blocking = json::array();
+  for (const auto& b : slow_blocking_calls(run)) {
+    const bool known = b.site != no_site && b.site < run.trace().site_count();
+    blocking.push_back({{"task", run.trace().lane(b.lane).name},
+                        {"start_s", static_cast<double>(b.start) / 1e9},
+                        {"duration_s", static_cast<double>(b.duration) / 1e9},
+                        {"file", known ? json(run.trace().site(b.site).file) : json()},
+                        {"line", known ? json(run.trace().site(b.site).line) : json()}});
+  }
+  j["blocking_calls"] = std::move(blocking);
   j["notes"] = run.notes();
   j["truncated"] = run.truncated();
   return j.dump(2);
@@ -170,6 +211,9 @@ int run_trace(const trace_flags& f, const std::vector<std::string>& rest, bool p
   }
   if (!run.output().empty()) std::cout << "\n";
   print_summary(std::cout, run, m, std::nullopt);
+  for (const auto& b : slow_blocking_calls(run))
+    std::cout << "  blocking call at " << line_of(run, b.site) << ": " << run.trace().lane(b.lane).name
+              << " held the loop for " << format_seconds(b.duration) << " from t=" << format_seconds(b.start) << "\n";
   for (const auto& line : ending_lines(t, r.limit_seconds)) std::cout << "  " << line << "\n";
   if (run.trace().lane_count() > 0)  // a script that made no task (or did not compile) has no lanes
     std::cout << "\n"
