@@ -197,8 +197,8 @@ std::string tracer_stream_reader::split(std::string_view text) {
       }
     } else {
       p = skip_value(p, end);
-      if (p == nullptr) return "a value is not closed";
     }
+    if (p == nullptr) return "a value is not closed";
     fields_.push_back(f);
     p = skip_space(p, end);
     if (p == end) return "the array is not closed";

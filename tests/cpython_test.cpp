@@ -137,6 +137,12 @@ TEST_SUITE("cpython") {
           "line 2: malformed: a string is not closed, or has a bad escape");
     CHECK(read_error(head + "[\"l\",0,1,1] junk\n") == "line 2: malformed: more after the array");
     CHECK(read_error(head + "[\"l\",0 1,1]\n") == "line 2: malformed: '1' where a comma was expected");
+    // Junk of every shape is refused, never read past its end.
+    for (const char* junk : {"[", "[-]", "[-", "[\"x\",{\"a\":[1,2}", "[\"x\",\"\\u12\"]", "[\"x\",\"\\", "[1]", "[]",
+                             "[\"x\",1.5e", "[\"x\",nul"}) {
+      INFO(junk);
+      CHECK(read_error(head + junk + "\n").find("line 2: malformed: ") == 0);
+    }
     // A cut-off last line is no error, even when it would not parse.
     CHECK(read_error(head + "[\"o\",0,1,\"unclo") == "(no error)");
   }
