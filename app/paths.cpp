@@ -35,4 +35,6 @@ fs::path asset_dir() { return data_dir_for(executable_dir()) / "assets"; }
 
 fs::path tracer_script() { return data_dir_for(executable_dir()) / "tracer" / "loopscope_trace.py"; }
 
+fs::path lesson_dir() { return data_dir_for(executable_dir()) / "lessons"; }
+
 }  // namespace loopscope

@@ -25,4 +25,7 @@ std::filesystem::path asset_dir();
 // The tracer's entry point, run as `python3 <tracer_script()> ...`.
 std::filesystem::path tracer_script();
 
+// The lessons' Python twins: <lesson_dir()>/03_gather/lesson.py.
+std::filesystem::path lesson_dir();
+
 }  // namespace loopscope

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cpython_run.hpp"
 #include "core/loop.hpp"
 #include "core/process_stats.hpp"
 
@@ -90,6 +91,36 @@ double json_number(const std::string& json, const std::string& key) {
 
 const char* verdict(bool ok) { return ok ? "meets target" : "MISSES target"; }
 
+// The stream the tracer writes for `tasks` gathered tasks that yield three
+// times each (tracer/bench.py's workload): five events a task, in the
+// order of the loop's passes, times advancing a microsecond a step.
+std::string yield_stream(int tasks, std::size_t& events) {
+  std::string s = R"(["h",1,"3.11.7","virtual","/bench/yields.py",{"argv": ["yields.py"]}])"
+                  "\n"
+                  R"(["i",1,"/bench/yields.py"])"
+                  "\n"
+                  R"(["i",2,"main"])"
+                  "\n"
+                  R"(["i",3,"worker"])"
+                  "\n";
+  s.reserve(static_cast<std::size_t>(tasks) * 5 * 40);
+  char line[160];
+  long long t = 0;
+  auto put = [&](int n) { s.append(line, static_cast<std::size_t>(n)); };
+  put(std::snprintf(line, sizeof line, "[\"n\",1,0,0,\"Task-1\",2,1,12]\n"));
+  for (int i = 2; i <= tasks + 1; ++i)
+    put(std::snprintf(line, sizeof line, "[\"n\",%d,%lld,1,\"Task-%d\",3,1,12]\n", i, t, i));
+  put(std::snprintf(line, sizeof line, "[\"s\",1,0,%lld,\"child\",1,12]\n", t));
+  for (int round = 0; round < 4; ++round)
+    for (int i = 2; i <= tasks + 1; ++i, t += 1000)
+      put(round < 3 ? std::snprintf(line, sizeof line, "[\"s\",%d,%lld,%lld]\n", i, t, t + 1000)
+                    : std::snprintf(line, sizeof line, "[\"s\",%d,%lld,%lld,\"done\"]\n", i, t, t + 1000));
+  put(std::snprintf(line, sizeof line, "[\"r\",1,%lld]\n[\"s\",1,%lld,%lld,\"done\"]\n", t, t, t));
+  put(std::snprintf(line, sizeof line, "[\"e\",%lld,\"exit\",0,1]\n", t));
+  events = static_cast<std::size_t>(tasks) * 5 + 5;
+  return s;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -128,6 +159,43 @@ int main(int argc, char** argv) {
     std::printf("  asyncio / loopscope (traced) = %.1fx faster   target >= 10x   %s\n\n", speed, verdict(speed >= 10));
   } else {
     std::printf("  CPython asyncio: python3 did not run (%s)\n\n", py.c_str());
+  }
+
+  // ---- Reading a CPython trace: the tracer's stream into a run ----
+  {
+    std::size_t stream_events = 0;
+    const std::string stream = yield_stream(200'000, stream_events);
+    double best = 1e9;
+    std::size_t lanes = 0;
+    for (int round = 0; round < 3; ++round) {
+      const auto t0 = std::chrono::steady_clock::now();
+      tracer_stream_reader reader;
+      // In the pieces a pipe gives.
+      for (std::size_t at = 0; at < stream.size(); at += 1 << 16)
+        reader.feed(std::string_view(stream).substr(at, 1 << 16));
+      const auto run = reader.finish();
+      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      lanes = run->trace().lane_count();
+    }
+    std::printf("CPython trace, read into a run (%zu events, %.1f MB, %zu lanes)\n", stream_events,
+                static_cast<double>(stream.size()) / 1e6, lanes);
+    std::printf("  ingest 1M events: %.3f s (target < 1 s) %s\n", best * 1e6 / static_cast<double>(stream_events),
+                verdict(best * 1e6 / static_cast<double>(stream_events) < 1.0));
+  }
+
+  // ---- The Python tracer's own overhead (tracer/bench.py), same program ----
+  {
+    const std::string out = run_capture("python3 " LOOPSCOPE_BENCH_DIR "/../tracer/bench.py --tasks " +
+                                        std::to_string(tasks) + " --rounds 3 2>&1");
+    const auto at = out.find("overhead");
+    if (at != std::string::npos) {
+      const double ratio = std::atof(out.c_str() + at + std::strlen("overhead"));
+      std::printf("\nPython tracer, %d tasks x 3 yields, virtual clock (tracer/bench.py)\n", tasks);
+      std::printf("%s", out.c_str());
+      std::printf("  traced / untraced = %.2fx   target <= 3x   %s\n\n", ratio, verdict(ratio <= 3.0));
+    } else {
+      std::printf("\n  Python tracer: tracer/bench.py did not run (%s)\n\n", out.c_str());
+    }
   }
 
   // ---- Memory: live suspended coroutines with their trace ----

@@ -33,6 +33,7 @@ root=$tmp/root
 dpkg-deb -x "$deb" "$root"
 (cd "$root" && ls usr/bin/loopscope usr/share/loopscope/tracer/loopscope_trace.py \
   usr/share/loopscope/tracer/loopscope_tracer/runner.py usr/share/loopscope/assets/loopscope.svg \
+  usr/share/loopscope/lessons/harness.py usr/share/loopscope/lessons/03_gather/lesson.py \
   usr/share/applications/*.desktop usr/share/icons/hicolor/scalable/apps/loopscope.svg \
   usr/share/metainfo/*.metainfo.xml usr/share/bash-completion/completions/loopscope \
   usr/share/doc/loopscope/copyright usr/share/doc/loopscope/changelog.gz >/dev/null) ||
@@ -71,6 +72,10 @@ EOF
 PYTHONDONTWRITEBYTECODE=1 python3 "$root/usr/share/loopscope/tracer/loopscope_trace.py" --out "$tmp/trace.jsonl" \
   -- "$src/examples/gather.py" >/dev/null || fail "the installed tracer failed"
 grep -q '"done"' "$tmp/trace.jsonl" || fail "the installed tracer saw no task end"
+# The installed binary finds the installed tracer, and the lessons' twins.
+PYTHONDONTWRITEBYTECODE=1 "$bin" trace --json "$src/examples/gather.py" 2>/dev/null | grep -q '"makespan_s": 2.0' ||
+  fail "loopscope trace did not run the installed tracer"
+PYTHONDONTWRITEBYTECODE=1 "$bin" run --lesson gather --cpython >/dev/null || fail "run --lesson gather --cpython failed"
 
 # ---- Bash completion ----
 

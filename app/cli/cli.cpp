@@ -30,9 +30,11 @@ namespace {
   std::abort();
 }
 
-// A subcommand's flags go after it; after "--" nothing is read.
+// A subcommand's flags go after it; after "--" nothing is read (but by
+// `trace`, whose script takes what follows it).
 void refuse_misplaced(int argc, char** argv, const CLI::App& app, bool subcommand) {
-  for (int i = 1; i < argc; ++i)
+  const bool script_args = subcommand && app.get_subcommands().front()->get_name() == "trace";
+  for (int i = 1; i < argc && !script_args; ++i)
     if (std::strcmp(argv[i], "--") == 0)
       throw cli::usage_error("'--' ends the options, and loopscope takes no arguments after it");
   if (!subcommand) return;
@@ -54,12 +56,15 @@ int cli_main(int argc, char** argv) {
       "With no command it opens the window; `run` and `compare` work without one."};
   app.set_version_flag("--version", "loopscope 0.1.0");
   app.require_subcommand(0, 1);
-  const cli::command commands[] = {cli::add_run(app), cli::add_serve(app), cli::add_list(app), cli::add_compare(app)};
+  const cli::command commands[] = {cli::add_run(app), cli::add_serve(app), cli::add_list(app), cli::add_compare(app),
+                                   cli::add_trace(app)};
   const cli::command window = cli::add_window(app);
   cli::refuse_loose_values(app);
 
+  std::vector<char*> args(argv, argv + argc);
+  cli::drop_script_separator(app, args);
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

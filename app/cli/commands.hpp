@@ -18,7 +18,11 @@ command add_run(CLI::App& app);      // run: the sandbox headless, or a lesson's
 command add_compare(CLI::App& app);  // compare: strategies on one time axis
 command add_list(CLI::App& app);     // list: the lessons
 command add_serve(CLI::App& app);    // serve: lesson 10's server alone
-command add_window(CLI::App& app);   // no command: the window, its screenshot and frame-bench modes
+command add_trace(CLI::App& app);    // trace: a Python script under the tracer
+// `trace [OPTIONS] -- script.py ...`: the "--" the tracer's own command line
+// takes is dropped before parsing; what follows it is the script's.
+void drop_script_separator(CLI::App& app, std::vector<char*>& args);
+command add_window(CLI::App& app);  // no command: the window, its screenshot and frame-bench modes
 
 // run --lesson ID: every variant of a lesson, from run's flags.
 struct lesson_request {
@@ -28,6 +32,7 @@ struct lesson_request {
   bool json = false;
   std::string trace_path;
   int width = 0;
+  bool cpython = false;  // also trace each variant's Python twin and compare
 };
 int run_lesson(const lesson_request& r);
 

@@ -6,6 +6,9 @@
 #include "app/cli/commands.hpp"
 #include "app/cli/flags.hpp"
 #include "app/cli/output.hpp"
+#include "app/paths.hpp"
+#include "app/traced_script.hpp"
+#include "core/agreement.hpp"
 #include "core/chrome_trace.hpp"
 #include "core/report.hpp"
 #include "lessons/runner.hpp"
@@ -22,12 +25,56 @@ command add_list(CLI::App& app) {
           }};
 }
 
+namespace {
+
+// Each variant's Python twin (lessons/NN_id/lesson.py), traced on the
+// virtual clock with the same parameters, against the variant's engine
+// run. Throws when the twin cannot be run.
+std::vector<agreement> against_cpython(const lessons::lesson& l, const lessons::values& values,
+                                       const lessons::lesson_run& done) {
+  char folder[8];
+  std::snprintf(folder, sizeof folder, "%02d_", l.number);
+  const std::string twin = (lesson_dir() / (folder + l.id) / "lesson.py").string();
+  if (const auto problem = python_problem("python3")) throw std::runtime_error(*problem);
+  std::vector<agreement> out;
+  for (std::size_t i = 0; i < done.runs.size(); ++i) {
+    const agreement_options options = options_for(*done.runs[i], done.metrics[i]);
+    trace_request r;
+    r.script = twin;
+    r.args = {"--variant", l.variants[i].name};
+    for (const auto& [name, value] : values) r.args.push_back("--set=" + name + "=" + std::to_string(value));
+    r.limit_seconds = 60;
+    r.step_time = !options.check_order;  // a twin that computes nothing is exact however busy the machine is
+    r.discard_stdout = true;             // the harness's own summary
+    // A twin that computes measures this machine, and a busy machine
+    // stretches its times: it gets three tries to run undisturbed.
+    for (int tries = 1;; ++tries) {
+      const traced_script t = trace_script(r, was_interrupted);
+      if (was_interrupted()) return out;
+      if (!t.run->ending() || t.run->ending()->code != 0)
+        throw std::runtime_error("the Python twin of '" + l.variants[i].name + "' failed (exit status " +
+                                 std::to_string(t.status) + "; its messages are above)");
+      const run_metrics m = compute_metrics(t.run->trace(), t.run->now());
+      agreement a = compare_runs(*done.runs[i], done.metrics[i], *t.run, m, options);
+      if (a.agrees() || options.check_order || tries == 3) {
+        out.push_back(std::move(a));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 int run_lesson(const lesson_request& r) {
   const lessons::lesson* l = lessons::find(r.id);
   if (l == nullptr) throw usage_error("--lesson: there is no lesson '" + r.id + "' (loopscope list shows them)");
   lessons::values values = lessons::defaults(*l);
   for (const auto& s : r.sets)
     if (auto why = lessons::assign(*l, values, s)) throw usage_error("--set: " + *why);
+  if (r.cpython && l->real_clock_only)
+    throw usage_error("--cpython: lesson '" + l->id + "' runs on the real clock only; its twin is not compared");
   if (!r.variant.empty() && l->find_variant(r.variant) == nullptr) {
     std::string names;
     for (const auto& v : l->variants) names.append(names.empty() ? "" : ", ").append(v.name);
@@ -43,11 +90,29 @@ int run_lesson(const lesson_request& r) {
   std::vector<trace_source> sources;
   for (const auto& run : done.runs) sources.push_back({run->variant(), &run->trace(), run->now()});
   if (const int failed = write_trace(trace_file, r.trace_path, sources)) return failed;
+  std::vector<agreement> cpython;
+  if (r.cpython) cpython = against_cpython(*l, values, done);
+  bool differs = false;
+  for (const auto& a : cpython) differs = differs || !a.agrees();
+  // 1 when CPython does not agree: one of the two is wrong.
+  auto status = [&] {
+    if (const int s = finish_status()) return s;
+    if (differs) std::cerr << "loopscope: failed: CPython does not agree with the engine\n";
+    return differs ? exit_failed : 0;
+  };
+  auto cpython_json = [&](std::size_t i) {
+    return nlohmann::json{
+        {"agrees", cpython[i].agrees()}, {"badge", cpython[i].badge()}, {"differences", cpython[i].differences}};
+  };
   if (r.json) {
     if (!r.variant.empty()) {
-      for (std::size_t i = 0; i < done.runs.size(); ++i)
-        if (shown(i)) std::cout << summary_json(*done.runs[i], done.metrics[i], std::nullopt) << "\n";
-      return finish_status();
+      for (std::size_t i = 0; i < done.runs.size(); ++i) {
+        if (!shown(i)) continue;
+        auto j = nlohmann::json::parse(summary_json(*done.runs[i], done.metrics[i], std::nullopt));
+        if (i < cpython.size()) j["cpython"] = cpython_json(i);
+        std::cout << j.dump(2) << "\n";
+      }
+      return status();
     }
     nlohmann::json j;
     j["lesson"] = l->id;
@@ -59,10 +124,12 @@ int run_lesson(const lesson_request& r) {
     if (!done.answer) j["prediction"]["none"] = l->predict.none;
     if (!l->predict.choices.empty()) j["prediction"]["choices"] = l->predict.choices;
     j["variants"] = nlohmann::json::array();
-    for (std::size_t i = 0; i < done.runs.size(); ++i)
+    for (std::size_t i = 0; i < done.runs.size(); ++i) {
       j["variants"].push_back(nlohmann::json::parse(summary_json(*done.runs[i], done.metrics[i], std::nullopt)));
+      if (i < cpython.size()) j["variants"].back()["cpython"] = cpython_json(i);
+    }
     std::cout << j.dump(2) << "\n";
-    return finish_status();
+    return status();
   }
   std::cout << "Lesson " << l->number << ": " << l->title << "\n  " << l->predict.text << "\n  answer: ";
   if (!done.answer)
@@ -76,11 +143,12 @@ int run_lesson(const lesson_request& r) {
   for (std::size_t i = 0; i < done.runs.size(); ++i) {
     if (!shown(i)) continue;
     print_summary(std::cout, *done.runs[i], done.metrics[i], std::nullopt);
+    if (i < cpython.size()) std::cout << "  " << cpython[i].badge() << "\n";
     t_end = std::max(t_end, done.metrics[i].window);
     lanes.push_back(lanes_of(*done.runs[i], done.metrics[i]));
   }
   std::cout << "\n" << ascii_timeline(lanes, t_end, r.width > 0 ? r.width : terminal_width()) << ascii_legend();
-  return finish_status();
+  return status();
 }
 
 }  // namespace loopscope::cli

@@ -109,8 +109,8 @@ void print_summary(std::ostream& out, const scenario_run& r, const run_metrics& 
   // A scenario that measures itself may draw only a sample of its units.
   const char* what = figures.empty() ? (tasks == 1 ? " task" : " tasks") : (tasks == 1 ? " lane" : " lanes");
   out << r.variant() << " · " << tasks << what << " · " << to_string(r.clock()) << " clock\n";
-  out << "  returned after " << format_seconds(r.returned()) << "; the last task ended at "
-      << format_seconds(m.makespan) << " (makespan)\n";
+  out << "  " << (r.returned() >= 0 ? "returned after " + format_seconds(r.returned()) : std::string("never returned"))
+      << "; the last task ended at " << format_seconds(m.makespan) << " (makespan)\n";
   if (const auto raised = r.error_text(); !raised.empty()) out << "  the await raised " << raised << "\n";
   const auto withheld = speedup_withheld(r, m);
   if (sequential && withheld) {

@@ -80,6 +80,9 @@ command add_run(CLI::App& app) {
   run->add_option("--set", f->lesson.sets, "With --lesson: NAME=VALUE for one of its parameters (repeatable)");
   run->add_option("--variant", f->lesson.variant,
                   "With --lesson: print only this variant, its summary in the sandbox's shape");
+  run->add_flag("--cpython", f->lesson.cpython,
+                "With --lesson: also run each variant's Python twin under CPython (the tracer, virtual clock) and "
+                "say whether it agrees, task by task");
   return {run, [f, run] {
             catch_interrupts();
             if (!f->lesson.id.empty()) {
@@ -91,8 +94,8 @@ command add_run(CLI::App& app) {
               f->lesson.width = f->width;
               return run_lesson(f->lesson);
             }
-            if (!f->lesson.sets.empty() || !f->lesson.variant.empty())
-              throw usage_error("--set and --variant go with --lesson NAME");
+            if (!f->lesson.sets.empty() || !f->lesson.variant.empty() || f->lesson.cpython)
+              throw usage_error("--set, --variant and --cpython go with --lesson NAME");
             return run_sandbox(*f);
           }};
 }
