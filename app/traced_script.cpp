@@ -211,7 +211,7 @@ traced_script trace_script(const trace_request& r, const std::function<bool()>& 
     throw std::runtime_error("'" + r.python + "' ended (status " + std::to_string(out.status) +
                              ") before the tracer started; its messages are above");
   }
-  out.run = reader.finish();
+  out.run = reader.finish(r.name);
   return out;
 }
 

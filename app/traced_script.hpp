@@ -23,6 +23,7 @@ struct trace_request {
   bool step_time = true;          // virtual clock: a step's own running time of 1 ms or more counts
   bool output_to_stderr = false;  // the script's stdout goes to stderr (stdout is for JSON)
   bool discard_stdout = false;    // the script's stdout goes nowhere (it is still in the stream)
+  std::string name;               // of the run; empty: "<script> on CPython <version>"
 };
 
 struct traced_script {

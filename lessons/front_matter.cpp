@@ -83,12 +83,14 @@ std::optional<front_matter_error> read_front_matter(std::string_view md, lesson&
       l.predict.none = std::string(value);
     } else if (key == "choice") {
       l.predict.choices.emplace_back(value);
+    } else if (key == "twin") {
+      l.twin = std::string(value);
     } else if (key == "speedup") {
       l.speedup_against = std::string(value);
     } else {
       std::string why(key);  // appended: GCC 12 warns falsely on "literal" + std::string
-      return front_matter_error{line_no,
-                                why.append(" is not a key (summary, param, question, unit, choice, none, speedup)")};
+      return front_matter_error{
+          line_no, why.append(" is not a key (summary, param, question, unit, choice, none, speedup, twin)")};
     }
   }
   prose = md.substr(at);

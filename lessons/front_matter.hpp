@@ -11,6 +11,7 @@
 //   choice: they run to the end
 //   none: no call failed in this run
 //   speedup: sequential
+//   twin: TaskGroup
 //   ---
 //   # The title
 //
@@ -18,7 +19,8 @@
 // command line may go further than the slider, then its unit (may be
 // empty); then the slider's label and the help. `none` is what is said
 // when a run does not do what the question asks about; `speedup`, the
-// variant the others' speedups are measured against. The title is the
+// variant the others' speedups are measured against; `twin`, the variant
+// whose Python twin the window traces beside it. The title is the
 // prose's first heading.
 #pragma once
 

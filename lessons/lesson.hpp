@@ -124,6 +124,9 @@ struct lesson {
   // Variants run one after another, not at once: each measures the whole
   // process (its memory, its threads) or the machine's cores.
   bool variants_in_turn = false;
+  // The variant the window runs the Python twin of, beside the engine's
+  // (front matter `twin:`; empty: the last variant).
+  std::string twin;
   // The variant the others' speedups are measured against ("sequential"),
   // where speed is the question; empty: no speedup column.
   std::string speedup_against;

@@ -2,11 +2,15 @@
 // the command line; its headless modes (--screenshot, --bench-frames).
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <memory>
 
 #include "app/cli/commands.hpp"
 #include "app/cli/flags.hpp"
 #include "app/gui/gui.hpp"
+#include "app/paths.hpp"
+#include "app/traced_script.hpp"
+#include "core/agreement.hpp"
 #include "lessons/lesson.hpp"
 
 namespace loopscope::cli {
@@ -67,6 +71,34 @@ int open_window(const CLI::App& app, const window_flags& f) {
     if (o.work->tasks > window_max_tasks)
       throw usage_error("--tasks: the window shows at most " + std::to_string(window_max_tasks) +
                         " tasks; for more, use loopscope run");
+  }
+  // CPython beside the engine in every lesson: its twin traced on the
+  // virtual clock, when a CPython 3.11+ is there to run it.
+  if (!python_problem("python3")) {
+    o.twin = [](const lessons::lesson& l, const std::string& variant,
+                const lessons::values& values) -> std::unique_ptr<scenario_run> {
+      char folder[8];
+      std::snprintf(folder, sizeof folder, "%02d_", l.number);
+      trace_request r;
+      r.script = (lesson_dir() / (folder + l.id) / "lesson.py").string();
+      r.args = {"--variant", variant};
+      for (const auto& [name, value] : values) r.args.push_back("--set=" + name + "=" + std::to_string(value));
+      r.limit_seconds = 60;
+      r.discard_stdout = true;  // the harness's own summary
+      r.name = "CPython: " + variant;
+      // A twin that computes nothing is traced with no step taking time:
+      // exact however busy the machine is.
+      if (const lessons::variant* v = l.find_variant(variant)) {
+        auto engine = lessons::make_run(l, *v, values);
+        engine->run_to_end();
+        r.step_time = computes(engine->trace());
+      }
+      traced_script t = trace_script(r, [] { return false; });
+      if (!t.run->ending() || t.run->ending()->code != 0)
+        throw std::runtime_error("the Python twin of '" + variant + "' did not run to its end (exit status " +
+                                 std::to_string(t.status) + ")");
+      return std::move(t.run);
+    };
   }
   return gui::run_app(o);
 }

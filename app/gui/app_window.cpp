@@ -71,7 +71,7 @@ void glfw_error(int, const char* text) { glfw_failure = text; }
 // The sandbox, and a page per lesson made on its first visit.
 class pages {
  public:
-  explicit pages(const gui_options& o) {
+  explicit pages(const gui_options& o) : twin_(o.twin) {
     if (!o.strategies.empty()) sandbox_.set_strategies(o.strategies);
     if (o.work) sandbox_.configure(*o.work, o.real_clock);
   }
@@ -117,12 +117,13 @@ class pages {
  private:
   lesson_page& lesson(const std::string& id) {
     auto& page = lessons_[id];
-    if (!page) page = std::make_unique<lesson_page>(*lessons::find(id));
+    if (!page) page = std::make_unique<lesson_page>(*lessons::find(id), twin_);
     return *page;
   }
 
   sandbox_page sandbox_;
   std::map<std::string, std::unique_ptr<lesson_page>> lessons_;
+  lesson_page::twin_runner twin_;
 };
 
 // ---- Captures ----

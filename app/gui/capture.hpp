@@ -23,6 +23,7 @@ class screenshot_plan {
   bool drive_ = true;
   int frames_ = 0;
   bool primed_ = false;
+  int primed_at_ = 0;
 };
 
 }  // namespace loopscope::gui

@@ -1,11 +1,14 @@
 // The desktop app and its headless modes.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/sandbox.hpp"
+#include "lessons/lesson.hpp"
 
 namespace loopscope::gui {
 
@@ -24,6 +27,12 @@ struct gui_options {
   // number from 1).
   std::string predict = "skip";
   std::string layout;  // with --screenshot: where each variant's header was, as JSON
+  // Traces a lesson variant's Python twin on the virtual clock, with these
+  // values, into a recorded run (CPython beside the engine); throws why
+  // not. None: no twins.
+  std::function<std::unique_ptr<scenario_run>(const lessons::lesson&, const std::string& variant,
+                                              const lessons::values&)>
+      twin;
 };
 
 // The pages there are, for --lesson and for error messages.

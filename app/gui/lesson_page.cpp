@@ -6,12 +6,20 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "core/agreement.hpp"
 #include "lessons/runner.hpp"
 
 namespace loopscope::gui {
 
-lesson_page::lesson_page(const lessons::lesson& l)
-    : lesson_(l), values_(lessons::defaults(l)), texts_(l), chart_(l.variants.size()) {
+lesson_page::lesson_page(const lessons::lesson& l, twin_runner twin)
+    : lesson_(l), values_(lessons::defaults(l)), texts_(l), chart_(l.variants.size()), twin_(std::move(twin)) {
+  // CPython beside the engine: the twin of the variant the lesson names (or
+  // its last), on the virtual clock; not for lessons measured for real.
+  if (twin_ && !l.real_clock_only && !l.variants.empty()) {
+    twin_of_ = l.variants.size() - 1;
+    for (std::size_t i = 0; i < l.variants.size(); ++i)
+      if (l.variants[i].name == l.twin) twin_of_ = i;
+  }
   if (l.real_clock_only) runs_.set_real_only(l.variants_in_turn);
   runs_.hold_real_start(true);  // predict first: on either clock, it runs when the guess is in
   for (std::size_t i = 0; i < l.variants.size(); ++i)
@@ -47,8 +55,11 @@ bool lesson_page::answer_question(const std::string& guess) {
 
 void lesson_page::rebuild(bool keep_cursor) {
   const lessons::lesson* l = &lesson_;
-  runs_.reset(run_plan{lesson_.variants.size(),
-                       [l, v = values_](std::size_t i, clock_kind clock) {
+  const bool twin = twin_of_ && show_twin_;
+  runs_.reset(run_plan{lesson_.variants.size() + (twin ? 1 : 0),
+                       [l, v = values_, runner = twin_, of = twin_of_](
+                           std::size_t i, clock_kind clock) -> std::unique_ptr<scenario_run> {
+                         if (i == l->variants.size()) return runner(*l, l->variants[*of].name, v);
                          lessons::run_setup s;
                          s.loop.clock = clock;
                          s.live = clock == clock_kind::real_clock;  // watched as it happens
@@ -65,13 +76,24 @@ void lesson_page::rebuild(bool keep_cursor) {
 }
 
 bool lesson_page::answered() const {
-  return runs_.finished() && !runs_.preparing() && runs_.size() == lesson_.variants.size();
+  return runs_.finished() && !runs_.preparing() && runs_.size() >= lesson_.variants.size();
 }
 
 lessons::outcomes lesson_page::outcomes() const {
   lessons::outcomes o;
-  for (std::size_t i = 0; i < runs_.size(); ++i) o.add(runs_.run(i), runs_.metrics(i));
+  for (std::size_t i = 0; i < lesson_.variants.size() && i < runs_.size(); ++i) o.add(runs_.run(i), runs_.metrics(i));
   return o;
+}
+
+// "CPython agrees: 2 tasks, same states, same ends, same order", computed
+// from the twin's run and its variant's, once both are over.
+std::string lesson_page::twin_badge() const {
+  const std::size_t twin = lesson_.variants.size();
+  if (!twin_of_ || runs_.size() <= twin || !answered()) return {};
+  const scenario_run& engine = runs_.run(*twin_of_);
+  return compare_runs(engine, runs_.metrics(*twin_of_), runs_.run(twin), runs_.metrics(twin),
+                      options_for(engine, runs_.metrics(*twin_of_)))
+      .badge();
 }
 
 std::optional<double> lesson_page::answer() const {
@@ -185,6 +207,20 @@ std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_n
   runs_.apply(play);
   if (held) runs_.pause();
   draw_addresses();
+  if (twin_of_) {
+    if (ImGui::Checkbox("CPython beside", &show_twin_)) rebuild(true);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "The %s variant's Python twin, run by CPython under the tracer on the virtual clock, drawn "
+          "under the C++ runs on the same axis",
+          lesson_.variants[*twin_of_].name.c_str());
+    if (const std::string badge = prediction_.reveals() ? twin_badge() : std::string(); !badge.empty()) {
+      ImGui::SameLine();
+      ImGui::TextColored(vec(badge.find("agrees") != std::string::npos ? p.ok : p.warn), "%s", badge.c_str());
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Compared task by task with the %s variant", lesson_.variants[*twin_of_].name.c_str());
+    }
+  }
   if (lesson_.chart && !chart_noted_ && runs_.finished() && !runs_.preparing()) {
     chart_.note(runs_, values_[lesson_.chart->x_param], lesson_.chart->y_figure);
     chart_noted_ = true;

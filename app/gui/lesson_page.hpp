@@ -2,6 +2,8 @@
 // run, and its variants side by side.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -26,7 +28,10 @@ struct lesson_nav {
 
 class lesson_page {
  public:
-  explicit lesson_page(const lessons::lesson& l);
+  // `twin`: traces a variant's Python twin (none: no CPython beside).
+  using twin_runner =
+      std::function<std::unique_ptr<scenario_run>(const lessons::lesson&, const std::string&, const lessons::values&)>;
+  explicit lesson_page(const lessons::lesson& l, twin_runner twin = {});
 
   std::optional<png_request> draw(double wall_dt, bool dark, lesson_nav& nav, bool has_previous, bool has_next);
   run_set& runs() { return runs_; }
@@ -54,6 +59,10 @@ class lesson_page {
   run_set runs_;
   bool chart_noted_ = false;
   std::optional<std::size_t> speedup_against_;  // the lesson's reference variant
+  twin_runner twin_;
+  std::optional<std::size_t> twin_of_;  // the variant the twin mirrors; the twin's run comes after the variants
+  bool show_twin_ = true;
+  std::string twin_badge() const;
 
   lesson_texts texts_;
   params_panel params_;
