@@ -32,6 +32,7 @@
 #include <source_location>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/trace.hpp"
@@ -291,6 +292,11 @@ class queue_state {
 // share one queue.
 template <class T>
 class queue {
+  // put() holds its item while it waits, and a cancellation can leave it
+  // there: GCC 12 destroys such a coroutine's locals twice, harmless only
+  // for what has no destructor (job numbers, task handles).
+  static_assert(std::is_trivially_destructible_v<T>, "a queue holds plain values");
+
  public:
   explicit queue(std::size_t maxsize = 0) : s_(std::make_shared<shared>(maxsize)) {}
 

@@ -47,8 +47,13 @@ awaitable<void> first_then_cancel(latencies l) {
 template <class How>
 variant hedged(std::string name, How how) {
   return launched(
-      std::move(name), [](const values&) { return std::vector<std::string>{"mirror eu", "mirror us", "mirror asia"}; },
-      [how](const values& v) { return how(latencies{ms(v.at("eu")), ms(v.at("us")), ms(v.at("asia"))}); });
+      std::move(name),
+      [](const values&) {
+        return std::vector<std::string>{"mirror eu", "mirror us", "mirror asia"};
+      },
+      [how](const values& v) {
+        return how(latencies{ms(v.at("eu")), ms(v.at("us")), ms(v.at("asia"))});
+      });
 }
 
 }  // namespace
