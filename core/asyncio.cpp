@@ -1,11 +1,14 @@
 #include "core/asyncio.hpp"
 
+#include <algorithm>
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <cassert>
 #include <deque>
 #include <optional>
+#include <stdexcept>
 
 #include "core/detail/executor.hpp"
 #include "core/detail/waits.hpp"
@@ -120,14 +123,91 @@ bool wake(event_loop& l, const parked& entry) {
   return true;
 }
 
+std::exception_ptr cancelled_error() {
+  return std::make_exception_ptr(boost::system::system_error(asio::error::operation_aborted));
+}
+
+// Raises e from a plain function. The coroutines that call it have reset
+// what they own first: GCC 12 destroys a coroutine's locals twice when an
+// exception leaves its body, and twice over nothing is harmless.
+[[noreturn]] void raise(std::exception_ptr e) { std::rethrow_exception(std::move(e)); }
+
+// Where a wait on a future ends: the error it ended with, or the
+// cancellation asked of the task meanwhile (asyncio raises it at this
+// await even though the future had completed), or nothing.
+std::exception_ptr outcome(event_loop& l, std::exception_ptr e) {
+  if (!e && l.take_cancellation(l.current_lane())) return cancelled_error();
+  return e;
+}
+
+}  // namespace
+
+// ---- Futures a task awaits: a lock's, a queue's ----
+
+struct detail::waiter {
+  explicit waiter(event_loop* l) : loop(l) {}
+  event_loop* loop;
+  std::optional<event_loop::wait_handler> handler;  // while pending
+  bool cancelled = false;
+  bool done() const { return !handler; }
+};
+
+namespace {
+
+using detail::waiter;
+using waiter_ptr = std::shared_ptr<waiter>;
+
+// Awaits the future; cancelling the task cancels it (the task resumes a
+// pass later, as asyncio's wake-up is queued with call_soon).
+auto await_future(event_loop& l, waiter_ptr w) {
+  return async_wait_op([&l, w](auto h) {
+    auto slot = w->handler.emplace(std::move(h)).get_cancellation_slot();
+    if (slot.is_connected())
+      slot.assign([&l, w](asio::cancellation_type) {
+        if (w->done()) return;
+        auto handler = std::move(*w->handler);
+        w->handler.reset();
+        w->cancelled = true;
+        l.complete(std::move(handler), asio::error::operation_aborted, l.now());
+      });
+  });
+}
+
+// fut.set_result(): its task runs a pass later. False when already done.
+bool set_result(const waiter_ptr& w) {
+  if (w->done()) return false;
+  auto h = std::move(*w->handler);
+  w->handler.reset();
+  w->loop->complete(std::move(h), {}, w->loop->now());
+  return true;
+}
+
+void remove(detail::waiters& ws, const waiter_ptr& w) {
+  if (auto it = std::find(ws.begin(), ws.end(), w); it != ws.end()) ws.erase(it);
+}
+
+// Queue._wakeup_next: the first waiter still waiting gets it.
+void wakeup_next(detail::waiters& ws) {
+  while (!ws.empty()) {
+    waiter_ptr w = std::move(ws.front());
+    ws.pop_front();
+    if (set_result(w)) break;
+  }
+}
+
 }  // namespace
 
 // ---- Task handles ----
 
 bool task_handle::finished() const { return loop_->lane_finished(lane_); }
 lane_state task_handle::state() const { return loop_->lane_state_of(lane_); }
-std::exception_ptr task_handle::error() const { return loop_->lane_error(lane_); }
+bool task_handle::cancelled() const { return finished() && state() == lane_state::cancelled; }
+std::exception_ptr task_handle::error() const { return loop_->retrieve_error(lane_); }
 void task_handle::cancel() const { loop_->cancel(lane_); }
+
+void task_handle::add_done_callback(std::function<void(task_handle)> f) const {
+  loop_->on_task_end(lane_, [f = std::move(f), self = *this] { f(self); });
+}
 
 awaitable<void> task_handle::wait(std::source_location where) const {
   event_loop& l = *loop_;
@@ -146,7 +226,7 @@ awaitable<void> task_handle::wait(std::source_location where) const {
 
 awaitable<void> task_handle::join(std::source_location where) const {
   co_await wait(where);
-  if (auto e = loop_->lane_error(lane_)) std::rethrow_exception(e);
+  if (auto e = loop_->retrieve_error(lane_)) std::rethrow_exception(e);
 }
 
 // ---- Primitives ----
@@ -234,7 +314,7 @@ awaitable<std::vector<std::exception_ptr>> gather(std::vector<task_handle> tasks
     const lane_id lane = tasks[i].lane();
     l.on_task_end(lane, [&l, st, i, lane, mode, done] {
       --st->remaining;
-      st->errors[i] = l.lane_error(lane);
+      st->errors[i] = l.retrieve_error(lane);  // gather reads every child's: none goes unretrieved
       if (st->completed) return;
       if (st->errors[i] && mode == gather_mode::propagate_first) {
         st->first = st->errors[i];
@@ -266,6 +346,84 @@ awaitable<std::vector<std::exception_ptr>> gather(std::vector<task_handle> tasks
   // the first error of a child reaches it as that child raised it.
   settle(l, e ? e : st->first);
   co_return std::move(st->errors);
+}
+
+// ---- wait ----
+
+namespace {
+struct wait_state {
+  std::size_t counter = 0;
+  std::optional<event_loop::wait_handler> waiter;
+  bool over = false;  // returned: its done-callbacks are removed
+};
+
+awaitable<done_and_pending> wait_until_done(std::vector<task_handle> tasks, return_when when,
+                                            std::source_location where) {
+  event_loop& l = current_loop();
+  auto st = std::make_shared<wait_state>();
+  st->counter = tasks.size();
+  for (const task_handle& t : tasks)
+    l.on_task_end(t.lane(), [&l, st, t, when] {
+      if (st->over) return;
+      --st->counter;
+      if (st->counter == 0 || when == return_when::first_completed ||
+          (when == return_when::first_exception && !t.cancelled() && t.error())) {
+        if (st->waiter) {
+          auto h = std::move(*st->waiter);
+          st->waiter.reset();
+          l.complete(std::move(h), {}, l.now());
+        }
+      }
+    });
+  l.set_wait(wait_reason::child, where);
+  // The operation is made in a statement of its own, not in the co_await:
+  // GCC 12 destroys the temporaries of a co_await expression twice, and the
+  // lambda's copy of `st` would be released twice.
+  auto op = async_wait_op([&l, st](auto h) {
+    auto slot = st->waiter.emplace(std::move(h)).get_cancellation_slot();
+    // A cancelled wait stops waiting; the tasks it watched go on.
+    if (slot.is_connected())
+      slot.assign([&l, st](asio::cancellation_type) {
+        if (!st->waiter) return;
+        auto h = std::move(*st->waiter);
+        st->waiter.reset();
+        l.complete(std::move(h), asio::error::operation_aborted, l.now());
+      });
+  });
+  std::exception_ptr e;
+  try {
+    co_await std::move(op);
+  } catch (...) {
+    e = std::current_exception();
+  }
+  st->over = true;
+  st.reset();
+  if ((e = outcome(l, std::move(e)))) {
+    tasks = {};
+    raise(std::move(e));
+  }
+  done_and_pending r;
+  for (const task_handle& t : tasks) (t.finished() ? r.done : r.pending).push_back(t);
+  co_return r;
+}
+}  // namespace
+
+awaitable<done_and_pending> wait(std::vector<task_handle> tasks, return_when when, std::source_location where) {
+  if (tasks.empty()) throw std::invalid_argument("ValueError: Set of Tasks/Futures is empty.");
+  return wait_until_done(std::move(tasks), when, where);
+}
+
+// ---- as_completed ----
+
+as_completed::as_completed(const std::vector<task_handle>& tasks) : total_(tasks.size()) {
+  for (const task_handle& t : tasks)
+    t.add_done_callback([done = done_](task_handle ended) mutable { done.put_nowait(ended); });
+}
+
+awaitable<task_handle> as_completed::next(std::source_location where) {
+  const task_handle t = co_await done_.get(where, wait_reason::child);
+  if (auto e = t.error()) raise(std::move(e));  // f.result()
+  co_return t;
 }
 
 // ---- TaskGroup ----
@@ -424,13 +582,167 @@ awaitable<void> event::wait(std::source_location where) {
   auto entry = std::make_shared<parked::element_type>();
   s->waiters.push_back(entry);
   std::exception_ptr e;
+  auto op = park(l, entry);  // named: see wait_until_done
   try {
-    co_await park(l, entry);
+    co_await std::move(op);
   } catch (...) {
     e = std::current_exception();
   }
   settle(l, e);
 }
+
+// ---- Lock ----
+
+struct lock::impl {
+  bool locked = false;
+  detail::waiters waiters;
+
+  // Lock._wake_up_first: the first waiter, unless it is done already (it
+  // will take the lock, or pass it on, when it runs).
+  void wake_up_first() {
+    if (!waiters.empty()) set_result(waiters.front());
+  }
+  void release() {
+    assert(locked && "Lock is not acquired.");
+    locked = false;
+    wake_up_first();
+  }
+};
+
+lock::lock() : impl_(std::make_shared<impl>()) {}
+bool lock::locked() const { return impl_->locked; }
+
+std::size_t lock::waiting() const {
+  return static_cast<std::size_t>(
+      std::count_if(impl_->waiters.begin(), impl_->waiters.end(), [](const waiter_ptr& w) { return !w->done(); }));
+}
+
+void lock::guard::reset() {
+  if (lock_) std::exchange(lock_, nullptr)->release();
+}
+
+awaitable<lock::guard> lock::acquire(std::source_location where) {
+  impl* s = impl_.get();  // the lock outlives its acquire: its holder awaits it
+  if (!s->locked &&
+      std::all_of(s->waiters.begin(), s->waiters.end(), [](const waiter_ptr& w) { return w->cancelled; })) {
+    s->locked = true;
+    co_return guard(impl_);
+  }
+  event_loop& l = current_loop();
+  l.set_wait(wait_reason::lock, where);
+  auto w = std::make_shared<waiter>(&l);
+  s->waiters.push_back(w);
+  std::exception_ptr e;
+  auto op = await_future(l, w);  // named: see wait_until_done
+  try {
+    co_await std::move(op);
+  } catch (...) {
+    e = std::current_exception();
+  }
+  remove(s->waiters, w);  // finally: self._waiters.remove(fut)
+  w.reset();
+  if ((e = outcome(l, std::move(e)))) {
+    if (!s->locked) s->wake_up_first();  // a wake-up it had goes to the next
+    raise(std::move(e));
+  }
+  s->locked = true;
+  co_return guard(impl_);
+}
+
+// ---- Queue ----
+
+namespace detail {
+
+awaitable<void> queue_state::until_not_full(std::source_location where) {
+  event_loop& l = current_loop();
+  while (full()) {
+    l.set_wait(wait_reason::queue, where);
+    auto w = std::make_shared<waiter>(&l);
+    putters_.push_back(w);
+    std::exception_ptr e;
+    auto op = await_future(l, w);  // named: see wait_until_done
+    try {
+      co_await std::move(op);
+    } catch (...) {
+      e = std::current_exception();
+    }
+    if ((e = outcome(l, std::move(e)))) {
+      remove(putters_, w);
+      // Woken by a get, but leaving: the room goes to the next putter.
+      if (!full() && !w->cancelled) wakeup_next(putters_);
+      w.reset();
+      raise(std::move(e));
+    }
+  }
+}
+
+awaitable<void> queue_state::until_not_empty(std::source_location where, wait_reason why) {
+  event_loop& l = current_loop();
+  while (size_ == 0) {
+    l.set_wait(why, where);
+    auto w = std::make_shared<waiter>(&l);
+    getters_.push_back(w);
+    std::exception_ptr e;
+    auto op = await_future(l, w);  // named: see wait_until_done
+    try {
+      co_await std::move(op);
+    } catch (...) {
+      e = std::current_exception();
+    }
+    if ((e = outcome(l, std::move(e)))) {
+      remove(getters_, w);
+      // Woken by a put, but leaving: the item goes to the next getter.
+      if (size_ > 0 && !w->cancelled) wakeup_next(getters_);
+      w.reset();
+      raise(std::move(e));
+    }
+  }
+}
+
+void queue_state::check_put() const {
+  if (full()) throw std::runtime_error("QueueFull");
+}
+void queue_state::check_get() const {
+  if (size_ == 0) throw std::runtime_error("QueueEmpty");
+}
+
+void queue_state::pushed() {
+  ++size_;
+  ++unfinished_;
+  wakeup_next(getters_);
+}
+
+void queue_state::popped() {
+  --size_;
+  wakeup_next(putters_);
+}
+
+void queue_state::task_done() {
+  if (unfinished_ == 0) throw std::logic_error("ValueError: task_done() called too many times");
+  // The queue's `_finished` event is set: every join wakes.
+  if (--unfinished_ == 0)
+    for (const auto& w : std::exchange(joiners_, {})) set_result(w);
+}
+
+awaitable<void> queue_state::join(std::source_location where) {
+  if (unfinished_ == 0) co_return;
+  event_loop& l = current_loop();
+  l.set_wait(wait_reason::queue, where);
+  auto w = std::make_shared<waiter>(&l);
+  joiners_.push_back(w);
+  std::exception_ptr e;
+  auto op = await_future(l, w);  // named: see wait_until_done
+  try {
+    co_await std::move(op);
+  } catch (...) {
+    e = std::current_exception();
+  }
+  remove(joiners_, w);
+  w.reset();
+  if ((e = outcome(l, std::move(e)))) raise(std::move(e));
+}
+
+}  // namespace detail
 
 // ---- Semaphore ----
 
@@ -479,8 +791,9 @@ awaitable<semaphore::permit> semaphore::acquire(std::source_location where) {
   auto entry = std::make_shared<parked::element_type>();
   s->waiters.push_back(entry);
   std::exception_ptr e;
+  auto op = park(l, entry);  // named: see wait_until_done
   try {
-    co_await park(l, entry);
+    co_await std::move(op);
   } catch (...) {
     e = std::current_exception();
   }

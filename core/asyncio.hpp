@@ -13,16 +13,26 @@
 //   asyncio.TaskGroup()         task_group
 //   asyncio.wait_for(c, d)      co_await wait_for(c, d)   (asyncio.timeout; 3.12+ wait_for)
 //   asyncio.Semaphore(k)        semaphore
+//   asyncio.Lock()              lock
 //   asyncio.Event()             event
+//   asyncio.Queue(maxsize)      queue<T>
+//   asyncio.as_completed(ts)    as_completed
+//   asyncio.wait(ts, ...)       co_await wait(tasks, return_when::first_completed)
+//   task.add_done_callback(f)   task.add_done_callback(f)
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <compare>
+#include <cstddef>
+#include <deque>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <source_location>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/trace.hpp"
@@ -73,8 +83,14 @@ class task_handle {
   bool valid() const { return loop_ != nullptr; }
   bool finished() const;
   lane_state state() const;
+  bool cancelled() const;
+  // As task.exception(): the task's error, nullptr when none (or not ended).
+  // Like asyncio's, reading it marks the error as retrieved.
   std::exception_ptr error() const;
   void cancel() const;
+  // As task.add_done_callback(f): f(task) is queued on the loop when the
+  // task ends (at once if it has ended), and runs a pass later.
+  void add_done_callback(std::function<void(task_handle)> f) const;
   // Waits for the task to end and rethrows its exception, as `await task`.
   awaitable<void> join(std::source_location where = std::source_location::current()) const;
   // Waits for the task to end whatever the outcome, as asyncio.wait.
@@ -83,6 +99,10 @@ class task_handle {
  private:
   event_loop* loop_ = nullptr;
   lane_id lane_ = no_lane;
+
+ public:
+  // Tasks go in sets (asyncio's background_tasks = set()).
+  friend auto operator<=>(const task_handle&, const task_handle&) = default;
 };
 
 // asyncio.create_task: the task starts at the loop's next turn.
@@ -106,6 +126,17 @@ enum class gather_mode { propagate_first, return_exceptions };
 awaitable<std::vector<std::exception_ptr>> gather(std::vector<task_handle> tasks,
                                                   gather_mode mode = gather_mode::propagate_first,
                                                   std::source_location where = std::source_location::current());
+
+// asyncio.wait(tasks, return_when=...): waits until the condition holds and
+// hands back which tasks are done and which are still pending (in the order
+// given; asyncio's are sets). It cancels nothing, and a cancelled wait
+// leaves the tasks running.
+enum class return_when { first_completed, first_exception, all_completed };
+struct done_and_pending {
+  std::vector<task_handle> done, pending;
+};
+awaitable<done_and_pending> wait(std::vector<task_handle> tasks, return_when when = return_when::all_completed,
+                                 std::source_location where = std::source_location::current());
 
 // asyncio.TaskGroup: the first failure cancels the others; wait() waits for
 // all and raises an exception_group of the failures.
@@ -146,6 +177,44 @@ class event {
   std::shared_ptr<impl> impl_;
 };
 
+// asyncio.Lock: `async with lock:` is
+//   auto held = co_await lock.acquire();   // released when `held` goes
+// Fair as asyncio's: release() wakes the first waiter, which takes the lock
+// when it runs, a pass later; a task that asks meanwhile queues behind it.
+// Copies share one lock.
+class lock {
+  struct impl;
+
+ public:
+  lock();
+
+  class guard {
+   public:
+    guard() = default;
+    explicit guard(std::shared_ptr<impl> l) : lock_(std::move(l)) {}
+    guard(guard&&) noexcept = default;
+    guard& operator=(guard&& o) noexcept {
+      if (this != &o) {
+        reset();
+        lock_ = std::move(o.lock_);
+      }
+      return *this;
+    }
+    ~guard() { reset(); }
+    void reset();  // releases it now
+
+   private:
+    std::shared_ptr<impl> lock_;
+  };
+
+  awaitable<guard> acquire(std::source_location where = std::source_location::current());
+  bool locked() const;
+  std::size_t waiting() const;
+
+ private:
+  std::shared_ptr<impl> impl_;
+};
+
 // asyncio.Semaphore: FIFO, a permit is handed to the first waiter on release.
 // Copies share one semaphore; a permit keeps it alive until released.
 class semaphore {
@@ -181,6 +250,109 @@ class semaphore {
 
  private:
   std::shared_ptr<impl> impl_;
+};
+
+// ---- Queues ----
+
+namespace detail {
+struct waiter;  // a future a task awaits and someone else completes
+using waiters = std::deque<std::shared_ptr<waiter>>;
+
+// What every asyncio.Queue does whatever it holds: its putters and getters
+// (each a future, woken in turn), its count of unfinished items, and join.
+// The items themselves are queue<T>'s.
+class queue_state {
+ public:
+  explicit queue_state(std::size_t maxsize) : maxsize_(maxsize) {}
+  std::size_t size() const { return size_; }
+  std::size_t maxsize() const { return maxsize_; }
+  bool full() const { return maxsize_ > 0 && size_ >= maxsize_; }
+  std::size_t unfinished() const { return unfinished_; }
+  // put(): `while self.full(): await putter`; get(): `while self.empty(): ...`
+  awaitable<void> until_not_full(std::source_location where);
+  awaitable<void> until_not_empty(std::source_location where, wait_reason why = wait_reason::queue);
+  void pushed();  // put_nowait's bookkeeping: wakes the first getter
+  void popped();  // get_nowait's: wakes the first putter
+  void task_done();
+  awaitable<void> join(std::source_location where);
+  void check_put() const;  // raises QueueFull
+  void check_get() const;  // raises QueueEmpty
+
+ private:
+  std::size_t maxsize_;
+  std::size_t size_ = 0;
+  std::size_t unfinished_ = 0;
+  waiters getters_, putters_, joiners_;
+};
+}  // namespace detail
+
+// asyncio.Queue(maxsize): put() waits while it is full (0: never full),
+// get() while it is empty, each woken in turn, a pass after the item or the
+// room came; join() waits until every item put has been task_done(). Copies
+// share one queue.
+template <class T>
+class queue {
+  // put() holds its item while it waits, and a cancellation can leave it
+  // there: GCC 12 destroys such a coroutine's locals twice, harmless only
+  // for what has no destructor (job numbers, task handles).
+  static_assert(std::is_trivially_destructible_v<T>, "a queue holds plain values");
+
+ public:
+  explicit queue(std::size_t maxsize = 0) : s_(std::make_shared<shared>(maxsize)) {}
+
+  awaitable<void> put(T item, std::source_location where = std::source_location::current()) {
+    co_await s_->state.until_not_full(where);
+    put_nowait(std::move(item));
+  }
+  awaitable<T> get(std::source_location where = std::source_location::current()) {
+    co_await s_->state.until_not_empty(where);
+    co_return get_nowait();
+  }
+  void put_nowait(T item) {
+    s_->state.check_put();
+    s_->items.push_back(std::move(item));
+    s_->state.pushed();
+  }
+  T get_nowait() {
+    s_->state.check_get();
+    T item = std::move(s_->items.front());
+    s_->items.pop_front();
+    s_->state.popped();
+    return item;
+  }
+  void task_done() { s_->state.task_done(); }
+  awaitable<void> join(std::source_location where = std::source_location::current()) { return s_->state.join(where); }
+  std::size_t qsize() const { return s_->state.size(); }
+  bool empty() const { return qsize() == 0; }
+  bool full() const { return s_->state.full(); }
+  std::size_t maxsize() const { return s_->state.maxsize(); }
+
+ private:
+  friend class as_completed;
+  awaitable<T> get(std::source_location where, wait_reason why) {
+    co_await s_->state.until_not_empty(where, why);
+    co_return get_nowait();
+  }
+  struct shared {
+    explicit shared(std::size_t maxsize) : state(maxsize) {}
+    detail::queue_state state;
+    std::deque<T> items;
+  };
+  std::shared_ptr<shared> s_;
+};
+
+// asyncio.as_completed(tasks): next() waits for the next task to end, in
+// the order they end, and returns it, raising its error as `await f` does.
+// Made in a running task; call next() size() times at most.
+class as_completed {
+ public:
+  explicit as_completed(const std::vector<task_handle>& tasks);
+  std::size_t size() const { return total_; }
+  awaitable<task_handle> next(std::source_location where = std::source_location::current());
+
+ private:
+  queue<task_handle> done_;
+  std::size_t total_ = 0;
 };
 
 }  // namespace loopscope

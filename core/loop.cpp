@@ -307,6 +307,21 @@ bool event_loop::lane_finished(lane_id lane) const { return tasks_[lane]->termin
 lane_state event_loop::lane_state_of(lane_id lane) const { return tasks_[lane]->state; }
 std::exception_ptr event_loop::lane_error(lane_id lane) const { return tasks_[lane]->error; }
 
+std::exception_ptr event_loop::retrieve_error(lane_id lane) {
+  task_core& c = core(lane);
+  if (c.terminal) c.retrieved = true;
+  return c.error;
+}
+
+std::vector<lane_id> event_loop::never_retrieved() const {
+  std::vector<lane_id> out;
+  for (lane_id lane = 0; lane < tasks_.size(); ++lane) {
+    const task_core& c = *tasks_[lane];
+    if (c.terminal && c.error && !c.retrieved && !is_cancellation(c.error)) out.push_back(lane);
+  }
+  return out;
+}
+
 void event_loop::cancel(lane_id lane) {
   if (!on_loop_thread()) {
     asio::post(io_, [this, lane] { cancel(lane); });

@@ -166,7 +166,13 @@ class event_loop {
   // As TimerHandle.cancel(): left alone if it has run.
   void cancel_timer(timer_key key);
   lane_state lane_state_of(lane_id lane) const;
-  std::exception_ptr lane_error(lane_id lane) const;
+  std::exception_ptr lane_error(lane_id lane) const;  // a look that retrieves nothing
+  // As task.exception(): reading a task's error marks it retrieved. A
+  // failed task whose error nobody retrieved is the one asyncio logs as
+  // "Task exception was never retrieved" when it is collected.
+  std::exception_ptr retrieve_error(lane_id lane);
+  bool error_retrieved(lane_id lane) const { return tasks_[lane]->retrieved; }
+  std::vector<lane_id> never_retrieved() const;  // failed (not cancelled), error unread
 
   // ---- Used by the executor (core/detail/executor.hpp) ----
   bool inline_allowed(lane_id lane) const;
@@ -197,6 +203,7 @@ class event_loop {
     bool ended = false;           // its end is recorded (the body returned or raised)
     bool cancel_pending = false;  // a cancellation not yet raised in the task
     bool cancel_on_wait = false;  // cancelled while it ran: cut its next wait short
+    bool retrieved = false;       // its error was read (task.exception(), await, gather)
     int cancelling = 0;           // cancellations asked and not taken back
     std::size_t writer = 0;       // the trace writer of this lane (workers have their own)
     std::exception_ptr error;

@@ -316,7 +316,8 @@ TEST_SUITE("cli") {
   TEST_CASE("lessons from the command line: list, run, --set, --variant") {
     auto r = run_cli("list");
     REQUIRE(r.code == 0);
-    for (const char* id : {"await", "sequential", "gather", "semaphore", "blocking", "cpu", "errors", "timeouts"})
+    for (const char* id : {"await", "sequential", "gather", "semaphore", "blocking", "cpu", "errors", "timeouts",
+                           "background", "queue", "races", "first"})
       CHECK(r.out.find(id) != std::string::npos);
 
     r = run_cli("run --lesson semaphore --set requests=20 --set limit=4 --json");

@@ -430,6 +430,154 @@ TEST_SUITE("lessons") {
     }
   }
 
+  TEST_CASE("lesson 11: a forgotten task's error reaches nobody; kept in a set, its done-callback logs it") {
+    const auto& l = lesson("background");
+    for (const auto& v : spread_of(l)) {
+      auto r = run_lesson(l, v);
+      const int orders = static_cast<int>(v.at("orders")), failing = static_cast<int>(v.at("failing"));
+      const nanos save = static_cast<nanos>(v.at("save") * 1e6), mail = static_cast<nanos>(v.at("mail") * 1e6);
+      const bool fails = failing <= orders;
+      const auto o = r.by_name();
+      // Awaited: each response waits for its mail; the failure reaches the handler and ends the run.
+      const auto& awaited = o.run("awaited");
+      CHECK(awaited.returned() == (fails ? failing : orders) * (save + mail));
+      CHECK(
+          describe(awaited.error()) ==
+          (fails ? "RuntimeError: receipt " + std::to_string(failing) + ": the mail server said 554" : std::string()));
+      for (const char* name : {"forgotten", "kept in a set"}) {
+        INFO(name);
+        const auto& run = o.run(name);
+        const auto& m = o.metrics(name);
+        CHECK_FALSE(run.error());  // the handler never hears of it
+        CHECK(run.returned() == orders * save);
+        CHECK(m.makespan == orders * save + mail);  // the receipts outlive the responses
+        for (int i = 1; i <= orders; ++i) {
+          const auto& st = m.lanes[run.task_lanes()[static_cast<std::size_t>(i - 1)]];
+          CHECK(st.end == i * save + mail);
+          CHECK(st.final_state == (i == failing ? lane_state::failed : lane_state::done));
+        }
+      }
+      CHECK(o.figure("forgotten", "never_retrieved") == (fails ? 1 : 0));
+      CHECK(o.figure("forgotten", "errors_logged") == 0);
+      CHECK(o.figure("kept in a set", "never_retrieved") == 0);
+      CHECK(o.figure("kept in a set", "errors_logged") == (fails ? 1 : 0));
+      CHECK(o.figure("kept in a set", "background_left") == 0);
+      CHECK(o.figure("awaited", "never_retrieved") == 0);
+      if (fails)
+        CHECK(r.answer == std::optional<double>(2));  // nobody
+      else
+        CHECK_FALSE(r.answer);
+    }
+  }
+
+  TEST_CASE(
+      "lesson 12: a bounded queue makes the producer wait for the workers; join, then the workers are cancelled") {
+    const auto& l = lesson("queue");
+    for (const auto& v : spread_of(l)) {
+      auto r = run_lesson(l, v);
+      const auto o = r.by_name();
+      const int orders = static_cast<int>(v.at("orders")), workers = static_cast<int>(v.at("workers")),
+                maxsize = static_cast<int>(v.at("maxsize"));
+      const nanos interval = static_cast<nanos>(1000.0 / v.at("rate") * 1e6),
+                  job = static_cast<nanos>(v.at("job") * 1e6);
+      auto producer_end = [&](std::string_view variant) {
+        return o.metrics(variant).lanes[o.run(variant).task_lanes().front()].end;
+      };
+      auto producer_waited_on_queue = [&](std::string_view variant) {
+        const auto lanes = o.run(variant).trace().by_lane();
+        for (const auto& e : lanes[o.run(variant).task_lanes().front()])
+          if (e.state == lane_state::waiting && e.detail == static_cast<std::uint8_t>(wait_reason::queue)) return true;
+        return false;
+      };
+      for (const char* name : {"unbounded", "bounded", "too few workers"}) {
+        INFO(name);
+        const auto& run = o.run(name);
+        const auto& m = o.metrics(name);
+        CHECK_FALSE(run.error());
+        CHECK(run.returned() == m.makespan);
+        for (std::size_t i = 1; i < run.task_lanes().size(); ++i) {  // the workers: cancelled at join's return
+          CHECK(m.lanes[run.task_lanes()[i]].final_state == lane_state::cancelled);
+          CHECK(m.lanes[run.task_lanes()[i]].end == m.makespan);
+        }
+        // No worker can finish more than one order per job time.
+        const int crew = static_cast<int>(run.task_lanes().size()) - 1;
+        CHECK(m.makespan >= interval + ((orders + crew - 1) / crew) * job);
+      }
+      // Unbounded: the producer never waits for room.
+      CHECK(producer_end("unbounded") == orders * interval);
+      CHECK_FALSE(producer_waited_on_queue("unbounded"));
+      // Bounded: when it puts its last order, at most maxsize wait and one per worker is in hand.
+      const int behind = std::max(0, orders - maxsize - workers);
+      CHECK(producer_end("bounded") >= interval + ((behind + workers - 1) / workers) * job);
+      CHECK(producer_waited_on_queue("bounded") == (producer_end("bounded") > orders * interval));
+      // One worker: when orders come faster than it works, it sets the pace alone.
+      if (interval <= job) CHECK(o.metrics("too few workers").makespan == interval + orders * job);
+      CHECK(r.answer.value() == doctest::Approx(static_cast<double>(producer_end("bounded")) / 1e9));
+    }
+  }
+
+  TEST_CASE("lesson 13: read, await, write loses every deposit but one; a lock fixes it; a lock too wide serialises") {
+    const auto& l = lesson("races");
+    for (const auto& v : spread_of(l)) {
+      auto r = run_lesson(l, v);
+      const auto o = r.by_name();
+      const int n = static_cast<int>(v.at("deposits"));
+      const nanos check = static_cast<nanos>(v.at("check") * 1e6), ledger = static_cast<nanos>(v.at("ledger") * 1e6);
+      const nanos open = 100 * ms;
+      // Every deposit reads the balance before any writes it back.
+      CHECK(o.figure("no lock", "balance") == 100);
+      CHECK(o.figure("no lock", "lost_updates") == n - 1);
+      CHECK(o.metrics("no lock").makespan == open + check + ledger);
+      CHECK(o.figure("lock", "balance") == 100 * n);
+      CHECK(o.metrics("lock").makespan == open + check + n * ledger);  // only the ledger writes queue
+      CHECK(o.figure("lock held too long", "balance") == 100 * n);
+      CHECK(o.metrics("lock held too long").makespan == open + n * (check + ledger));  // everything queues
+      for (const char* name : {"no lock", "lock", "lock held too long"}) {
+        INFO(name);
+        const auto& run = o.run(name);
+        const auto lanes = run.trace().by_lane();
+        int lock_waits = 0;
+        for (lane_id lane : run.task_lanes()) {
+          std::vector<wait_reason> reasons;
+          for (const auto& e : lanes[lane])
+            if (e.state == lane_state::waiting) reasons.push_back(static_cast<wait_reason>(e.detail));
+          REQUIRE_FALSE(reasons.empty());
+          CHECK(reasons.front() == wait_reason::event);  // the bank opens for everyone at once
+          lock_waits += static_cast<int>(std::count(reasons.begin(), reasons.end(), wait_reason::lock));
+        }
+        CHECK(lock_waits == (std::string_view(name) == "no lock" ? 0 : n - 1));  // all but the first wait their turn
+      }
+      CHECK(r.answer.value() == 100);
+    }
+  }
+
+  TEST_CASE(
+      "lesson 14: first completed returns with the fastest mirror; forgotten losers run on, cancelled ones stop") {
+    const auto& l = lesson("first");
+    for (const auto& v : spread_of(l)) {
+      auto r = run_lesson(l, v);
+      const auto o = r.by_name();
+      const std::vector<nanos> latency{static_cast<nanos>(v.at("eu") * 1e6), static_cast<nanos>(v.at("us") * 1e6),
+                                       static_cast<nanos>(v.at("asia") * 1e6)};
+      const nanos fastest = *std::min_element(latency.begin(), latency.end()),
+                  slowest = *std::max_element(latency.begin(), latency.end());
+      CHECK(o.run("gather all").returned() == slowest);
+      CHECK(o.run("first, forget the rest").returned() == fastest);
+      CHECK(o.metrics("first, forget the rest").makespan == slowest);  // the losers run to their end
+      CHECK(o.run("first, cancel the rest").returned() == fastest);
+      CHECK(o.metrics("first, cancel the rest").makespan == fastest);
+      for (std::size_t i = 0; i < 3; ++i) {
+        const auto& forgot = o.metrics("first, forget the rest").lanes[o.run("first, forget the rest").task_lanes()[i]];
+        const auto& cut = o.metrics("first, cancel the rest").lanes[o.run("first, cancel the rest").task_lanes()[i]];
+        CHECK(forgot.final_state == lane_state::done);
+        CHECK(forgot.end == latency[i]);
+        CHECK(cut.final_state == (latency[i] == fastest ? lane_state::done : lane_state::cancelled));
+        CHECK(cut.end == fastest);
+      }
+      CHECK(r.answer.value() == doctest::Approx(static_cast<double>(slowest) / 1e9));
+    }
+  }
+
   TEST_CASE("CPython agrees: the lesson's .py, traced on the virtual clock, and the engine, task by task") {
     // Both clocks are virtual, so both runs are exact: the same tasks end in
     // the same states at the same times, in the same order (compare_runs,

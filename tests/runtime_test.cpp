@@ -439,4 +439,288 @@ TEST_SUITE("runtime") {
     CHECK(woke == std::vector<int>{2, 1});
     CHECK(loop.now() == 3 * sec);
   }
+  // Each of these is a small asyncio program run under CPython 3.11 too:
+  // the logs below are what it printed (times in seconds, virtual clock).
+  TEST_CASE("a lock is fair: released, it goes to the first waiter a pass later, never to a latecomer") {
+    event_loop loop;
+    std::vector<std::pair<std::string, nanos>> log;
+    lock door;
+    auto note = [&](std::string what) { log.emplace_back(std::move(what), current_loop().now()); };
+    auto user = [&](std::string name, nanoseconds hold) -> awaitable<void> {
+      {
+        auto held = co_await door.acquire();
+        note(name + " in");
+        co_await sleep(hold);
+      }
+      note(name + " out");
+    };
+    auto latecomer = [&]() -> awaitable<void> {
+      co_await sleep(1s);
+      note("late asks");  // the lock is free, but b was woken first
+      auto held = co_await door.acquire();
+      note("late in");
+    };
+    loop.spawn(user("a", 1s), "a");
+    loop.spawn(user("b", 1s), "b");
+    loop.spawn(latecomer(), "late");
+    loop.run();
+    CHECK(log == std::vector<std::pair<std::string, nanos>>{{"a in", 0},
+                                                            {"a out", 1 * sec},
+                                                            {"late asks", 1 * sec},
+                                                            {"b in", 1 * sec},
+                                                            {"b out", 2 * sec},
+                                                            {"late in", 2 * sec}});
+    CHECK_FALSE(door.locked());
+  }
+
+  TEST_CASE("a waiter woken by a release and cancelled before it runs passes the lock on") {
+    event_loop loop;
+    std::vector<std::pair<std::string, nanos>> log;
+    lock door;
+    task_handle b;
+    auto note = [&](std::string what) { log.emplace_back(std::move(what), current_loop().now()); };
+    auto first = [&]() -> awaitable<void> {
+      {
+        auto held = co_await door.acquire();
+        co_await sleep(1s);
+      }
+      b.cancel();  // b's future is done: CancelledError is raised at its await all the same
+      note("a out");
+    };
+    auto user = [&](std::string name) -> awaitable<void> {
+      try {
+        auto held = co_await door.acquire();
+        note(name + " in");
+        co_await sleep(1s);
+      } catch (...) {
+        note(name + " cancelled");
+        throw;
+      }
+    };
+    loop.spawn(first(), "a");
+    b = loop.spawn(user("b"), "b");
+    loop.spawn(user("c"), "c");
+    loop.run();
+    CHECK(log ==
+          std::vector<std::pair<std::string, nanos>>{{"a out", 1 * sec}, {"b cancelled", 1 * sec}, {"c in", 1 * sec}});
+    CHECK(b.cancelled());
+    CHECK_FALSE(door.locked());
+    CHECK(door.waiting() == 0);
+  }
+
+  TEST_CASE("a full queue makes put wait; join waits for task_done; cancelled workers end at their get") {
+    event_loop loop;
+    std::vector<std::pair<std::string, nanos>> log;
+    queue<int> jobs(1);
+    auto note = [&](std::string what) { log.emplace_back(std::move(what), current_loop().now()); };
+    auto producer = [&]() -> awaitable<void> {
+      for (int i = 1; i <= 3; ++i) {
+        co_await jobs.put(i);
+        note("put " + std::to_string(i));
+      }
+    };
+    auto consumer = [&]() -> awaitable<void> {
+      for (;;) {
+        const int job = co_await jobs.get();
+        note("got " + std::to_string(job));
+        co_await sleep(1s);
+        jobs.task_done();
+      }
+    };
+    auto main = [&]() -> awaitable<void> {
+      auto c = spawn(consumer(), "consumer");
+      co_await spawn(producer(), "producer").join();
+      note("produced");
+      co_await jobs.join();
+      note("joined");
+      c.cancel();
+      co_await c.wait();
+      note(c.cancelled() ? "consumer cancelled" : "consumer ended");
+    };
+    loop.spawn(main(), "main", lane_kind::main);
+    loop.run();
+    CHECK(log == std::vector<std::pair<std::string, nanos>>{{"put 1", 0},
+                                                            {"got 1", 0},
+                                                            {"put 2", 0},
+                                                            {"got 2", 1 * sec},
+                                                            {"put 3", 1 * sec},
+                                                            {"produced", 1 * sec},
+                                                            {"got 3", 2 * sec},
+                                                            {"joined", 3 * sec},
+                                                            {"consumer cancelled", 3 * sec}});
+    CHECK(jobs.empty());
+    // The producer's waits are a queue's.
+    bool producer_waited_on_queue = false;
+    const auto per_lane = loop.trace().by_lane();
+    for (lane_id lane = 0; lane < per_lane.size(); ++lane)
+      if (loop.trace().lane(lane).name == "producer")
+        for (const auto& e : per_lane[lane])
+          producer_waited_on_queue |=
+              e.state == lane_state::waiting && e.detail == static_cast<std::uint8_t>(wait_reason::queue);
+    CHECK(producer_waited_on_queue);
+  }
+
+  TEST_CASE("a cancelled getter leaves the queue; an item put later goes to the next getter") {
+    event_loop loop;
+    queue<int> q;
+    std::vector<std::string> got;
+    auto getter = [&](std::string name) -> awaitable<void> {
+      const int item = co_await q.get();
+      got.push_back(name + std::to_string(item));
+    };
+    auto main = [&]() -> awaitable<void> {
+      auto a = spawn(getter("a"), "a");
+      auto b = spawn(getter("b"), "b");
+      co_await sleep(1s);
+      a.cancel();
+      co_await yield_now();
+      q.put_nowait(7);
+      co_await b.wait();
+      CHECK(a.cancelled());
+    };
+    loop.spawn(main(), "main", lane_kind::main);
+    loop.run();
+    CHECK(got == std::vector<std::string>{"b7"});
+  }
+
+  TEST_CASE("wait(FIRST_COMPLETED) returns at the first end with done and pending; it cancels nothing") {
+    event_loop loop;
+    std::vector<std::string> states;
+    nanos returned = -1;
+    auto fetch = [](nanoseconds d) -> awaitable<void> { co_await sleep(d); };
+    auto main = [&]() -> awaitable<void> {
+      std::vector<task_handle> ts{spawn(fetch(2s), "x"), spawn(fetch(1s), "y"), spawn(fetch(3s), "z")};
+      co_await sleep(500ms);
+      auto [done, pending] = co_await wait(ts, return_when::first_completed);
+      returned = current_loop().now();
+      CHECK(done == std::vector<task_handle>{ts[1]});
+      CHECK(pending == std::vector<task_handle>{ts[0], ts[2]});
+      CHECK_FALSE(pending[0].finished());
+      for (const auto& t : pending) t.cancel();
+      co_await gather(ts, gather_mode::return_exceptions);
+      for (const auto& t : ts) states.push_back(t.cancelled() ? "cancelled" : "done");
+      CHECK(current_loop().now() == 1 * sec);
+    };
+    loop.spawn(main(), "main", lane_kind::main);
+    loop.run();
+    CHECK(returned == 1 * sec);
+    CHECK(states == std::vector<std::string>{"cancelled", "done", "cancelled"});
+  }
+
+  TEST_CASE("wait with the other conditions: all completed, first exception") {
+    event_loop loop;
+    auto fetch = [](nanoseconds d, bool fail) -> awaitable<void> {
+      co_await sleep(d);
+      if (fail) throw task_error("down");
+    };
+    auto main = [&]() -> awaitable<void> {
+      std::vector<task_handle> ts{spawn(fetch(1s, false), "a"), spawn(fetch(2s, true), "b"),
+                                  spawn(fetch(3s, false), "c")};
+      auto first_error = co_await wait(ts, return_when::first_exception);
+      CHECK(current_loop().now() == 2 * sec);
+      CHECK(first_error.done.size() == 2);
+      CHECK(first_error.pending == std::vector<task_handle>{ts[2]});
+      auto all = co_await wait(ts);
+      CHECK(current_loop().now() == 3 * sec);
+      CHECK(all.done.size() == 3);
+      CHECK(all.pending.empty());
+    };
+    loop.spawn(main(), "main", lane_kind::main);
+    loop.run();
+    CHECK(loop.now() == 3 * sec);
+  }
+
+  TEST_CASE("wait and as_completed wake their awaiter a pass after an awaiter of the task itself") {
+    // asyncio: the task's end queues their done-callbacks; those complete
+    // a future; that future queues the awaiter's wake-up.
+    event_loop loop;
+    std::vector<std::string> log;
+    auto job = []() -> awaitable<void> { co_await sleep(1s); };
+    auto j = loop.spawn(job(), "job");
+    auto via_wait = [&]() -> awaitable<void> {
+      std::vector<task_handle> just{j};
+      co_await wait(just);
+      log.push_back("wait");
+    };
+    auto via_as_completed = [&]() -> awaitable<void> {
+      std::vector<task_handle> just{j};
+      as_completed ends(just);
+      co_await ends.next();
+      log.push_back("as_completed");
+    };
+    auto via_await = [&]() -> awaitable<void> {
+      co_await j.join();
+      log.push_back("await");
+    };
+    auto via_sleep = [&]() -> awaitable<void> {
+      co_await sleep(1s);
+      log.push_back("sleep");
+      co_await yield_now();
+      log.push_back("sleep+1");
+      co_await yield_now();
+      log.push_back("sleep+2");
+    };
+    loop.spawn(via_wait(), "w");
+    loop.spawn(via_as_completed(), "ac");
+    loop.spawn(via_await(), "aw");
+    loop.spawn(via_sleep(), "s");
+    loop.run();
+    CHECK(log == std::vector<std::string>{"sleep", "await", "sleep+1", "wait", "as_completed", "sleep+2"});
+  }
+
+  TEST_CASE("as_completed hands tasks back in the order they end, raising a failed one's error") {
+    event_loop loop;
+    std::vector<std::pair<std::string, nanos>> log;
+    auto fetch = [](nanoseconds d, bool fail) -> awaitable<void> {
+      co_await sleep(d);
+      if (fail) throw task_error("y failed");
+    };
+    auto main = [&]() -> awaitable<void> {
+      std::vector<task_handle> ts{spawn(fetch(2s, false), "x"), spawn(fetch(1s, true), "y"),
+                                  spawn(fetch(3s, false), "z")};
+      as_completed ends(ts);
+      CHECK(ends.size() == 3);
+      for (std::size_t i = 0; i < ends.size(); ++i) {
+        std::exception_ptr e;
+        task_handle t;
+        try {
+          t = co_await ends.next();
+        } catch (...) {
+          e = std::current_exception();
+        }
+        log.emplace_back(e ? describe(e) : std::string(t == ts[0] ? "x" : "z"), current_loop().now());
+      }
+    };
+    loop.spawn(main(), "main", lane_kind::main);
+    loop.run();
+    CHECK(log == std::vector<std::pair<std::string, nanos>>{
+                     {"RuntimeError: y failed", 1 * sec}, {"x", 2 * sec}, {"z", 3 * sec}});
+  }
+
+  TEST_CASE("a done-callback runs a pass after the task ends; an error nobody reads is never retrieved") {
+    event_loop loop;
+    std::vector<std::string> log;
+    auto failing = []() -> awaitable<void> {
+      co_await sleep(1s);
+      throw task_error("mail server down");
+    };
+    auto main = [&]() -> awaitable<void> {
+      auto read = spawn(failing(), "read");
+      auto forgotten = spawn(failing(), "forgotten");
+      read.add_done_callback([&](task_handle t) { log.push_back("callback: " + describe(t.error())); });
+      co_await sleep(1s);
+      log.push_back("main at 1 s");  // its timer was set first: it runs before the tasks end
+      co_await yield_now();
+      log.push_back("main a pass later");  // queued before the callback, which the end queued
+      co_await yield_now();
+      log.push_back("main two passes later");
+      (void)forgotten;
+    };
+    loop.spawn(main(), "main", lane_kind::main);
+    loop.run();
+    CHECK(log == std::vector<std::string>{"main at 1 s", "main a pass later",
+                                          "callback: RuntimeError: mail server down", "main two passes later"});
+    REQUIRE(loop.never_retrieved().size() == 1);
+    CHECK(loop.trace().lane(loop.never_retrieved()[0]).name == "forgotten");
+  }
 }

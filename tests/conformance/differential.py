@@ -11,11 +11,18 @@ raised.
 
 Exits 1 when any case disagrees, and prints each disagreement with the
 command lines that reproduce it.
+
+Then, for the primitives the sandbox has no strategy for (Lock, Event,
+Queue, wait, as_completed, done-callbacks), the lessons that use them run
+at generated parameter values (--lesson-cases): `loopscope run --lesson N
+--json` against each variant's twin, lessons/NN_id/lesson.py, under the
+tracer, compared the same way.
 """
 import argparse
 import json
 import os
 import random
+import re
 import shlex
 import subprocess
 import sys
@@ -30,6 +37,12 @@ DURATIONS = [0, 0.25, 0.5, 1, 1.5, 2]
 HOLDS = [0.25, 0.5, 1, 2]
 TIMEOUTS = [0.25, 0.5, 1, 1.5, 2, 3]
 NS = 1_000_000_000
+# The lessons written with the primitives the sandbox does not use.
+LESSONS = ["11_background", "12_queue", "13_races", "14_first"]
+# Variants whose losers are cancelled from a set: asyncio cancels them in
+# the order of the set, so tasks they end at one instant have no order.
+SET_CANCELLED = {"first, cancel the rest"}
+PARAM = re.compile(r"^param:\s*(\w+)\s*=\s*\S+\s+in\s+([\d.]+)\.\.([\d.]+)\s*(?:\([\d.]+\))?\s*([^|]*)\|")
 
 
 def generate(rng):
@@ -140,6 +153,74 @@ def compare(spec, engine, python):
     return diffs
 
 
+def lesson_params(folder):
+    """NAME -> (min, max, unit), from the lesson's block of facts."""
+    params = {}
+    with open(os.path.join(ROOT, "lessons", folder, "lesson.md")) as md:
+        for line in md:
+            m = PARAM.match(line)
+            if m:
+                params[m.group(1)] = (float(m.group(2)), float(m.group(3)), m.group(4).strip())
+    return params
+
+
+def pick(rng, lo, hi, unit):
+    """A value in range, from a coarse grid so that times often tie."""
+    if unit == "ms":
+        return rng.choice(sorted({int(lo)} | set(range(50 * -(-int(lo) // 50), int(hi) + 1, 50))))
+    if unit == "per s":  # an interval of whole milliseconds on both sides
+        return rng.choice([r for r in (1, 2, 4, 5, 8, 10, 20, 25, 40, 50) if lo <= r <= hi])
+    return rng.randint(int(lo), int(hi))
+
+
+def generate_lesson(rng):
+    folder = rng.choice(LESSONS)
+    values = {name: pick(rng, *spec) for name, spec in sorted(lesson_params(folder).items())}
+    return folder, values
+
+
+def lesson_engine_command(loopscope, folder, values):
+    args = [loopscope, "run", "--lesson", str(int(folder[:2])), "--json"]
+    for name, value in values.items():
+        args += ["--set", f"{name}={value}"]
+    return args
+
+
+def lesson_twin_command(python, folder, variant, values):
+    args = [python, TRACER, "--no-step-time", "--out", os.devnull, "--",
+            os.path.join(ROOT, "lessons", folder, "lesson.py"), "--variant", variant]
+    for name, value in values.items():
+        args += ["--set", f"{name}={value}"]
+    return args
+
+
+def lesson_result(j):
+    """A run's report (the engine's variant, or the twin's), as compare() takes it."""
+    started = [t for t in j["tasks"] if t["state"] != "not_started"]
+    tasks = {f"task {i}": (t["state"], None if t["end_s"] is None else round(t["end_s"] * NS))
+             for i, t in enumerate(started, 1)}
+    return {"tasks": tasks, "order": [f"task {i}" for i in j["completion_order"]],
+            "returned": round(j["returned_s"] * NS), "error": j["error"]}
+
+
+def compare_lesson(loopscope, python, folder, values):
+    """Every variant of the lesson at these values: the disagreements, with how to reproduce them."""
+    engine = json.loads(subprocess.run(lesson_engine_command(loopscope, folder, values), capture_output=True,
+                                       text=True, check=True).stdout)
+    out = []
+    for run in engine["variants"]:
+        variant = run["strategy"]
+        cmd = lesson_twin_command(python, folder, variant, values)
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"{shlex.join(cmd)} failed ({done.returncode}): {done.stderr.strip()[-400:]}")
+        spec = {"strategy": "taskgroup" if variant in SET_CANCELLED else variant}
+        diffs = compare(spec, lesson_result(run), lesson_result(json.loads(done.stdout)))
+        if diffs:
+            out.append((cmd, diffs))
+    return out
+
+
 def version_of(python):
     return subprocess.run([python, "-c", "import platform; print(platform.python_version())"],
                           capture_output=True, text=True, check=True).stdout.strip()
@@ -150,6 +231,7 @@ def main():
     parser.add_argument("--loopscope", default=os.path.join(ROOT, "build", "loopscope"))
     parser.add_argument("--python", action="append", help="an interpreter to compare with (repeatable; python3)")
     parser.add_argument("--cases", type=int, default=200)
+    parser.add_argument("--lesson-cases", type=int, help="lessons at generated values (default: a quarter of --cases)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-shown", type=int, default=10, help="disagreements printed in full")
     args = parser.parse_args()
@@ -179,6 +261,25 @@ def main():
                     print("  " + d)
         print(f"conformance: {args.cases} cases, {agree} agree, {args.cases - agree} disagree "
               f"(Python {version}, seed {args.seed})")
+        lesson_cases = args.cases // 4 if args.lesson_cases is None else args.lesson_cases
+        agree = 0
+        for case in range(1, lesson_cases + 1):
+            folder, values = generate_lesson(rng)
+            disagreements = compare_lesson(args.loopscope, python, folder, values)
+            if not disagreements:
+                agree += 1
+                continue
+            failed = True
+            shown += 1
+            if shown <= args.max_shown:
+                print(f"lesson case {case} disagrees on Python {version}:")
+                print("  engine:  " + shlex.join(lesson_engine_command(args.loopscope, folder, values)))
+                for cmd, diffs in disagreements:
+                    print("  CPython: " + shlex.join(cmd))
+                    for d in diffs:
+                        print("    " + d)
+        print(f"conformance: {lesson_cases} lesson cases, {agree} agree, {lesson_cases - agree} disagree "
+              f"(lessons {', '.join(f[:2] for f in LESSONS)}, Python {version}, seed {args.seed})")
     return 1 if failed else 0
 
 
