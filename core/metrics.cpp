@@ -32,11 +32,14 @@ nanos percentile(const std::vector<nanos>& sorted, double q) {
 
 namespace {
 // A started task is in flight unless it queues for a semaphore permit; one
-// that has not run yet is queued too. A task handed a permit is ready until
-// it runs, and counts from then: the task that gave the permit back ends
-// first, in the handler that is running, so the two never overlap.
-bool in_flight(const span& s, bool after_semaphore) {
-  if (s.state == lane_state::running) return true;
+// that has not run yet is queued too, and so is one running its way to the
+// queue (the slice that ends in the wait for a permit: on the real clock it
+// takes real time, which a loaded machine stretches). A task handed a
+// permit is ready until it runs, and counts from then: the task that gave
+// the permit back ends first, in the handler that is running, so the two
+// never overlap.
+bool in_flight(const span& s, bool after_semaphore, bool before_semaphore) {
+  if (s.state == lane_state::running) return !before_semaphore;
   if (s.state == lane_state::ready) return !after_semaphore;
   return s.state == lane_state::waiting && s.detail != static_cast<std::uint8_t>(wait_reason::semaphore);
 }
@@ -88,7 +91,11 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
     };
     nanos active_since = -1;
     bool after_semaphore = false;  // the span before was a wait for a permit
-    for (const span& s : lane_spans(events, now)) {
+    const auto spans = lane_spans(events, now);
+    for (std::size_t k = 0; k < spans.size(); ++k) {
+      const span& s = spans[k];
+      const bool before_semaphore = k + 1 < spans.size() && spans[k + 1].state == lane_state::waiting &&
+                                    spans[k + 1].detail == static_cast<std::uint8_t>(wait_reason::semaphore);
       const nanos d = s.t1 - s.t0;
       switch (s.state) {
         case lane_state::running:
@@ -111,7 +118,7 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
       }
       if (s.state != lane_state::running && on_loop) close_slice(s.t0);
       if (is_task) {
-        const bool active = st.started && in_flight(s, after_semaphore);
+        const bool active = st.started && in_flight(s, after_semaphore, before_semaphore);
         if (active && active_since < 0) active_since = s.t0;
         if (!active && active_since >= 0) {
           deltas.emplace_back(active_since, +1);
