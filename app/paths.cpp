@@ -37,4 +37,6 @@ fs::path tracer_script() { return data_dir_for(executable_dir()) / "tracer" / "l
 
 fs::path lesson_dir() { return data_dir_for(executable_dir()) / "lessons"; }
 
+fs::path example_dir() { return data_dir_for(executable_dir()) / "examples"; }
+
 }  // namespace loopscope

@@ -27,5 +27,7 @@ std::filesystem::path tracer_script();
 
 // The lessons' Python twins: <lesson_dir()>/03_gather/lesson.py.
 std::filesystem::path lesson_dir();
+// The example scripts the "Your code" page starts from: <example_dir()>/gather.py.
+std::filesystem::path example_dir();
 
 }  // namespace loopscope

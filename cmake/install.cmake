@@ -9,6 +9,7 @@
 #   share/loopscope/assets/                      what the app loads at run time
 #   share/loopscope/tracer/                      the Python tracer (app/paths.hpp finds these)
 #   share/loopscope/lessons/                     the lessons' Python twins, for run --lesson N --cpython
+#   share/loopscope/examples/                    the scripts the window's "Your code" page starts from
 #   share/applications/<app id>.desktop
 #   share/icons/hicolor/scalable/apps/loopscope.svg
 #   share/metainfo/<app id>.metainfo.xml         AppStream: what software centres show
@@ -71,6 +72,8 @@ install(DIRECTORY tracer/ DESTINATION ${loopscope_datadir}/tracer
         PATTERN __pycache__ EXCLUDE
         PATTERN bench.py EXCLUDE)
 install(FILES tracer/README.md tracer/PROTOCOL.md DESTINATION ${loopscope_docdir}/tracer)
+# The scripts the window's "Your code" page starts from.
+install(DIRECTORY examples/ DESTINATION ${loopscope_datadir}/examples FILES_MATCHING PATTERN "*.py")
 # The lessons' Python twins and the harness they run with (run --lesson N --cpython).
 install(DIRECTORY lessons/ DESTINATION ${loopscope_datadir}/lessons
         FILES_MATCHING PATTERN "*.py"

@@ -143,8 +143,7 @@ TEST_SUITE("gui") {
       const auto& headers = j["headers"];
       REQUIRE(headers.size() >= variants.size());
       REQUIRE(headers.size() <= variants.size() + 1);
-      if (headers.size() > variants.size())
-        CHECK(headers.back()["title"].get<std::string>().find("CPython: ") == 0);
+      if (headers.size() > variants.size()) CHECK(headers.back()["title"].get<std::string>().find("CPython: ") == 0);
       for (const auto& h : j["headers"]) {
         INFO(h["title"].get<std::string>());
         CHECK(h["visible"] == true);  // not scrolled away
@@ -165,6 +164,22 @@ TEST_SUITE("gui") {
                            " --screenshot /dev/null --lesson errors --predict 7");
     CHECK(bad.code == 2);
     CHECK(bad.out.find("--predict") != std::string::npos);
+    shell("rm -rf " + dir);
+  }
+
+  TEST_CASE("\"Your code\": the example script, run by CPython under the tracer, drawn as a run") {
+    const std::string dir = "/tmp/loopscope_gui_code_" + std::to_string(::getpid());
+    shell("mkdir -p " + dir);
+    const auto r =
+        shell("XDG_CONFIG_HOME=" + dir + " xvfb-run -a -s '-screen 0 1280x720x24' " + binary + " --screenshot " + dir +
+              "/code.png --layout " + dir + "/code.json --lesson code" + " --size 1280x720 --theme dark");
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    std::ifstream in(dir + "/code.json");
+    const auto j = nlohmann::json::parse(in);
+    REQUIRE(j["headers"].size() == 1);
+    // examples/gather.py: two calls of 1 s and 2 s, gathered.
+    CHECK(j["headers"][0]["title"] == "your script — makespan 2.000 s");
     shell("rm -rf " + dir);
   }
 

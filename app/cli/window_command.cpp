@@ -100,6 +100,19 @@ int open_window(const CLI::App& app, const window_flags& f) {
       return std::move(t.run);
     };
   }
+  o.examples = example_dir().string();
+  if (!python_problem("python3")) {
+    o.trace_file = [](const std::string& script, clock_kind clock, double limit) -> std::unique_ptr<scenario_run> {
+      trace_request r;
+      r.script = script;
+      r.clock = clock;
+      r.limit_seconds = limit;
+      r.discard_stdout = true;  // its prints are in the stream, shown with their times
+      r.name = "your script";
+      traced_script t = trace_script(r, [] { return false; });
+      return std::move(t.run);
+    };
+  }
   return gui::run_app(o);
 }
 
@@ -107,7 +120,9 @@ int open_window(const CLI::App& app, const window_flags& f) {
 
 command add_window(CLI::App& app) {
   auto f = std::make_shared<window_flags>();
-  app.add_option("--lesson", f->lesson, "The page to open: a lesson (loopscope list) or sandbox")
+  app.add_option(
+         "--lesson", f->lesson,
+         "The page to open: a lesson (its name or number, as loopscope list shows), sandbox, or code (your own script)")
       ->capture_default_str();
   app.add_option("--screenshot", f->screenshot, "Render one frame to this PNG and exit (needs a display, e.g. Xvfb)");
   app.add_option("--at", f->at, "With --screenshot: the time to show, e.g. 2.5s (default: the end)");

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "app/gui/capture.hpp"
+#include "app/gui/code_page.hpp"
 #include "app/gui/gui.hpp"
 #include "app/gui/help_view.hpp"
 #include "app/gui/lesson_page.hpp"
@@ -71,18 +72,26 @@ void glfw_error(int, const char* text) { glfw_failure = text; }
 // The sandbox, and a page per lesson made on its first visit.
 class pages {
  public:
-  explicit pages(const gui_options& o) : twin_(o.twin) {
+  explicit pages(const gui_options& o) : code_(o.trace_file, o.examples), twin_(o.twin) {
     if (!o.strategies.empty()) sandbox_.set_strategies(o.strategies);
     if (o.work) sandbox_.configure(*o.work, o.real_clock);
   }
 
-  run_set& shown(const std::string& page) { return page == "sandbox" ? sandbox_.runs() : lesson(page).runs(); }
+  run_set& shown(const std::string& page) {
+    if (page == "code") return code_.runs();
+    return page == "sandbox" ? sandbox_.runs() : lesson(page).runs();
+  }
   const std::vector<header_rect>& headers(const std::string& page) {
+    if (page == "code") return code_.headers();
     return page == "sandbox" ? sandbox_.headers() : lesson(page).headers();
   }
   // For a screenshot: the question skipped, answered, or left open. False
   // when the guess does not answer the question.
   bool answer(const std::string& page, const std::string& predict) {
+    if (page == "code") {  // a picture of the page runs its script first
+      code_.run();
+      return true;
+    }
     if (page == "sandbox" || predict == "ask") return true;
     if (predict == "skip") {
       lesson(page).skip_question();
@@ -94,6 +103,7 @@ class pages {
   // Draws the page and follows its navigation.
   std::optional<png_request> draw(settings& s, double dt) {
     if (s.page == "sandbox") return sandbox_.draw(dt, s.dark);
+    if (s.page == "code") return code_.draw(dt, s.dark);
     lesson_page& page = lesson(s.page);
     const auto& all = lessons::all();
     const auto at = static_cast<std::size_t>(&page.lesson() - all.data());
@@ -122,6 +132,7 @@ class pages {
   }
 
   sandbox_page sandbox_;
+  code_page code_;
   std::map<std::string, std::unique_ptr<lesson_page>> lessons_;
   lesson_page::twin_runner twin_;
 };
@@ -278,7 +289,7 @@ void render(window& w) {
 
 const std::vector<std::string>& page_names() {
   static const std::vector<std::string> names = [] {
-    std::vector<std::string> n{"sandbox"};
+    std::vector<std::string> n{"sandbox", "code"};
     for (const auto& l : lessons::all()) n.push_back(l.id);
     return n;
   }();
@@ -322,7 +333,7 @@ int run_app(const gui_options& options) {
     }
     sidebar side;
     help_view help;
-    screenshot_plan shot(options.at, options.predict != "ask" || s.page == "sandbox");
+    screenshot_plan shot(options.at, options.predict != "ask" || s.page == "sandbox" || s.page == "code");
     auto last = std::chrono::steady_clock::now();
     bool animating = true;
     while (!glfwWindowShouldClose(w->handle)) {

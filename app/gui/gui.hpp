@@ -33,6 +33,11 @@ struct gui_options {
   std::function<std::unique_ptr<scenario_run>(const lessons::lesson&, const std::string& variant,
                                               const lessons::values&)>
       twin;
+  // Traces a script file on a clock into a recorded run, its time limited;
+  // throws why not. None: no "Your code" page.
+  std::function<std::unique_ptr<scenario_run>(const std::string& script, clock_kind clock, double limit_seconds)>
+      trace_file;
+  std::string examples;  // the folder of example scripts
 };
 
 // The pages there are, for --lesson and for error messages.

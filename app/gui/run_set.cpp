@@ -80,6 +80,11 @@ void run_set::reset(run_plan plan, bool keep_cursor) {
         if (plan.reference) out.reference = plan.reference();
         for (std::size_t i = 0; i < plan.count; ++i) {
           try {
+            if (plan.recorded) {
+              out.runs.push_back(plan.make(i, clock_kind::virtual_clock));
+              out.end = std::max(out.end, compute_metrics(out.runs.back()->trace(), out.runs.back()->now()).window);
+              continue;
+            }
             if (!real_only) {
               auto shadow = plan.make(i, clock_kind::virtual_clock);
               for (std::size_t n = 0; shadow->step(); ++n)

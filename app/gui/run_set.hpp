@@ -32,6 +32,9 @@ struct run_plan {
   std::function<std::unique_ptr<scenario_run>(std::size_t variant, clock_kind clock)> make;
   // The makespan the speedups are measured against, if any. Off the UI thread too.
   std::function<std::optional<nanos>()> reference;
+  // Its runs are recordings, complete when made (a traced script): each is
+  // made once, and is its own measure of how long the axis must be.
+  bool recorded = false;
 };
 
 // What the person asked of the playback this frame, by button or by key.

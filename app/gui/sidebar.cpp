@@ -44,6 +44,8 @@ sidebar_request sidebar::draw(settings& s, float width, const std::string& notic
   ImGui::Spacing();
   if (ImGui::Selectable("Sandbox", s.page == "sandbox")) r.page = "sandbox";
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Any workload, any strategy, side by side");
+  if (ImGui::Selectable("Your code", s.page == "code")) r.page = "code";
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Your own asyncio script, run by CPython and drawn the same way");
   ImGui::Separator();
   r.theme_changed = ImGui::Checkbox("dark theme", &s.dark);
   r.help = ImGui::Button("Help (F1)");
