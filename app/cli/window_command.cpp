@@ -102,14 +102,15 @@ int open_window(const CLI::App& app, const window_flags& f) {
   }
   o.examples = example_dir().string();
   if (!python_problem("python3")) {
-    o.trace_file = [](const std::string& script, clock_kind clock, double limit) -> std::unique_ptr<scenario_run> {
+    o.trace_file = [](const std::string& script, clock_kind clock, double limit,
+                      std::function<bool()> stop) -> std::unique_ptr<scenario_run> {
       trace_request r;
       r.script = script;
       r.clock = clock;
       r.limit_seconds = limit;
       r.discard_stdout = true;  // its prints are in the stream, shown with their times
       r.name = "your script";
-      traced_script t = trace_script(r, [] { return false; });
+      traced_script t = trace_script(r, stop);
       return std::move(t.run);
     };
   }

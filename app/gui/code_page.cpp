@@ -79,9 +79,9 @@ void code_page::run() {
   run_plan plan;
   plan.count = 1;
   plan.recorded = true;
-  plan.make = [trace = trace_, file, clock, limit = static_cast<double>(limit_s_)](std::size_t, clock_kind) {
-    return trace(file, clock, limit);
-  };
+  stop_ = std::make_shared<std::atomic<bool>>(false);
+  plan.make = [trace = trace_, file, clock, limit = static_cast<double>(limit_s_), stop = stop_](
+                  std::size_t, clock_kind) { return trace(file, clock, limit, [stop] { return stop->load(); }); };
   runs_.reset(std::move(plan), false);
   runs_.run_to_end();
   running_ = true;
@@ -113,8 +113,8 @@ void code_page::draw_console(float height) {
     }
     for (const auto& note : traced->notes()) ImGui::TextDisabled("note: %s", note.c_str());
     if (const auto& end = traced->ending(); end && end->how != "exit")
-      ImGui::TextColored(vec(p.warn), "stopped: %s", end->how == "time-limit" ? "it ran past the time limit"
-                                                                                : end->how.c_str());
+      ImGui::TextColored(vec(p.warn), "stopped: %s",
+                         end->how == "time-limit" ? "it ran past the time limit" : end->how.c_str());
   }
   ImGui::EndChild();
 }
@@ -132,8 +132,9 @@ std::optional<png_request> code_page::draw(double wall_dt, bool dark) {
   ImGui::SameLine();
   ImGui::TextDisabled("an asyncio script of yours, run by CPython under the tracer, drawn as the lessons are");
   if (!trace_) {
-    ImGui::TextColored(vec(p.warn), "No CPython 3.11 or later was found: install it (apt install python3) to run "
-                                    "scripts here.");
+    ImGui::TextColored(vec(p.warn),
+                       "No CPython 3.11 or later was found: install it (apt install python3) to run "
+                       "scripts here.");
     ImGui::PopID();
     return std::nullopt;
   }
@@ -174,9 +175,14 @@ std::optional<png_request> code_page::draw(double wall_dt, bool dark) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("A script still running after this much real time is stopped");
   ImGui::SameLine();
   const bool keyed = ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false);
-  ImGui::BeginDisabled(runs_.preparing());
-  if (ImGui::Button(runs_.preparing() ? "Running..." : "Run (Ctrl+Enter)") || (keyed && !runs_.preparing())) run();
-  ImGui::EndDisabled();
+  if (runs_.preparing() && stop_) {
+    // Stopped as Ctrl-C stops it: asyncio.run cancels its tasks, and what
+    // ran until then is drawn.
+    if (ImGui::Button("Stop")) stop_->store(true);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Interrupt the script, as Ctrl-C would, and draw what it did");
+  } else if (ImGui::Button("Run (Ctrl+Enter)") || keyed) {
+    run();
+  }
   if (!message_.empty()) {
     ImGui::SameLine();
     ImGui::TextColored(vec(message_ok_ ? p.text_dim : p.warn), "%s", message_.c_str());
@@ -207,8 +213,9 @@ std::optional<png_request> code_page::draw(double wall_dt, bool dark) {
     if (r.export_trace) runs_.set_notice(runs_.export_trace(*r.export_trace));
     png = r.png;
   } else if (!runs_.preparing()) {
-    ImGui::TextDisabled("Run the script to see its tasks here: each task a lane, every wait in the colour of what it "
-                        "waits for.");
+    ImGui::TextDisabled(
+        "Run the script to see its tasks here: each task a lane, every wait in the colour of what it "
+        "waits for.");
   }
   ImGui::EndChild();
   ImGui::PopID();

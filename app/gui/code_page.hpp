@@ -3,6 +3,7 @@
 // tasks, their waits and lines, its prints with their times, its error.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -18,7 +19,7 @@ namespace loopscope::gui {
 class code_page {
  public:
   using tracer = std::function<std::unique_ptr<scenario_run>(const std::string& script, clock_kind clock,
-                                                             double limit_seconds)>;
+                                                             double limit_seconds, std::function<bool()> stop)>;
   code_page(tracer trace, std::string examples);
 
   std::optional<png_request> draw(double wall_dt, bool dark);
@@ -38,10 +39,11 @@ class code_page {
   std::vector<std::string> example_names_;
   std::vector<char> text_;  // the editor's buffer
   std::string path_ = "my_script.py";
-  std::string message_;     // what the last open, save or run said
+  std::string message_;  // what the last open, save or run said
   bool message_ok_ = true;
   bool real_clock_ = false;
-  bool running_ = false;  // a run is being made
+  bool running_ = false;                     // a run is being made
+  std::shared_ptr<std::atomic<bool>> stop_;  // the Stop button, for the run being made
   float limit_s_ = 10;
   run_set runs_;
   runs_view body_;

@@ -35,7 +35,9 @@ struct gui_options {
       twin;
   // Traces a script file on a clock into a recorded run, its time limited;
   // throws why not. None: no "Your code" page.
-  std::function<std::unique_ptr<scenario_run>(const std::string& script, clock_kind clock, double limit_seconds)>
+  // `stop` is polled while it runs: once true, the script is interrupted.
+  std::function<std::unique_ptr<scenario_run>(const std::string& script, clock_kind clock, double limit_seconds,
+                                              std::function<bool()> stop)>
       trace_file;
   std::string examples;  // the folder of example scripts
 };
