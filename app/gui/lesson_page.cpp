@@ -12,7 +12,7 @@
 namespace loopscope::gui {
 
 lesson_page::lesson_page(const lessons::lesson& l, twin_runner twin)
-    : lesson_(l), values_(lessons::defaults(l)), texts_(l), chart_(l.variants.size()), twin_(std::move(twin)) {
+    : lesson_(l), values_(lessons::defaults(l)), twin_(std::move(twin)), texts_(l), chart_(l.variants.size()) {
   // CPython beside the engine: the twin of the variant the lesson names (or
   // its last), on the virtual clock; not for lessons measured for real.
   if (twin_ && !l.real_clock_only && !l.variants.empty()) {
@@ -202,7 +202,9 @@ std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_n
   play |= playback_bar::keys(held);
   if (held) {
     // Only the clock may change while the question is open; nothing plays.
-    play = playback_request{.real_clock = play.real_clock};
+    playback_request only_clock;
+    only_clock.real_clock = play.real_clock;
+    play = only_clock;
   }
   runs_.apply(play);
   if (held) runs_.pause();
