@@ -154,9 +154,12 @@ TEST_SUITE("gui") {
     // Asked, not yet answered: no makespan in any header; answered, there is.
     for (const char* id : {"await", "errors"}) {
       INFO(id);
-      for (const auto& h : layout_of(id, "ask")["headers"])
-        CHECK(h["title"].get<std::string>().find("makespan") == std::string::npos);
-      for (const auto& h : layout_of(id, std::string(id) == "errors" ? "2" : "1.5")["headers"])
+      // (Each layout kept in a variable: a loop over a temporary's member
+      // would read it after its end.)
+      const auto asked = layout_of(id, "ask");
+      for (const auto& h : asked["headers"]) CHECK(h["title"].get<std::string>().find("makespan") == std::string::npos);
+      const auto answered = layout_of(id, std::string(id) == "errors" ? "2" : "1.5");
+      for (const auto& h : answered["headers"])
         CHECK(h["title"].get<std::string>().find("makespan") != std::string::npos);
     }
     // A guess that does not answer the question is refused.
