@@ -24,6 +24,26 @@ time_axis axis_of(nanos t0, nanos t1, float width) {
 }  // namespace
 
 TEST_SUITE("view") {
+  TEST_CASE("a wait's tooltip says the line of the shown code it was awaited at") {
+    namespace ls = loopscope::lessons;
+    const ls::lesson& l = *ls::find("gather");
+    auto run = ls::make_run(l, *l.find_variant("gather"), ls::defaults(l));
+    run->run_to_end();
+    const auto lanes = run->trace().by_lane();
+    const auto& events = lanes[run->task_lanes().front()];
+    int waits = 0;
+    for (const auto& e : events) {
+      if (e.state != lane_state::waiting) continue;
+      ++waits;
+      const std::string where = gui::where_awaited(run.get(), l.code, events, e.t);
+      INFO(where);
+      CHECK(where.find("at line ") == 0);
+      CHECK(where.find("sleep") != std::string::npos);  // a page's fetch waits at its sleep
+    }
+    CHECK(waits >= 1);
+    CHECK(gui::where_awaited(nullptr, l.code, events, 0).empty());
+  }
+
   TEST_CASE("time and pixels map both ways; zoom keeps the time under the mouse") {
     auto a = axis_of(0, 1000 * ms, 1000);
     CHECK(a.to_x(0) == doctest::Approx(100));

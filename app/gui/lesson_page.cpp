@@ -231,6 +231,7 @@ std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_n
   runs_options o;
   o.conceal = concealed;
   o.speedup_against = speedup_against_;
+  o.code = lesson_.code;
   runs_request r;
   if (lesson_.chart && !concealed) {
     const lessons::param* xp = nullptr;

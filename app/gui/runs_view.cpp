@@ -39,6 +39,8 @@ runs_request runs_view::draw(run_set& runs, bool dark, const std::function<void(
     v.main_lane = run.main_lane();
     v.returned = !o.conceal && run.main_done() ? run.returned() : -1;
     v.raised = v.returned >= 0 ? run.error_text() : std::string();
+    v.run = &run;
+    v.code = o.code;
     figure_rows = std::max(figure_rows, runs.figures(i).size());
   }
 

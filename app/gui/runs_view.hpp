@@ -24,6 +24,7 @@ struct runs_options {
   // The run the speedups are measured against (a lesson's "sequential");
   // none: the run set's own reference, if any.
   std::optional<std::size_t> speedup_against;
+  std::string_view code;  // the code the learner reads, for the lines waits are at
 };
 
 struct runs_request {

@@ -222,4 +222,32 @@ density_steps compute_density(const lane_store& lanes, nanos cursor) {
   return d;
 }
 
+std::string where_awaited(const scenario_run* run, std::string_view code, const std::vector<trace_event>& events,
+                          nanos t0) {
+  if (run == nullptr) return {};
+  auto at = std::upper_bound(events.begin(), events.end(), t0, [](nanos t, const trace_event& e) { return t < e.t; });
+  site_id site = no_site;
+  while (at != events.begin()) {
+    --at;
+    if (at->t != t0) break;
+    if (at->state == lane_state::waiting) site = at->site;
+  }
+  const trace& tr = run->trace();
+  if (site == no_site || site >= tr.site_count()) return {};
+  if (const auto line = run->shown_line(site); line && !code.empty()) {
+    std::size_t from = 0;
+    for (int n = 1; n < *line && from != std::string_view::npos; ++n) {
+      from = code.find('\n', from);
+      if (from != std::string_view::npos) ++from;
+    }
+    if (from == std::string_view::npos) return {};
+    std::string_view text = code.substr(from, code.find('\n', from) - from);
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    return "at line " + std::to_string(*line) + ":  " + std::string(text);
+  }
+  const code_site& s = tr.site(site);
+  const auto slash = s.file.find_last_of('/');
+  return "at " + s.file.substr(slash == std::string::npos ? 0 : slash + 1) + ":" + std::to_string(s.line);
+}
+
 }  // namespace loopscope::gui

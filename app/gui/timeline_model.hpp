@@ -4,8 +4,10 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/scenario.hpp"
 #include "core/trace.hpp"
 
 namespace loopscope::gui {
@@ -94,5 +96,12 @@ struct density_steps {
   std::size_t index_at(nanos at) const;
 };
 density_steps compute_density(const lane_store& lanes, nanos cursor);
+
+// Where the wait starting at `t0` on a lane (its `events`) was awaited:
+// "at line 12:  co_await sleep(latency);" in the code a learner reads
+// (`code`, the run's shown code), or the file and line the run recorded (a
+// traced script); empty where nothing says.
+std::string where_awaited(const scenario_run* run, std::string_view code, const std::vector<trace_event>& events,
+                          nanos t0);
 
 }  // namespace loopscope::gui

@@ -22,6 +22,7 @@ constexpr float gap_h = 6;
 constexpr float lane_h_max = 18, lane_h_min = 3;
 
 bool key_pressed(int glfw_key) { return ImGui::IsKeyPressed(glfw_key); }
+
 bool key_down(int glfw_key) { return ImGui::IsKeyDown(glfw_key); }
 
 }  // namespace
@@ -147,6 +148,7 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
   bool hovering = false;
   const lane_info* hovered_lane = nullptr;
   std::string hovered_message;
+  std::string hovered_where;
   for (std::size_t vi = 0; vi < variants.size(); ++vi) {
     const variant_view& v = variants[vi];
     // Header: the strategy, its makespan, and where its last task ended.
@@ -283,6 +285,9 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
           hovering = true;
           hovered_lane = &info;
           hovered_message = v.lanes->message(id);
+          hovered_where = it->state == lane_state::waiting && it->folded == 1
+                              ? where_awaited(v.run, v.code, v.lanes->events(id), it->t0)
+                              : std::string();
           if (clicked && cancellable && info.kind != lane_kind::worker &&
               (it->state == lane_state::running || it->state == lane_state::waiting ||
                it->state == lane_state::ready) &&
@@ -344,6 +349,7 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
       else if (hovered_item->state == lane_state::running &&
                hovered_item->t1 - hovered_item->t0 >= slow_slice_threshold)
         ImGui::TextColored(vec(p.warn), "held the loop 100 ms or more: a slow callback");
+      if (!hovered_where.empty()) ImGui::TextUnformatted(hovered_where.c_str());
       if (cancellable && hovered_lane->kind != lane_kind::worker) ImGui::TextDisabled("click to cancel this task");
     }
     ImGui::EndTooltip();

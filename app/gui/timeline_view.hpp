@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/gui/timeline_model.hpp"
+#include "core/scenario.hpp"
 
 namespace loopscope::gui {
 
@@ -23,6 +24,10 @@ struct variant_view {
   lane_id main_lane = no_lane;
   nanos returned = -1;
   std::string raised;
+  // Where a wait was awaited, said in the tooltip: the run (its sites, and
+  // the shown code's lines) and the code a learner reads, if any.
+  const scenario_run* run = nullptr;
+  std::string_view code;
 };
 
 // Where a variant's header was drawn this frame (window coordinates): the
