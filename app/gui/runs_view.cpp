@@ -94,7 +94,8 @@ runs_request runs_view::draw(run_set& runs, bool dark, const std::function<void(
 
   const export_request e = exports_.draw(runs.current_notice(), p);
   r.export_trace = e.trace;
-  if (e.png) r.png = png_request{*e.png, tl_min.x, tl_min.y, tl_max.x, tl_max.y};
+  // The picture: the timeline and its legend under it.
+  if (e.png) r.png = png_request{*e.png, tl_min.x, tl_min.y, tl_max.x, tl_max.y + legend_h_};
   return r;
 }
 
