@@ -317,10 +317,13 @@ int run_app(const gui_options& options) {
   if (options.height > 0) s.height = options.height;
   const bool capture_only = !options.screenshot.empty();
 
-  auto w = open_window(s, capture_only);
-  if (!w) return 1;
+  // Taken before the window opens (which can take seconds on a software
+  // renderer): a stop asked for meanwhile closes it at its first frame,
+  // the settings saved.
   std::signal(SIGINT, on_close_signal);
   std::signal(SIGTERM, on_close_signal);
+  auto w = open_window(s, capture_only);
+  if (!w) return 1;
 
   int status = 0;
   {
