@@ -16,9 +16,6 @@ struct loop_options {
   // Trace writers for threads other than the loop and its pool (a load
   // generator on a loop of its own): each one belongs to one thread.
   int extra_writers = 0;
-  // Virtual clock: note where each handler begins in the trace, so that a
-  // recorded run can be stepped through, back and forth (the window).
-  bool mark_steps = false;
 };
 
 }  // namespace loopscope

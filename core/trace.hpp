@@ -178,14 +178,6 @@ struct lane_info {
   std::string name;
 };
 
-// Where one handler of a virtual-clock loop began: the loop's time and how
-// many events the loop's own log held. The window steps through a recorded
-// run handler by handler with these, forward and back.
-struct step_mark {
-  nanos t;
-  std::uint32_t first_event;
-};
-
 struct note_entry {
   lane_id lane = no_lane;
   std::string text;
@@ -206,14 +198,6 @@ class trace {
     if (!recording_) return;
     if (!writers_[writer]->push(e)) overflowed_.store(true, std::memory_order_relaxed);
   }
-  // Writer 0's thread only (the loop), and only when steps are marked.
-  void mark_step(nanos t) {
-    if (marking_steps_) steps_.push(step_mark{t, static_cast<std::uint32_t>(writers_[0]->size())});
-  }
-  void set_marking_steps(bool on) { marking_steps_ = on; }
-  std::size_t step_count() const { return steps_.size(); }
-  const step_mark& step(std::size_t i) const { return steps_[i]; }
-
   void set_recording(bool on) { recording_ = on; }
   bool recording() const { return recording_; }
   // Real-clock traces carry scheduling noise that virtual ones do not.
@@ -240,11 +224,9 @@ class trace {
   append_log<lane_info, 10, 4096> lanes_;
   append_log<note_entry, 10, 4096> notes_;
   append_log<code_site, 8, 256> sites_;
-  append_log<step_mark, 12, 4096> steps_;
   std::atomic<bool> overflowed_{false};
   bool recording_ = true;
   bool real_time_ = false;
-  bool marking_steps_ = false;
 };
 
 }  // namespace loopscope
