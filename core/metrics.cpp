@@ -164,10 +164,15 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
   // not concurrency. Virtual time has no such moments: changes at one
   // instant are applied together above.
   const nanos min_hold = tr.real_time() ? std::max<nanos>(1'000'000, m.makespan / 200) : 0;
+  // A real trace read while its loop writes it may stop between a task's
+  // first slice and the wait for a permit that follows: a level still held
+  // at that moment is not known to be more than a passing one yet.
+  const bool live_real = tr.real_time() && any_alive;
   int any_peak = 0;
   for (std::size_t i = 0; i < m.concurrency.size(); ++i) {
     const auto [t, lvl] = m.concurrency[i];
     const nanos until = i + 1 < m.concurrency.size() ? m.concurrency[i + 1].first : std::max(t, m.makespan);
+    if (live_real && until >= now) continue;
     any_peak = std::max(any_peak, lvl);
     if (until > t && until - t >= min_hold) m.peak_concurrency = std::max(m.peak_concurrency, lvl);
   }
