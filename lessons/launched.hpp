@@ -2,6 +2,7 @@
 // tasks named in advance and its main coroutine made from the values.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -19,6 +20,16 @@ variant launched(std::string name, Tasks tasks, Body body) {
 }
 
 // Tasks named "WHAT 1".."WHAT N", N the parameter `count`.
+// The same work in the sandbox: one task per duration, under `strategies`.
+inline lesson::in_sandbox tasks_in_sandbox(const std::vector<std::chrono::nanoseconds>& durations,
+                                           std::vector<strategy> strategies) {
+  lesson::in_sandbox s;
+  for (const auto d : durations) s.work.durations.push_back(d.count());
+  s.work.tasks = static_cast<int>(s.work.durations.size());
+  s.strategies = std::move(strategies);
+  return s;
+}
+
 inline auto tasks_named(std::string what, std::string count) {
   return [what = std::move(what), count = std::move(count)](const values& v) {
     return numbered(what, static_cast<int>(v.at(count)));

@@ -44,13 +44,7 @@ lesson lesson_sequential() {
   const auto pages = tasks_named("fetch page", "pages");
   l.variants = {launched("await in a loop", pages, [](const values& v) { return await_in_a_loop(latencies(v)); }),
                 launched("gather", pages, [](const values& v) { return all_at_once(latencies(v)); })};
-  l.sandbox = [](const values& v) {
-    lesson::in_sandbox s;
-    for (const auto d : latencies(v)) s.work.durations.push_back(d.count());
-    s.work.tasks = static_cast<int>(s.work.durations.size());
-    s.strategies = {strategy::sequential, strategy::gather};
-    return s;
-  };
+  l.sandbox = [](const values& v) { return tasks_in_sandbox(latencies(v), {strategy::sequential, strategy::gather}); };
   l.predict.answer = [](const outcomes& o) { return o.makespan_s("await in a loop"); };
   l.predict.why = [](const outcomes& o) {
     const auto tasks = task_stats(o, "await in a loop");

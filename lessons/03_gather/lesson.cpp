@@ -45,13 +45,7 @@ lesson lesson_gather() {
   const auto pages = tasks_named("fetch page", "pages");
   l.variants = {launched("sequential", pages, [](const values& v) { return one_by_one(latencies(v)); }),
                 launched("gather", pages, [](const values& v) { return gathered(latencies(v)); })};
-  l.sandbox = [](const values& v) {
-    lesson::in_sandbox s;
-    for (const auto d : latencies(v)) s.work.durations.push_back(d.count());
-    s.work.tasks = static_cast<int>(s.work.durations.size());
-    s.strategies = {strategy::sequential, strategy::gather};
-    return s;
-  };
+  l.sandbox = [](const values& v) { return tasks_in_sandbox(latencies(v), {strategy::sequential, strategy::gather}); };
   l.predict.answer = [](const outcomes& o) {
     return static_cast<double>(o.metrics("sequential").makespan) /
            static_cast<double>(std::max<nanos>(1, o.metrics("gather").makespan));

@@ -67,11 +67,9 @@ lesson lesson_errors() {
   l.variants = {awaited_by("gather", with_gather), awaited_by("return_exceptions", with_return_exceptions),
                 awaited_by("TaskGroup", with_task_group)};
   l.sandbox = [](const values& v) {
-    lesson::in_sandbox s;
-    for (const auto d : latencies(v)) s.work.durations.push_back(d.count());
-    s.work.tasks = static_cast<int>(s.work.durations.size());
+    auto s =
+        tasks_in_sandbox(latencies(v), {strategy::gather, strategy::gather_return_exceptions, strategy::taskgroup});
     s.work.fail = {static_cast<int>(v.at("failing"))};
-    s.strategies = {strategy::gather, strategy::gather_return_exceptions, strategy::taskgroup};
     return s;
   };
   l.predict.answer = [](const outcomes& o) -> std::optional<double> {
