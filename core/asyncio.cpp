@@ -209,7 +209,7 @@ void task_handle::add_done_callback(std::function<void(task_handle)> f) const {
   loop_->on_task_end(lane_, [f = std::move(f), self = *this] { f(self); });
 }
 
-awaitable<void> task_handle::wait(std::source_location where) const {
+awaitable<void> task_handle::wait(call_site where) const {
   event_loop& l = *loop_;
   const lane_id lane = lane_;
   std::exception_ptr e;
@@ -224,14 +224,14 @@ awaitable<void> task_handle::wait(std::source_location where) const {
   settle(l, e);
 }
 
-awaitable<void> task_handle::join(std::source_location where) const {
+awaitable<void> task_handle::join(call_site where) const {
   co_await wait(where);
   if (auto e = loop_->retrieve_error(lane_)) std::rethrow_exception(e);
 }
 
 // ---- Primitives ----
 
-awaitable<void> sleep(nanoseconds d, std::source_location where) {
+awaitable<void> sleep(nanoseconds d, call_site where) {
   if (d.count() <= 0) {
     co_await yield_now(where);
     co_return;
@@ -249,7 +249,7 @@ awaitable<void> sleep(nanoseconds d, std::source_location where) {
   settle(l, e);
 }
 
-awaitable<void> yield_now(std::source_location where) {
+awaitable<void> yield_now(call_site where) {
   // Queued behind everything ready now. A task cancelled while it sits in
   // the queue raises at this await, as asyncio's sleep(0) does. The handler
   // keeps its own type: erasing it costs more than the yield itself.
@@ -269,7 +269,7 @@ awaitable<void> yield_now(std::source_location where) {
 void block(nanoseconds d) { current_loop().hold(d.count(), run_kind::blocking); }
 void cpu(nanoseconds d) { current_loop().hold(d.count(), run_kind::cpu); }
 
-awaitable<void> to_thread(nanoseconds d, run_kind kind, std::source_location where) {
+awaitable<void> to_thread(nanoseconds d, run_kind kind, call_site where) {
   event_loop& l = current_loop();
   l.set_wait(wait_reason::thread_pool, where);
   std::exception_ptr e;
@@ -297,8 +297,7 @@ struct gather_state {
 };
 }  // namespace
 
-awaitable<std::vector<std::exception_ptr>> gather(std::vector<task_handle> tasks, gather_mode mode,
-                                                  std::source_location where) {
+awaitable<std::vector<std::exception_ptr>> gather(std::vector<task_handle> tasks, gather_mode mode, call_site where) {
   event_loop& l = current_loop();
   auto st = std::make_shared<gather_state>();
   st->remaining = tasks.size();
@@ -357,8 +356,7 @@ struct wait_state {
   bool over = false;  // returned: its done-callbacks are removed
 };
 
-awaitable<done_and_pending> wait_until_done(std::vector<task_handle> tasks, return_when when,
-                                            std::source_location where) {
+awaitable<done_and_pending> wait_until_done(std::vector<task_handle> tasks, return_when when, call_site where) {
   event_loop& l = current_loop();
   auto st = std::make_shared<wait_state>();
   st->counter = tasks.size();
@@ -408,7 +406,7 @@ awaitable<done_and_pending> wait_until_done(std::vector<task_handle> tasks, retu
 }
 }  // namespace
 
-awaitable<done_and_pending> wait(std::vector<task_handle> tasks, return_when when, std::source_location where) {
+awaitable<done_and_pending> wait(std::vector<task_handle> tasks, return_when when, call_site where) {
   if (tasks.empty()) throw std::invalid_argument("ValueError: Set of Tasks/Futures is empty.");
   return wait_until_done(std::move(tasks), when, where);
 }
@@ -420,7 +418,7 @@ as_completed::as_completed(const std::vector<task_handle>& tasks) : total_(tasks
     t.add_done_callback([done = done_](task_handle ended) mutable { done.put_nowait(ended); });
 }
 
-awaitable<task_handle> as_completed::next(std::source_location where) {
+awaitable<task_handle> as_completed::next(call_site where) {
   const task_handle t = co_await done_.get(where, wait_reason::child);
   if (auto e = t.error()) raise(std::move(e));  // f.result()
   co_return t;
@@ -486,7 +484,7 @@ task_handle task_group::spawn_on(lane_id lane, awaitable<void> body) {
   return h;
 }
 
-awaitable<void> task_group::wait(std::source_location where) {
+awaitable<void> task_group::wait(call_site where) {
   // The group outlives its wait (the caller awaits it), so the wait holds
   // no shared state of its own: GCC 12 destroys a coroutine's locals twice
   // when an exception leaves the body (AddressSanitizer found the group's
@@ -573,7 +571,7 @@ void event::set() {
   for (const auto& w : std::exchange(impl_->waiters, {})) wake(*impl_->loop, w);
 }
 
-awaitable<void> event::wait(std::source_location where) {
+awaitable<void> event::wait(call_site where) {
   auto s = impl_;
   if (s->set) co_return;
   event_loop& l = current_loop();
@@ -621,7 +619,7 @@ void lock::guard::reset() {
   if (lock_) std::exchange(lock_, nullptr)->release();
 }
 
-awaitable<lock::guard> lock::acquire(std::source_location where) {
+awaitable<lock::guard> lock::acquire(call_site where) {
   impl* s = impl_.get();  // the lock outlives its acquire: its holder awaits it
   if (!s->locked &&
       std::all_of(s->waiters.begin(), s->waiters.end(), [](const waiter_ptr& w) { return w->cancelled; })) {
@@ -653,7 +651,7 @@ awaitable<lock::guard> lock::acquire(std::source_location where) {
 
 namespace detail {
 
-awaitable<void> queue_state::until_not_full(std::source_location where) {
+awaitable<void> queue_state::until_not_full(call_site where) {
   event_loop& l = current_loop();
   while (full()) {
     l.set_wait(wait_reason::queue, where);
@@ -676,7 +674,7 @@ awaitable<void> queue_state::until_not_full(std::source_location where) {
   }
 }
 
-awaitable<void> queue_state::until_not_empty(std::source_location where, wait_reason why) {
+awaitable<void> queue_state::until_not_empty(call_site where, wait_reason why) {
   event_loop& l = current_loop();
   while (size_ == 0) {
     l.set_wait(why, where);
@@ -724,7 +722,7 @@ void queue_state::task_done() {
     for (const auto& w : std::exchange(joiners_, {})) set_result(w);
 }
 
-awaitable<void> queue_state::join(std::source_location where) {
+awaitable<void> queue_state::join(call_site where) {
   if (unfinished_ == 0) co_return;
   event_loop& l = current_loop();
   l.set_wait(wait_reason::queue, where);
@@ -778,7 +776,7 @@ void semaphore::permit::reset() {
   if (sem_) std::exchange(sem_, nullptr)->release();
 }
 
-awaitable<semaphore::permit> semaphore::acquire(std::source_location where) {
+awaitable<semaphore::permit> semaphore::acquire(call_site where) {
   auto s = impl_;
   event_loop& l = current_loop();
   s->loop = &l;

@@ -29,12 +29,12 @@
 #include <exception>
 #include <functional>
 #include <memory>
-#include <source_location>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "core/call_site.hpp"
 #include "core/trace.hpp"
 
 namespace loopscope {
@@ -92,9 +92,9 @@ class task_handle {
   // task ends (at once if it has ended), and runs a pass later.
   void add_done_callback(std::function<void(task_handle)> f) const;
   // Waits for the task to end and rethrows its exception, as `await task`.
-  awaitable<void> join(std::source_location where = std::source_location::current()) const;
+  awaitable<void> join(call_site where = call_site::current()) const;
   // Waits for the task to end whatever the outcome, as asyncio.wait.
-  awaitable<void> wait(std::source_location where = std::source_location::current()) const;
+  awaitable<void> wait(call_site where = call_site::current()) const;
 
  private:
   event_loop* loop_ = nullptr;
@@ -112,12 +112,12 @@ task_handle spawn(awaitable<void> body, std::string name, lane_kind kind = lane_
 
 // Every primitive that waits notes where it was awaited (the default
 // argument is the caller's line): the lane and the code pane show it.
-awaitable<void> sleep(nanoseconds d, std::source_location where = std::source_location::current());  // asyncio.sleep(d)
-awaitable<void> yield_now(std::source_location where = std::source_location::current());             // asyncio.sleep(0)
+awaitable<void> sleep(nanoseconds d, call_site where = call_site::current());  // asyncio.sleep(d)
+awaitable<void> yield_now(call_site where = call_site::current());             // asyncio.sleep(0)
 void block(nanoseconds d);  // time.sleep(d) inside a coroutine: holds the loop
 void cpu(nanoseconds d);    // busy computation for d: holds the loop
 awaitable<void> to_thread(nanoseconds d, run_kind kind = run_kind::blocking,
-                          std::source_location where = std::source_location::current());  // asyncio.to_thread
+                          call_site where = call_site::current());  // asyncio.to_thread
 
 enum class gather_mode { propagate_first, return_exceptions };
 // asyncio.gather: by default the first error reaches the awaiter at once while
@@ -125,7 +125,7 @@ enum class gather_mode { propagate_first, return_exceptions };
 // each one's error (or nullptr) comes back in order.
 awaitable<std::vector<std::exception_ptr>> gather(std::vector<task_handle> tasks,
                                                   gather_mode mode = gather_mode::propagate_first,
-                                                  std::source_location where = std::source_location::current());
+                                                  call_site where = call_site::current());
 
 // asyncio.wait(tasks, return_when=...): waits until the condition holds and
 // hands back which tasks are done and which are still pending (in the order
@@ -136,7 +136,7 @@ struct done_and_pending {
   std::vector<task_handle> done, pending;
 };
 awaitable<done_and_pending> wait(std::vector<task_handle> tasks, return_when when = return_when::all_completed,
-                                 std::source_location where = std::source_location::current());
+                                 call_site where = call_site::current());
 
 // asyncio.TaskGroup: the first failure cancels the others; wait() waits for
 // all and raises an exception_group of the failures.
@@ -147,7 +147,7 @@ class task_group {
   // On a lane made in advance (event_loop::add_lane), for scenarios that
   // number their own lanes.
   task_handle spawn_on(lane_id lane, awaitable<void> body);
-  awaitable<void> wait(std::source_location where = std::source_location::current());
+  awaitable<void> wait(call_site where = call_site::current());
 
  private:
   struct state;
@@ -170,7 +170,7 @@ class event {
   void set();
   void clear();
   bool is_set() const;
-  awaitable<void> wait(std::source_location where = std::source_location::current());
+  awaitable<void> wait(call_site where = call_site::current());
 
  private:
   struct impl;
@@ -207,7 +207,7 @@ class lock {
     std::shared_ptr<impl> lock_;
   };
 
-  awaitable<guard> acquire(std::source_location where = std::source_location::current());
+  awaitable<guard> acquire(call_site where = call_site::current());
   bool locked() const;
   std::size_t waiting() const;
 
@@ -243,7 +243,7 @@ class semaphore {
     std::shared_ptr<impl> sem_;
   };
 
-  awaitable<permit> acquire(std::source_location where = std::source_location::current());
+  awaitable<permit> acquire(call_site where = call_site::current());
   void release();
   int available() const;
   std::size_t waiting() const;
@@ -269,12 +269,12 @@ class queue_state {
   bool full() const { return maxsize_ > 0 && size_ >= maxsize_; }
   std::size_t unfinished() const { return unfinished_; }
   // put(): `while self.full(): await putter`; get(): `while self.empty(): ...`
-  awaitable<void> until_not_full(std::source_location where);
-  awaitable<void> until_not_empty(std::source_location where, wait_reason why = wait_reason::queue);
+  awaitable<void> until_not_full(call_site where);
+  awaitable<void> until_not_empty(call_site where, wait_reason why = wait_reason::queue);
   void pushed();  // put_nowait's bookkeeping: wakes the first getter
   void popped();  // get_nowait's: wakes the first putter
   void task_done();
-  awaitable<void> join(std::source_location where);
+  awaitable<void> join(call_site where);
   void check_put() const;  // raises QueueFull
   void check_get() const;  // raises QueueEmpty
 
@@ -300,11 +300,11 @@ class queue {
  public:
   explicit queue(std::size_t maxsize = 0) : s_(std::make_shared<shared>(maxsize)) {}
 
-  awaitable<void> put(T item, std::source_location where = std::source_location::current()) {
+  awaitable<void> put(T item, call_site where = call_site::current()) {
     co_await s_->state.until_not_full(where);
     put_nowait(std::move(item));
   }
-  awaitable<T> get(std::source_location where = std::source_location::current()) {
+  awaitable<T> get(call_site where = call_site::current()) {
     co_await s_->state.until_not_empty(where);
     co_return get_nowait();
   }
@@ -321,7 +321,7 @@ class queue {
     return item;
   }
   void task_done() { s_->state.task_done(); }
-  awaitable<void> join(std::source_location where = std::source_location::current()) { return s_->state.join(where); }
+  awaitable<void> join(call_site where = call_site::current()) { return s_->state.join(where); }
   std::size_t qsize() const { return s_->state.size(); }
   bool empty() const { return qsize() == 0; }
   bool full() const { return s_->state.full(); }
@@ -329,7 +329,7 @@ class queue {
 
  private:
   friend class as_completed;
-  awaitable<T> get(std::source_location where, wait_reason why) {
+  awaitable<T> get(call_site where, wait_reason why) {
     co_await s_->state.until_not_empty(where, why);
     co_return get_nowait();
   }
@@ -348,7 +348,7 @@ class as_completed {
  public:
   explicit as_completed(const std::vector<task_handle>& tasks);
   std::size_t size() const { return total_; }
-  awaitable<task_handle> next(std::source_location where = std::source_location::current());
+  awaitable<task_handle> next(call_site where = call_site::current());
 
  private:
   queue<task_handle> done_;

@@ -163,7 +163,7 @@ void event_loop::set_wait_reason(wait_reason r) {
   if (lane != no_lane) core(lane).reason = r;
 }
 
-void event_loop::set_wait(wait_reason r, const std::source_location& where) {
+void event_loop::set_wait(wait_reason r, const call_site& where) {
   const lane_id lane = current_lane();
   if (lane == no_lane) return;
   task_core& c = core(lane);
@@ -171,7 +171,7 @@ void event_loop::set_wait(wait_reason r, const std::source_location& where) {
   c.site = site_of(where);
 }
 
-site_id event_loop::site_of(const std::source_location& where) {
+site_id event_loop::site_of(const call_site& where) {
   const site_key key{where.file_name(), where.line(), where.column()};
   auto& cached = site_cache_[site_key_hash()(key) % site_cache_.size()];
   if (cached.second != no_site && cached.first == key) return cached.second;

@@ -24,13 +24,13 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <source_location>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "core/asyncio.hpp"
+#include "core/call_site.hpp"
 #include "core/detail/timer_heap.hpp"
 #include "core/loop_options.hpp"
 #include "core/trace.hpp"
@@ -131,9 +131,9 @@ class event_loop {
   lane_id current_lane() const;
   // Why the running task is about to wait, and where in the code it was
   // awaited: the lane shows both.
-  void set_wait(wait_reason r, const std::source_location& where);
+  void set_wait(wait_reason r, const call_site& where);
   void set_wait_reason(wait_reason r);
-  site_id site_of(const std::source_location& where);
+  site_id site_of(const call_site& where);
   void set_wake_hint(nanos t);
   void hold(nanos d, run_kind kind);  // block / cpu: keep the loop for d
   using wait_handler = asio::any_completion_handler<void(error_code)>;
@@ -250,7 +250,7 @@ class event_loop {
   std::vector<task_core*> tasks_;                                 // by lane id: one load, not deque arithmetic
   std::unordered_map<std::string, std::deque<lane_id>> planned_;  // name -> planned lanes not yet spawned
 
-  // Places in the code, by the source_location that names them: a few per
+  // Places in the code, by the call_site that names them: a few per
   // program, looked up at every wait, so a small direct-mapped cache sits
   // in front of the map.
   struct site_key {

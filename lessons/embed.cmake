@@ -52,7 +52,7 @@ foreach(d IN LISTS dirs)
   math(EXPR len "${to} - ${from}")
   string(SUBSTRING "${cpp}" ${from} ${len} code)
   # The line of the file the shown code starts on, so that a place in the
-  # code (a wait's source_location) maps onto a line of what is shown.
+  # code (a wait's call_site) maps onto a line of what is shown.
   string(SUBSTRING "${cpp}" 0 ${from} before)
   string(REGEX MATCHALL "\n" newlines "${before}")
   list(LENGTH newlines first_line)
