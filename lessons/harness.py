@@ -35,7 +35,9 @@ def main(variants, defaults):
         """A duration in milliseconds, as this run's scaled seconds."""
         return ms / 1000.0 * args.scale
 
-    print(json.dumps(asyncio.run(_observe(variants[args.variant], params, seconds, args.scale))))
+    observe = _observe(variants[args.variant], params, seconds, args.scale)
+    observe.__qualname__ = "main"  # a tracer names the main task after it, as the C++ run does
+    print(json.dumps(asyncio.run(observe)))
 
 
 async def _observe(variant, params, seconds, scale):
@@ -67,7 +69,10 @@ async def _observe(variant, params, seconds, scale):
                 record["end_s"] = now()
                 ended.append(record["id"])
 
-        task = asyncio.Task(observed(), loop=loop, **kwargs)
+        wrapped = observed()
+        # A tracer names a task after its coroutine: the variant's, not this wrapper.
+        wrapped.__qualname__ = getattr(coro, "__qualname__", wrapped.__qualname__)
+        task = asyncio.Task(wrapped, loop=loop, **kwargs)
         task._loopscope_record = record
         tasks.append(task)
         return task

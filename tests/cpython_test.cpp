@@ -417,6 +417,16 @@ TEST_SUITE("cpython") {
     std::remove(path.c_str());
   }
 
+  TEST_CASE("a lesson's twin, traced, names its lanes as its own code does, not after the harness") {
+    const auto r = run_cli("trace --width 80 " LOOPSCOPE_SOURCE_DIR "/lessons/07_errors/lesson.py --variant TaskGroup");
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("\nmain ") != std::string::npos);
+    for (int i = 1; i <= 4; ++i) CHECK(r.out.find("\ncall_api " + std::to_string(i) + " ") != std::string::npos);
+    CHECK(r.out.find("_observe") == std::string::npos);
+    CHECK(r.out.find("<locals>") == std::string::npos);
+  }
+
   TEST_CASE("run --lesson N --cpython: each variant's Python twin, traced, against the engine") {
     const auto r = run_cli("run --lesson errors --cpython --json");
     INFO(r.err);
