@@ -183,6 +183,13 @@ TEST_SUITE("gui") {
     REQUIRE(j["headers"].size() == 1);
     // examples/gather.py: two calls of 1 s and 2 s, gathered.
     CHECK(j["headers"][0]["title"] == "your script — makespan 2.000 s");
+    // The script in colour: its awaits (orange) and its keywords (blue).
+    int w = 0, h = 0, n = 0;
+    unsigned char* px = stbi_load((dir + "/code.png").c_str(), &w, &h, &n, 4);
+    REQUIRE(px != nullptr);
+    CHECK(count_colour(px, w, h, 0xF5A623) > 15);
+    CHECK(count_colour(px, w, h, 0x7FC4F0) > 15);
+    stbi_image_free(px);
     shell("rm -rf " + dir);
   }
 

@@ -1,9 +1,10 @@
 // What the window shows, without pixels: the timeline's mapping, culling,
 // folding, hit testing, ruler, lane store and density view, and the lesson
-// prose parsed from Markdown.
+// prose parsed from Markdown, code coloured by its syntax.
 #include <doctest/doctest.h>
 
 #include "app/gui/markdown.hpp"
+#include "app/gui/syntax.hpp"
 #include "app/gui/timeline_model.hpp"
 #include "helpers.hpp"
 #include "lessons/lesson.hpp"
@@ -186,5 +187,64 @@ TEST_SUITE("view") {
       REQUIRE(blocks.size() > 3);
       CHECK(blocks[0].kind == md_block::heading);
     }
+  }
+  TEST_CASE("code is coloured: keywords, the words that suspend, strings, comments, numbers") {
+    auto spans = [](std::string_view text, code_language lang) {
+      std::vector<std::pair<std::string, token_kind>> out;
+      for (const code_token& t : highlight(text, lang))
+        out.emplace_back(std::string(text.substr(t.begin, t.end - t.begin)), t.kind);
+      return out;
+    };
+    using v = std::vector<std::pair<std::string, token_kind>>;
+    CHECK(spans("async def main():\n    await asyncio.sleep(1.5)  # wait\n", code_language::python) ==
+          v{{"async", token_kind::suspend},
+            {"def", token_kind::keyword},
+            {"await", token_kind::suspend},
+            {"1.5", token_kind::number},
+            {"# wait", token_kind::comment}});
+    // Strings, with their prefixes and escapes; triple quotes across lines;
+    // a word that only starts like a keyword is plain.
+    CHECK(
+        spans(R"(print(f"it's {x}\" done", 'a#b') # c)", code_language::python) ==
+        v{{R"(f"it's {x}\" done")", token_kind::string}, {"'a#b'", token_kind::string}, {"# c", token_kind::comment}});
+    CHECK(spans("'''one\nawait two'''\nawaiting = 1", code_language::python) ==
+          v{{"'''one\nawait two'''", token_kind::string}, {"1", token_kind::number}});
+    // C++: co_await, comments of both kinds, a raw string, digit separators.
+    CHECK(spans("co_await sleep(1'000ms); // one\n/* two\nlines */ auto s = R\"x(a\"b)x\";", code_language::cpp) ==
+          v{{"co_await", token_kind::suspend},
+            {"1'000ms", token_kind::number},
+            {"// one", token_kind::comment},
+            {"/* two\nlines */", token_kind::comment},
+            {"auto", token_kind::keyword},
+            {"R\"x(a\"b)x\"", token_kind::string}});
+    // Unterminated things end with their line, or with the text; nothing
+    // reaches past the end.
+    for (std::string_view text : {"\"open", "'''open", "/* open", "R\"(open", "x = 'a\n'b'"})
+      for (const code_language lang : {code_language::python, code_language::cpp})
+        for (const code_token& t : highlight(text, lang)) {
+          CHECK(t.begin < t.end);
+          CHECK(t.end <= text.size());
+        }
+    CHECK(spans("x = 'a\nz'", code_language::python) == v{{"'a", token_kind::string}, {"'", token_kind::string}});
+    CHECK(spans("x = 'a\nb'", code_language::python) == v{{"'a", token_kind::string}, {"b'", token_kind::string}});
+    // Every lesson's code: tokens in order, never overlapping, and the
+    // Python twin's awaits coloured as words that suspend.
+    for (const auto& l : lessons::all()) {
+      INFO(l.id);
+      for (const auto& [text, lang] : {std::pair{std::string_view(l.code), code_language::cpp},
+                                       std::pair{std::string_view(l.python), code_language::python}}) {
+        std::uint32_t at = 0;
+        for (const code_token& t : highlight(text, lang)) {
+          CHECK(t.begin >= at);
+          at = t.end;
+        }
+      }
+      std::size_t coloured = 0;
+      for (const code_token& t : highlight(l.python, code_language::python))
+        coloured += t.kind == token_kind::suspend && l.python.compare(t.begin, t.end - t.begin, "await") == 0;
+      CHECK(coloured > 0);
+    }
+    CHECK(language_of("crawl.py") == code_language::python);
+    CHECK(language_of("lesson.cpp") == code_language::cpp);
   }
 }

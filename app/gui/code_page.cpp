@@ -57,6 +57,7 @@ void code_page::load(const std::string& path) {
   }
   std::fill(text_.begin(), text_.end(), '\0');
   std::copy(text->begin(), text->end(), text_.begin());
+  editor_.changed();
   message_ = "Opened " + path;
   message_ok_ = true;
 }
@@ -192,12 +193,10 @@ std::optional<png_request> code_page::draw(double wall_dt, bool dark) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float left_w = std::clamp(avail.x * 0.4f, 320 * em, 640 * em);
   ImGui::BeginChild("##editor side", ImVec2(left_w, 0), false);
-  ImGuiIO& io = ImGui::GetIO();
-  ImFont* mono = io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
-  if (mono != nullptr) ImGui::PushFont(mono);
-  ImGui::InputTextMultiline("##script", text_.data(), text_.size(),
-                            ImVec2(-1, ImGui::GetContentRegionAvail().y - 150 * em), ImGuiInputTextFlags_AllowTabInput);
-  if (mono != nullptr) ImGui::PopFont();
+  // The line the last run's error points at.
+  const auto* traced = runs_.size() == 1 ? dynamic_cast<const cpython_run*>(&runs_.run(0)) : nullptr;
+  const int marked = traced != nullptr && traced->failure() ? traced->failure()->line : 0;
+  editor_.draw("##script", text_, ImGui::GetContentRegionAvail().y - 150 * em, p, marked);
   draw_console(0);
   ImGui::EndChild();
   ImGui::SameLine();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/gui/code_view.hpp"
 #include "app/gui/export_bar.hpp"
 #include "app/gui/run_set.hpp"
 #include "app/gui/runs_view.hpp"
@@ -38,6 +39,7 @@ class code_page {
   std::string examples_;
   std::vector<std::string> example_names_;
   std::vector<char> text_;  // the editor's buffer
+  code_editor editor_{code_language::python};
   std::string path_ = "my_script.py";
   std::string message_;  // what the last open, save or run said
   bool message_ok_ = true;

@@ -2,34 +2,16 @@
 
 #include <imgui.h>
 
+#include "app/gui/code_view.hpp"
 #include "app/gui/markdown_view.hpp"
 
 namespace loopscope::gui {
 
-namespace {
-
-// Code in the monospace font (the second one loaded, where there is one),
-// with line numbers.
-void draw_code(std::string_view code, const palette& p) {
-  ImGuiIO& io = ImGui::GetIO();
-  ImFont* mono = io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
-  if (mono != nullptr) ImGui::PushFont(mono);
-  int line_no = 1;
-  for (std::size_t at = 0; at <= code.size();) {
-    std::size_t end = code.find('\n', at);
-    if (end == std::string_view::npos) end = code.size();
-    if (end == code.size() && at == end) break;  // no empty last line
-    ImGui::TextColored(vec(p.text_dim), "%3d ", line_no++);
-    ImGui::SameLine(0, 0);
-    ImGui::TextUnformatted(code.data() + at, code.data() + end);
-    at = end + 1;
-  }
-  if (mono != nullptr) ImGui::PopFont();
-}
-
-}  // namespace
-
-lesson_texts::lesson_texts(const lessons::lesson& l) : lesson_(l), prose_(parse_markdown(l.prose)) {
+lesson_texts::lesson_texts(const lessons::lesson& l)
+    : lesson_(l),
+      prose_(parse_markdown(l.prose)),
+      cpp_tokens_(highlight(l.code, code_language::cpp)),
+      python_tokens_(highlight(l.python, code_language::python)) {
   std::size_t n = prose_.size();
   for (std::size_t i = 1; i < prose_.size(); ++i)
     if (prose_[i].kind == md_block::heading) {
@@ -59,7 +41,7 @@ void lesson_texts::draw(float width, float height, const palette& p, bool whole)
     if (ImGui::BeginTabItem("C++")) {
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("The code that runs, as it is in the lesson's folder");
       ImGui::BeginChild("##cpp", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
-      draw_code(lesson_.code, p);
+      draw_code(lesson_.code, cpp_tokens_, p);
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
@@ -71,7 +53,7 @@ void lesson_texts::draw(float width, float height, const palette& p, bool whole)
                     ? "The same measurement in Python. The test suite runs it and checks it shows the same contrast."
                     : "The same program in asyncio. The test suite runs it and checks it agrees.");
       ImGui::PopTextWrapPos();
-      draw_code(lesson_.python, p);
+      draw_code(lesson_.python, python_tokens_, p);
       ImGui::EndChild();
       ImGui::EndTabItem();
     }

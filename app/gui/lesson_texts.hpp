@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "app/gui/markdown.hpp"
+#include "app/gui/syntax.hpp"
 #include "app/gui/theme.hpp"
 #include "lessons/lesson.hpp"
 
@@ -20,6 +21,7 @@ class lesson_texts {
   const lessons::lesson& lesson_;
   std::vector<md_block> prose_;
   std::vector<md_block> setup_;  // the blocks before the first section
+  std::vector<code_token> cpp_tokens_, python_tokens_;
 };
 
 }  // namespace loopscope::gui

@@ -19,6 +19,9 @@ struct palette {
   // Charts: a colour per series (variant), a shade per bar of a group.
   ImU32 series[4];
   ImU32 bars[3];
+  // Code, by token_kind: keyword, suspend (await, co_await), string,
+  // comment, number.
+  ImU32 syntax[5];
 };
 
 const palette& colors(bool dark);

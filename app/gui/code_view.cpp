@@ -1,0 +1,167 @@
+#include "app/gui/code_view.hpp"
+
+#include <imgui.h>
+#include <imgui_internal.h>  // the multiline input's child window and state: its scroll, its cursor
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+namespace loopscope::gui {
+
+namespace {
+
+// code[begin, end) at `pos`, each piece in its token's colour; returns the
+// x where it ended.
+float draw_coloured(ImDrawList* dl, ImVec2 pos, std::string_view code, std::size_t begin, std::size_t end,
+                    const std::vector<code_token>& tokens, const palette& p) {
+  ImFont* font = ImGui::GetFont();
+  const float size = ImGui::GetFontSize();
+  float x = pos.x;
+  auto piece = [&](std::size_t a, std::size_t b, ImU32 color) {
+    if (a >= b) return;
+    const char* s = code.data() + a;
+    const char* e = code.data() + b;
+    dl->AddText(font, size, ImVec2(x, pos.y), color, s, e);
+    x += font->CalcTextSizeA(size, FLT_MAX, 0, s, e).x;
+  };
+  // The first token that ends inside or after this piece of text.
+  auto t = std::upper_bound(tokens.begin(), tokens.end(), begin,
+                            [](std::size_t at, const code_token& k) { return at < k.end; });
+  for (std::size_t at = begin; at < end;) {
+    if (t == tokens.end() || t->begin >= end) {
+      piece(at, end, p.text);
+      break;
+    }
+    if (t->begin > at) {
+      piece(at, t->begin, p.text);
+      at = t->begin;
+    }
+    const std::size_t stop = std::min<std::size_t>(t->end, end);
+    piece(at, stop, p.syntax[static_cast<int>(t->kind)]);
+    at = stop;
+    ++t;
+  }
+  return x;
+}
+
+std::size_t line_end(std::string_view code, std::size_t at) { return std::min(code.find('\n', at), code.size()); }
+
+// A band behind the line an error points at.
+ImU32 mark_band(const palette& p) { return (p.warn & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 60); }
+
+}  // namespace
+
+ImFont* mono_font() {
+  ImGuiIO& io = ImGui::GetIO();
+  return io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : ImGui::GetFont();
+}
+
+void draw_code(std::string_view code, const std::vector<code_token>& tokens, const palette& p, int marked) {
+  ImGui::PushFont(mono_font());
+  const float line_h = ImGui::GetFontSize();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  int line_no = 1;
+  for (std::size_t at = 0; at < code.size(); ++line_no) {
+    const std::size_t end = line_end(code, at);
+    const ImVec2 start = ImGui::GetCursorScreenPos();
+    if (line_no == marked)
+      dl->AddRectFilled(start, ImVec2(start.x + ImGui::GetContentRegionAvail().x, start.y + line_h), mark_band(p));
+    ImGui::TextColored(vec(line_no == marked ? p.warn : p.text_dim), "%3d ", line_no);
+    ImGui::SameLine(0, 0);
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const ImVec2 size(ImGui::CalcTextSize(code.data() + at, code.data() + end).x, line_h);
+    if (ImGui::IsRectVisible(size)) draw_coloured(dl, pos, code, at, end, tokens, p);
+    ImGui::Dummy(size);
+    at = end + 1;
+  }
+  ImGui::PopFont();
+}
+
+bool code_editor::draw(const char* id, std::vector<char>& buffer, float height, const palette& p, int marked) {
+  ImGui::PushFont(mono_font());
+  const float line_h = ImGui::GetFontSize();
+  const std::string widest = std::to_string(std::max<std::size_t>(line_starts_.size(), 99));
+  const float gutter = ImGui::CalcTextSize(widest.c_str()).x + ImGui::GetStyle().ItemSpacing.x;
+  const ImVec2 start = ImGui::GetCursorScreenPos();
+  ImGui::SetCursorScreenPos(ImVec2(start.x + gutter, start.y));
+
+  // ImGui's input, its text drawn transparent: it keeps the editing, the
+  // selection and the scrolling; the text in colour is drawn over it.
+  ImGuiWindow* parent = ImGui::GetCurrentWindow();
+  const ImGuiID input_id = ImGui::GetID(id);
+  ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(0, 0, 0, 0));
+  const bool edited = ImGui::InputTextMultiline(id, buffer.data(), buffer.size(), ImVec2(-1, height),
+                                                ImGuiInputTextFlags_AllowTabInput);
+  ImGui::PopStyleColor();
+  const ImVec2 frame_min = ImGui::GetItemRectMin();
+  const ImVec2 frame_max = ImGui::GetItemRectMax();
+  const std::string_view code(buffer.data(), ::strnlen(buffer.data(), buffer.size()));
+  if (edited || stale_) {
+    tokens_ = highlight(code, lang_);
+    line_starts_.assign(1, 0);
+    for (std::size_t at = code.find('\n'); at != std::string_view::npos; at = code.find('\n', at + 1))
+      line_starts_.push_back(at + 1);
+    stale_ = false;
+  }
+
+  ImGuiWindow* child = nullptr;  // the input's own window, where its text is drawn
+  for (ImGuiWindow* w : parent->DC.ChildWindows)
+    if (w->ChildId == input_id) child = w;
+  if (child != nullptr) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const ImGuiInputTextState* state = ImGui::GetInputTextState(input_id);
+    const float scroll_x = state != nullptr ? state->ScrollX : 0.0f;
+    const ImVec2 origin(child->Pos.x + child->WindowPadding.x + style.FramePadding.x - scroll_x,
+                        child->Pos.y + child->WindowPadding.y + style.FramePadding.y - child->Scroll.y);
+    const ImRect clip = child->InnerClipRect;
+    const auto lines = static_cast<int>(line_starts_.size());
+    const int first = std::clamp(static_cast<int>(std::floor((clip.Min.y - origin.y) / line_h)), 0, lines);
+    const int last = std::clamp(static_cast<int>(std::ceil((clip.Max.y - origin.y) / line_h)), 0, lines);
+    ImDrawList* dl = child->DrawList;
+    dl->PushClipRect(clip.Min, clip.Max, false);
+    for (int i = first; i < last; ++i) {
+      const float y = origin.y + static_cast<float>(i) * line_h;
+      const std::size_t at = line_starts_[static_cast<std::size_t>(i)];
+      if (i + 1 == marked) dl->AddRectFilled(ImVec2(clip.Min.x, y), ImVec2(clip.Max.x, y + line_h), mark_band(p));
+      draw_coloured(dl, ImVec2(origin.x, y), code, at, line_end(code, at), tokens_, p);
+    }
+    // The cursor, which ImGui drew in the (transparent) text colour.
+    if (state != nullptr) {
+      const ImGuiIO& io = ImGui::GetIO();
+      const bool shown = !io.ConfigInputTextCursorBlink || state->CursorAnim <= 0.0f ||
+                         std::fmod(state->CursorAnim, 1.20f) <= 0.80f;
+      // Its place counts characters; the buffer is UTF-8.
+      std::size_t byte = 0;
+      for (int n = 0; n < state->Stb.cursor && byte < code.size(); ++n) {
+        ++byte;
+        while (byte < code.size() && (static_cast<unsigned char>(code[byte]) & 0xC0) == 0x80) ++byte;
+      }
+      const auto line = static_cast<std::size_t>(
+          std::upper_bound(line_starts_.begin(), line_starts_.end(), byte) - line_starts_.begin() - 1);
+      const char* from = code.data() + line_starts_[line];
+      const float x = std::floor(
+          origin.x + ImGui::GetFont()->CalcTextSizeA(line_h, FLT_MAX, 0, from, code.data() + byte).x);
+      const float y = std::floor(origin.y + static_cast<float>(line) * line_h);
+      if (shown) dl->AddLine(ImVec2(x, y + 0.5f), ImVec2(x, y + line_h - 1.5f), p.text);
+    }
+    dl->PopClipRect();
+
+    // The line numbers, beside the lines they number.
+    ImDrawList* gutter_dl = ImGui::GetWindowDrawList();
+    gutter_dl->PushClipRect(ImVec2(start.x, frame_min.y), ImVec2(frame_min.x, frame_max.y), true);
+    for (int i = first; i < last; ++i) {
+      const std::string n = std::to_string(i + 1);
+      const float w = ImGui::CalcTextSize(n.c_str()).x;
+      gutter_dl->AddText(ImVec2(frame_min.x - style.ItemSpacing.x - w, origin.y + static_cast<float>(i) * line_h),
+                         i + 1 == marked ? p.warn : p.text_dim, n.c_str());
+    }
+    gutter_dl->PopClipRect();
+  }
+  ImGui::PopFont();
+  return edited;
+}
+
+}  // namespace loopscope::gui

@@ -1,0 +1,42 @@
+// Code drawn in colour, in the monospace font: a lesson's code in its tab,
+// and the learner's script in an editor with line numbers.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "app/gui/syntax.hpp"
+#include "app/gui/theme.hpp"
+
+struct ImDrawList;
+struct ImFont;
+
+namespace loopscope::gui {
+
+// The monospace font (the second one loaded), or the default one.
+ImFont* mono_font();
+
+// Lines with their numbers, coloured by `tokens` (highlight() of `code`).
+// `marked` (1-based, 0 for none) is drawn on a band: the line an error
+// points at.
+void draw_code(std::string_view code, const std::vector<code_token>& tokens, const palette& p, int marked = 0);
+
+// An editor of `buffer` (a NUL-terminated text of buffer.size() bytes at
+// most) as ImGui's multiline input, with line numbers beside it and its
+// text coloured. The tokens are the editor's to keep: recomputed when the
+// text changes. Returns true when the text was edited.
+class code_editor {
+ public:
+  explicit code_editor(code_language lang) : lang_(lang) {}
+  bool draw(const char* id, std::vector<char>& buffer, float height, const palette& p, int marked = 0);
+  void changed() { stale_ = true; }  // the buffer was replaced (a file opened)
+
+ private:
+  code_language lang_;
+  std::vector<code_token> tokens_;
+  std::vector<std::size_t> line_starts_;
+  bool stale_ = true;
+};
+
+}  // namespace loopscope::gui
