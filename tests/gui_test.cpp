@@ -170,6 +170,37 @@ TEST_SUITE("gui") {
     shell("rm -rf " + dir);
   }
 
+  TEST_CASE("the C++ tab marks, at the cursor, the lines where tasks wait, in their state's colour") {
+    const std::string dir = "/tmp/loopscope_gui_tab_" + std::to_string(::getpid());
+    shell("mkdir -p " + dir);
+    // Lesson 4 at 1.2 s: three requests wait for a permit at the acquire
+    // line, whose note is written in the semaphore's colour.
+    auto semaphore_pixels = [&](const std::string& tab) {
+      const auto r =
+          shell("XDG_CONFIG_HOME=" + dir + " xvfb-run -a -s '-screen 0 1280x720x24' " + binary + " --screenshot " +
+                dir + "/tab.png --lesson semaphore --at 1.2s --size 1280x720 " + "--theme dark --tab " + tab);
+      INFO(r.out);
+      REQUIRE(r.code == 0);
+      int w = 0, h = 0, n = 0;
+      unsigned char* px = stbi_load((dir + "/tab.png").c_str(), &w, &h, &n, 4);
+      REQUIRE(px != nullptr);
+      const std::size_t count = count_colour(px, w, h, 0xCC79A7, 10);
+      stbi_image_free(px);
+      return count;
+    };
+    CHECK(semaphore_pixels("cpp") > 15);
+    CHECK(semaphore_pixels("lesson") < 5);
+    // Only a lesson has tabs, and only these.
+    for (const std::string bad :
+         {"--lesson semaphore --tab code", "--lesson sandbox --tab cpp", "--lesson code --tab python"}) {
+      const auto r = shell(binary + " --screenshot /dev/null " + bad);
+      INFO(bad);
+      CHECK(r.code == 2);
+      CHECK(r.out.find("--tab") != std::string::npos);
+    }
+    shell("rm -rf " + dir);
+  }
+
   TEST_CASE("\"Your code\": the example script, run by CPython under the tracer, drawn as a run") {
     const std::string dir = "/tmp/loopscope_gui_code_" + std::to_string(::getpid());
     shell("mkdir -p " + dir);

@@ -3,6 +3,7 @@
 // prose parsed from Markdown, code coloured by its syntax.
 #include <doctest/doctest.h>
 
+#include "app/gui/code_marks.hpp"
 #include "app/gui/markdown.hpp"
 #include "app/gui/syntax.hpp"
 #include "app/gui/timeline_model.hpp"
@@ -43,6 +44,57 @@ TEST_SUITE("view") {
     }
     CHECK(waits >= 1);
     CHECK(gui::where_awaited(nullptr, l.code, events, 0).empty());
+  }
+
+  TEST_CASE("at the cursor, the code marks where every task is: its await's line, in its state") {
+    namespace ls = loopscope::lessons;
+    const ls::lesson& l = *ls::find("semaphore");  // 12 requests, 3 at once, 500 ms each
+    auto run = ls::make_run(l, *l.find_variant("bounded"), ls::defaults(l));
+    run->run_to_end();
+    lane_store lanes;
+    lanes.sync(run->trace());
+    const std::vector<marked_run> runs{{run.get(), &lanes}};
+    auto line_of = [&](std::string_view text) {
+      const std::string_view code = l.code;
+      const auto at = code.find(text);
+      REQUIRE(at != std::string_view::npos);
+      return static_cast<int>(std::count(code.begin(), code.begin() + static_cast<long>(at), '\n')) + 1;
+    };
+    // At 1.2 s: requests 7-9 are in their call (a timer), 10-12 wait for a
+    // permit; the main task waits for them all.
+    const auto marks = marks_at(runs, 1'200'000'000);
+    const code_mark* sleeping = nullptr;
+    const code_mark* queued = nullptr;
+    for (const code_mark& m : marks) {
+      if (m.line == line_of("co_await sleep(latency)")) sleeping = &m;
+      if (m.line == line_of("limit.acquire()")) queued = &m;
+    }
+    REQUIRE(sleeping != nullptr);
+    REQUIRE(queued != nullptr);
+    CHECK(sleeping->tasks.size() == 3);
+    CHECK(sleeping->lead().state == lane_state::waiting);
+    CHECK(sleeping->lead().detail == static_cast<std::uint8_t>(wait_reason::timer));
+    CHECK(queued->tasks.size() == 3);
+    CHECK(queued->lead().detail == static_cast<std::uint8_t>(wait_reason::semaphore));
+    CHECK(mark_label(*queued, runs) == "3 tasks");
+    CHECK(mark_tooltip(*queued, runs) ==
+          "request 10 \u00b7 waiting for a semaphore permit\nrequest 11 \u00b7 waiting for a semaphore "
+          "permit\nrequest 12 \u00b7 waiting for a semaphore permit");
+    std::vector<std::string> names;
+    for (const parked_task& t : queued->tasks) names.push_back(lanes.info(t.lane).name);
+    CHECK(names == std::vector<std::string>{"request 10", "request 11", "request 12"});
+    // Marks are in line order, each line once; before the start there are
+    // none, and none after the end.
+    for (std::size_t i = 1; i < marks.size(); ++i) CHECK(marks[i - 1].line < marks[i].line);
+    CHECK(marks_at(runs, -1).empty());
+    CHECK(marks_at(runs, run->now() + 1).empty());
+    // Two tasks are named; two variants are told apart.
+    code_mark two = *queued;
+    two.tasks.resize(2);
+    CHECK(mark_label(two, runs) == "request 10, request 11");
+    const std::vector<marked_run> both{{run.get(), &lanes}, {run.get(), &lanes}};
+    two.tasks[1].run = 1;
+    CHECK(mark_label(two, both) == "bounded: request 10 · bounded: request 11");
   }
 
   TEST_CASE("time and pixels map both ways; zoom keeps the time under the mouse") {

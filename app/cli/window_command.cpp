@@ -18,7 +18,7 @@ namespace loopscope::cli {
 namespace {
 
 struct window_flags {
-  std::string lesson = "sandbox", screenshot, at, size, theme, predict, layout;
+  std::string lesson = "sandbox", screenshot, at, size, theme, predict, layout, tab;
   std::string panels;
   workload_flags work;
   int bench = 0, bench_tasks = 10'000;
@@ -47,6 +47,12 @@ int open_window(const CLI::App& app, const window_flags& f) {
     if ((flag[2] == 'p' ? f.predict : f.layout).empty()) throw usage_error(std::string(flag) + ": empty value");
   }
   if (app.count("--predict") > 0) o.predict = f.predict;
+  if (app.count("--tab") > 0) {
+    if (f.tab != "lesson" && f.tab != "cpp" && f.tab != "python")
+      throw usage_error("--tab: '" + f.tab + "' is not lesson, cpp or python");
+    if (o.page == "sandbox" || o.page == "code") throw usage_error("--tab: only a lesson's page has tabs");
+    o.tab = f.tab;
+  }
   o.layout = f.layout;
   if (!f.at.empty()) o.at = duration_flag("--at", f.at);
   if (!f.size.empty()) {
@@ -97,6 +103,8 @@ int open_window(const CLI::App& app, const window_flags& f) {
       if (!t.run->ending() || t.run->ending()->code != 0)
         throw std::runtime_error("the Python twin of '" + variant + "' did not run to its end (exit status " +
                                  std::to_string(t.status) + ")");
+      // Its waits point at lines of the lesson's Python, as the window shows it.
+      t.run->show_code({r.script, 1, static_cast<int>(std::count(l.python.begin(), l.python.end(), '\n')) + 1});
       return std::move(t.run);
     };
   }
@@ -130,6 +138,7 @@ command add_window(CLI::App& app) {
   app.add_option("--predict", f->predict,
                  "With --screenshot: the lesson's question asked (ask), skipped (skip, the default), or answered "
                  "with this guess (a number; a choice's number from 1)");
+  app.add_option("--tab", f->tab, "The lesson's tab to open: lesson (the prose, the default), cpp or python");
   app.add_option("--layout", f->layout, "With --screenshot: write where each variant's header was drawn (JSON)");
   app.add_option("--size", f->size, "Window size WIDTHxHEIGHT, e.g. 1280x800");
   app.add_option("--theme", f->theme, "dark or light (default: as last time)");

@@ -85,6 +85,7 @@ class pages {
     if (page == "code") return code_.headers();
     return page == "sandbox" ? sandbox_.headers() : lesson(page).headers();
   }
+  void show_tab(const std::string& page, const std::string& tab) { lesson(page).show_tab(tab); }
   // For a screenshot: the question skipped, answered, or left open. False
   // when the guess does not answer the question.
   bool answer(const std::string& page, const std::string& predict) {
@@ -334,6 +335,7 @@ int run_app(const gui_options& options) {
       close_window(*w);
       return 2;
     }
+    if (!options.tab.empty() && s.page != "sandbox" && s.page != "code") all.show_tab(s.page, options.tab);
     sidebar side;
     help_view help;
     screenshot_plan shot(options.at, options.predict != "ask" || s.page == "sandbox" || s.page == "code");

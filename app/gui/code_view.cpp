@@ -49,8 +49,10 @@ float draw_coloured(ImDrawList* dl, ImVec2 pos, std::string_view code, std::size
 
 std::size_t line_end(std::string_view code, std::size_t at) { return std::min(code.find('\n', at), code.size()); }
 
-// A band behind the line an error points at.
-ImU32 mark_band(const palette& p) { return (p.warn & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 60); }
+// A band behind a line in a colour, and the colour at full strength.
+ImU32 band(ImU32 color) { return (color & ~IM_COL32_A_MASK) | (ImU32{60} << IM_COL32_A_SHIFT); }
+ImU32 opaque(ImU32 color) { return color | IM_COL32_A_MASK; }
+ImU32 mark_band(const palette& p) { return band(p.warn); }
 
 }  // namespace
 
@@ -59,22 +61,44 @@ ImFont* mono_font() {
   return io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : ImGui::GetFont();
 }
 
-void draw_code(std::string_view code, const std::vector<code_token>& tokens, const palette& p, int marked) {
+void draw_code(std::string_view code, const std::vector<code_token>& tokens, const palette& p,
+               const std::vector<line_note>& notes) {
   ImGui::PushFont(mono_font());
   const float line_h = ImGui::GetFontSize();
   ImDrawList* dl = ImGui::GetWindowDrawList();
+  auto note = notes.begin();
   int line_no = 1;
   for (std::size_t at = 0; at < code.size(); ++line_no) {
     const std::size_t end = line_end(code, at);
+    while (note != notes.end() && note->line < line_no) ++note;
+    const line_note* here = note != notes.end() && note->line == line_no ? &*note : nullptr;
     const ImVec2 start = ImGui::GetCursorScreenPos();
-    if (line_no == marked)
-      dl->AddRectFilled(start, ImVec2(start.x + ImGui::GetContentRegionAvail().x, start.y + line_h), mark_band(p));
-    ImGui::TextColored(vec(line_no == marked ? p.warn : p.text_dim), "%3d ", line_no);
+    if (here != nullptr)
+      dl->AddRectFilled(start, ImVec2(start.x + std::max(ImGui::GetContentRegionAvail().x, 4000.0f), start.y + line_h),
+                        band(here->color));
+    ImGui::TextColored(vec(here != nullptr ? opaque(here->color) : p.text_dim), "%3d ", line_no);
     ImGui::SameLine(0, 0);
     const ImVec2 pos = ImGui::GetCursorScreenPos();
-    const ImVec2 size(ImGui::CalcTextSize(code.data() + at, code.data() + end).x, line_h);
+    ImVec2 size(ImGui::CalcTextSize(code.data() + at, code.data() + end).x, line_h);
     if (ImGui::IsRectVisible(size)) draw_coloured(dl, pos, code, at, end, tokens, p);
+    if (here != nullptr && !here->text.empty()) {
+      // At the right edge of what is in view, over the code if it is long:
+      // a note is read wherever the pane is scrolled.
+      const std::string text = "\u2190 " + here->text;
+      const float w = ImGui::CalcTextSize(text.c_str()).x;
+      const float right = ImGui::GetCurrentWindow()->InnerClipRect.Max.x - 4;
+      const float x = right - w;
+      dl->AddRectFilled(ImVec2(x - 4, pos.y), ImVec2(x + w + 4, pos.y + line_h),
+                        opaque(ImGui::GetColorU32(ImGuiCol_WindowBg)));
+      dl->AddRectFilled(ImVec2(x - 4, pos.y), ImVec2(x + w + 4, pos.y + line_h), band(here->color));
+      dl->AddText(ImVec2(x, pos.y), opaque(here->color), text.c_str());
+    }
     ImGui::Dummy(size);
+    if (here != nullptr && !here->tooltip.empty() && ImGui::IsItemHovered()) {
+      ImGui::PopFont();
+      ImGui::SetTooltip("%s", here->tooltip.c_str());
+      ImGui::PushFont(mono_font());
+    }
     at = end + 1;
   }
   ImGui::PopFont();
@@ -131,19 +155,19 @@ bool code_editor::draw(const char* id, std::vector<char>& buffer, float height, 
     // The cursor, which ImGui drew in the (transparent) text colour.
     if (state != nullptr) {
       const ImGuiIO& io = ImGui::GetIO();
-      const bool shown = !io.ConfigInputTextCursorBlink || state->CursorAnim <= 0.0f ||
-                         std::fmod(state->CursorAnim, 1.20f) <= 0.80f;
+      const bool shown =
+          !io.ConfigInputTextCursorBlink || state->CursorAnim <= 0.0f || std::fmod(state->CursorAnim, 1.20f) <= 0.80f;
       // Its place counts characters; the buffer is UTF-8.
       std::size_t byte = 0;
       for (int n = 0; n < state->Stb.cursor && byte < code.size(); ++n) {
         ++byte;
         while (byte < code.size() && (static_cast<unsigned char>(code[byte]) & 0xC0) == 0x80) ++byte;
       }
-      const auto line = static_cast<std::size_t>(
-          std::upper_bound(line_starts_.begin(), line_starts_.end(), byte) - line_starts_.begin() - 1);
+      const auto line = static_cast<std::size_t>(std::upper_bound(line_starts_.begin(), line_starts_.end(), byte) -
+                                                 line_starts_.begin() - 1);
       const char* from = code.data() + line_starts_[line];
-      const float x = std::floor(
-          origin.x + ImGui::GetFont()->CalcTextSizeA(line_h, FLT_MAX, 0, from, code.data() + byte).x);
+      const float x =
+          std::floor(origin.x + ImGui::GetFont()->CalcTextSizeA(line_h, FLT_MAX, 0, from, code.data() + byte).x);
       const float y = std::floor(origin.y + static_cast<float>(line) * line_h);
       if (shown) dl->AddLine(ImVec2(x, y + 0.5f), ImVec2(x, y + line_h - 1.5f), p.text);
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -11,16 +12,26 @@
 
 struct ImDrawList;
 struct ImFont;
+using ImU32 = unsigned int;
 
 namespace loopscope::gui {
 
 // The monospace font (the second one loaded), or the default one.
 ImFont* mono_font();
 
-// Lines with their numbers, coloured by `tokens` (highlight() of `code`).
-// `marked` (1-based, 0 for none) is drawn on a band: the line an error
-// points at.
-void draw_code(std::string_view code, const std::vector<code_token>& tokens, const palette& p, int marked = 0);
+// A line picked out: on a band of `color`, with `text` after it (where the
+// tasks are at the cursor; the line an error points at).
+struct line_note {
+  int line = 0;  // 1-based
+  ImU32 color = 0;
+  std::string text;
+  std::string tooltip;  // shown when the line is hovered
+};
+
+// Lines with their numbers, coloured by `tokens` (highlight() of `code`),
+// the noted ones picked out (`notes` in line order).
+void draw_code(std::string_view code, const std::vector<code_token>& tokens, const palette& p,
+               const std::vector<line_note>& notes = {});
 
 // An editor of `buffer` (a NUL-terminated text of buffer.size() bytes at
 // most) as ImGui's multiline input, with line numbers beside it and its

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "app/gui/code_marks.hpp"
 #include "core/agreement.hpp"
 #include "lessons/runner.hpp"
 
@@ -175,7 +176,22 @@ std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_n
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float left_w = std::clamp(avail.x * 0.34f, 300 * em, 560 * em);
   ImGui::BeginChild("##left", ImVec2(left_w, 0), false);
-  texts_.draw(0, std::max(ImGui::GetContentRegionAvail().y * 0.46f, 140 * em), p, prediction_.reveals());
+  // Where every task is at the cursor: lines of the C++ (the engine's
+  // variants) and of the Python (the CPython twin).
+  std::vector<marked_run> engine_runs, twin_runs;
+  for (std::size_t i = 0; i < runs_.size(); ++i)
+    if (runs_.started(i))
+      (i < lesson_.variants.size() ? engine_runs : twin_runs).push_back({&runs_.run(i), &runs_.lanes(i)});
+  auto notes = [&](const std::vector<marked_run>& runs) {
+    std::vector<line_note> out;
+    for (const code_mark& m : marks_at(runs, runs_.cursor())) {
+      const parked_task& lead = m.lead();
+      out.push_back({m.line, span_color(p, lead.state, lead.detail), mark_label(m, runs), mark_tooltip(m, runs)});
+    }
+    return out;
+  };
+  texts_.draw(0, std::max(ImGui::GetContentRegionAvail().y * 0.46f, 140 * em), p, prediction_.reveals(),
+              notes(engine_runs), notes(twin_runs));
   ImGui::BeginChild("##side", ImVec2(0, 0), true);
   const bool changed = params_.draw(lesson_, values_, lesson_.real_clock_only, p);
   ImGui::Separator();

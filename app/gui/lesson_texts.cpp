@@ -2,6 +2,8 @@
 
 #include <imgui.h>
 
+#include <utility>
+
 #include "app/gui/code_view.hpp"
 #include "app/gui/markdown_view.hpp"
 
@@ -21,10 +23,13 @@ lesson_texts::lesson_texts(const lessons::lesson& l)
   setup_.assign(prose_.begin(), prose_.begin() + static_cast<long>(n));
 }
 
-void lesson_texts::draw(float width, float height, const palette& p, bool whole) {
+void lesson_texts::draw(float width, float height, const palette& p, bool whole,
+                        const std::vector<line_note>& cpp_notes, const std::vector<line_note>& python_notes) {
   ImGui::BeginChild("##texts", ImVec2(width, height), true);
   if (ImGui::BeginTabBar("##tabs")) {
-    if (ImGui::BeginTabItem("Lesson")) {
+    const std::string select = std::exchange(select_, {});
+    auto opened = [&](const char* tab) { return select == tab ? ImGuiTabItemFlags_SetSelected : 0; };
+    if (ImGui::BeginTabItem("Lesson", nullptr, opened("lesson"))) {
       ImGui::BeginChild("##prose");
       if (whole) {
         draw_markdown(prose_, p);
@@ -38,14 +43,14 @@ void lesson_texts::draw(float width, float height, const palette& p, bool whole)
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("C++")) {
+    if (ImGui::BeginTabItem("C++", nullptr, opened("cpp"))) {
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("The code that runs, as it is in the lesson's folder");
       ImGui::BeginChild("##cpp", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
-      draw_code(lesson_.code, cpp_tokens_, p);
+      draw_code(lesson_.code, cpp_tokens_, p, cpp_notes);
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Python")) {
+    if (ImGui::BeginTabItem("Python", nullptr, opened("python"))) {
       ImGui::BeginChild("##py", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
       ImGui::PushTextWrapPos(0);
       ImGui::TextDisabled(
@@ -53,7 +58,7 @@ void lesson_texts::draw(float width, float height, const palette& p, bool whole)
                     ? "The same measurement in Python. The test suite runs it and checks it shows the same contrast."
                     : "The same program in asyncio. The test suite runs it and checks it agrees.");
       ImGui::PopTextWrapPos();
-      draw_code(lesson_.python, python_tokens_, p);
+      draw_code(lesson_.python, python_tokens_, p, python_notes);
       ImGui::EndChild();
       ImGui::EndTabItem();
     }

@@ -1,8 +1,10 @@
 // A lesson's texts in tabs: the prose, the C++ that runs, the asyncio twin.
 #pragma once
 
+#include <string>
 #include <vector>
 
+#include "app/gui/code_view.hpp"
 #include "app/gui/markdown.hpp"
 #include "app/gui/syntax.hpp"
 #include "app/gui/theme.hpp"
@@ -14,14 +16,19 @@ class lesson_texts {
  public:
   explicit lesson_texts(const lessons::lesson& l);
   // `whole`: all of the prose; otherwise its setup only (up to its first
-  // section), as long as the prediction is asked for.
-  void draw(float width, float height, const palette& p, bool whole);
+  // section), as long as the prediction is asked for. The notes pick out
+  // lines of the C++ and of the Python: where the tasks are at the cursor.
+  void draw(float width, float height, const palette& p, bool whole, const std::vector<line_note>& cpp_notes,
+            const std::vector<line_note>& python_notes);
+  // Opens a tab at the next draw: "lesson", "cpp" or "python".
+  void show_tab(const std::string& tab) { select_ = tab; }
 
  private:
   const lessons::lesson& lesson_;
   std::vector<md_block> prose_;
   std::vector<md_block> setup_;  // the blocks before the first section
   std::vector<code_token> cpp_tokens_, python_tokens_;
+  std::string select_;  // a tab to open at the next draw
 };
 
 }  // namespace loopscope::gui

@@ -20,20 +20,19 @@ bool among(const std::array<std::string_view, N>& words, std::string_view w) {
 }
 
 constexpr std::array<std::string_view, 33> python_keywords{
-    "False", "None",   "True",    "and",      "as",       "assert", "break", "class",  "continue",
-    "def",   "del",    "elif",    "else",     "except",   "finally", "for",  "from",   "global",
-    "if",    "import", "in",      "is",       "lambda",   "nonlocal", "not", "or",     "pass",
-    "raise", "return", "try",     "while",    "with",     "yield"};
+    "False",  "None",     "True",   "and",     "as",   "assert", "break",  "class", "continue", "def",  "del",
+    "elif",   "else",     "except", "finally", "for",  "from",   "global", "if",    "import",   "in",   "is",
+    "lambda", "nonlocal", "not",    "or",      "pass", "raise",  "return", "try",   "while",    "with", "yield"};
 constexpr std::array<std::string_view, 2> python_suspend{"async", "await"};
 
 constexpr std::array<std::string_view, 56> cpp_keywords{
-    "alignas",  "auto",     "bool",     "break",    "case",      "catch",     "char",      "class",
-    "const",    "constexpr", "consteval", "continue", "decltype",  "default",   "delete",    "do",
-    "double",   "else",     "enum",     "explicit", "extern",    "false",     "float",     "for",
-    "friend",   "if",       "inline",   "int",      "long",      "mutable",   "namespace", "new",
-    "noexcept", "nullptr",  "operator", "private",  "protected", "public",    "return",    "short",
-    "signed",   "sizeof",   "static",   "struct",   "switch",    "template",  "this",      "throw",
-    "true",     "try",      "typename", "unsigned", "using",     "virtual",   "void",      "while"};
+    "alignas",  "auto",      "bool",      "break",    "case",      "catch",    "char",      "class",
+    "const",    "constexpr", "consteval", "continue", "decltype",  "default",  "delete",    "do",
+    "double",   "else",      "enum",      "explicit", "extern",    "false",    "float",     "for",
+    "friend",   "if",        "inline",    "int",      "long",      "mutable",  "namespace", "new",
+    "noexcept", "nullptr",   "operator",  "private",  "protected", "public",   "return",    "short",
+    "signed",   "sizeof",    "static",    "struct",   "switch",    "template", "this",      "throw",
+    "true",     "try",       "typename",  "unsigned", "using",     "virtual",  "void",      "while"};
 constexpr std::array<std::string_view, 3> cpp_suspend{"co_await", "co_return", "co_yield"};
 
 class scanner {
@@ -112,7 +111,8 @@ class scanner {
 
   void number() {
     const std::size_t begin = at_;
-    while (at_ < s_.size() && (word_char(s_[at_]) || s_[at_] == '.' || (s_[at_] == '\'' && lang_ == code_language::cpp)))
+    while (at_ < s_.size() &&
+           (word_char(s_[at_]) || s_[at_] == '.' || (s_[at_] == '\'' && lang_ == code_language::cpp)))
       ++at_;
     add(begin, token_kind::number);
   }
@@ -123,16 +123,21 @@ class scanner {
     const std::string_view w = s_.substr(begin, at_ - begin);
     // A string's prefix: f"", rb'', R"()", u8"".
     if (at_ < s_.size() && (s_[at_] == '"' || s_[at_] == '\'') && w.size() <= 2 &&
-        std::all_of(w.begin(), w.end(), [](char c) { return std::string_view("rRbBfFuUL8").find(c) != std::string_view::npos; })) {
+        std::all_of(w.begin(), w.end(),
+                    [](char c) { return std::string_view("rRbBfFuUL8").find(c) != std::string_view::npos; })) {
       string_literal(begin);
       return;
     }
     if (lang_ == code_language::python) {
-      if (among(python_suspend, w)) add(begin, token_kind::suspend);
-      else if (among(python_keywords, w)) add(begin, token_kind::keyword);
+      if (among(python_suspend, w))
+        add(begin, token_kind::suspend);
+      else if (among(python_keywords, w))
+        add(begin, token_kind::keyword);
     } else {
-      if (among(cpp_suspend, w)) add(begin, token_kind::suspend);
-      else if (among(cpp_keywords, w)) add(begin, token_kind::keyword);
+      if (among(cpp_suspend, w))
+        add(begin, token_kind::suspend);
+      else if (among(cpp_keywords, w))
+        add(begin, token_kind::keyword);
     }
   }
 
@@ -148,7 +153,7 @@ std::vector<code_token> highlight(std::string_view text, code_language lang) { r
 
 code_language language_of(std::string_view file_name) {
   return file_name.size() >= 3 && file_name.substr(file_name.size() - 3) == ".py" ? code_language::python
-                                                                                   : code_language::cpp;
+                                                                                  : code_language::cpp;
 }
 
 }  // namespace loopscope::gui

@@ -1,0 +1,116 @@
+#include "app/gui/code_marks.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace loopscope::gui {
+
+namespace {
+
+int rank(lane_state s) { return s == lane_state::running ? 0 : s == lane_state::ready ? 1 : 2; }
+
+std::string state_words(lane_state s, std::uint8_t detail) {
+  if (s == lane_state::running) return "running, resumed from here";
+  if (s == lane_state::ready) return "ready: woken, about to resume here";
+  switch (static_cast<wait_reason>(detail)) {
+    case wait_reason::timer: return "waiting for a timer";
+    case wait_reason::semaphore: return "waiting for a semaphore permit";
+    case wait_reason::thread_pool: return "waiting for a worker thread";
+    case wait_reason::io: return "waiting for I/O";
+    case wait_reason::child: return "waiting for a task";
+    case wait_reason::lock: return "waiting for a lock";
+    case wait_reason::event: return "waiting for an event";
+    case wait_reason::queue: return "waiting on a queue";
+    case wait_reason::none: break;
+  }
+  return "waiting";
+}
+
+}  // namespace
+
+const parked_task& code_mark::lead() const {
+  return *std::min_element(tasks.begin(), tasks.end(),
+                           [](const parked_task& a, const parked_task& b) { return rank(a.state) < rank(b.state); });
+}
+
+std::vector<code_mark> marks_at(const std::vector<marked_run>& runs, nanos t) {
+  std::map<int, code_mark> by_line;
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    const scenario_run& run = *runs[r].run;
+    const lane_store& store = *runs[r].lanes;
+    for (lane_id lane = 0; lane < store.lane_count(); ++lane) {
+      const lane_kind kind = store.info(lane).kind;
+      if (kind != lane_kind::main && kind != lane_kind::task) continue;
+      const auto& events = store.events(lane);
+      // The event in force at t, and the last wait at or before it.
+      auto in_force = std::upper_bound(events.begin(), events.end(), t,
+                                       [](nanos at, const trace_event& e) { return at < e.t; });
+      if (in_force == events.begin()) continue;  // not started yet
+      --in_force;
+      const trace_event& now = *in_force;
+      site_id site = no_site;
+      if (now.state == lane_state::waiting || now.state == lane_state::running) {
+        site = now.site;
+      } else if (now.state == lane_state::ready) {
+        for (auto e = in_force; e != events.begin();) {
+          --e;
+          if (e->state == lane_state::waiting) {
+            site = e->site;
+            break;
+          }
+        }
+      } else {
+        continue;  // done, failed, cancelled: nowhere in the code any more
+      }
+      const auto line = run.shown_line(site);
+      if (!line) continue;
+      code_mark& m = by_line[*line];
+      m.line = *line;
+      m.tasks.push_back({r, lane, now.state, now.state == lane_state::waiting ? now.detail : std::uint8_t{0}});
+    }
+  }
+  std::vector<code_mark> marks;
+  for (auto& [line, m] : by_line) marks.push_back(std::move(m));
+  return marks;
+}
+
+std::string mark_tooltip(const code_mark& m, const std::vector<marked_run>& runs) {
+  constexpr std::size_t shown = 20;
+  std::string out;
+  for (std::size_t i = 0; i < m.tasks.size() && i < shown; ++i) {
+    const parked_task& t = m.tasks[i];
+    if (!out.empty()) out += '\n';
+    if (runs.size() > 1) out += runs[t.run].run->variant() + ": ";
+    out += runs[t.run].lanes->info(t.lane).name + " \u00b7 " + state_words(t.state, t.detail);
+  }
+  if (m.tasks.size() > shown) out += "\nand " + std::to_string(m.tasks.size() - shown) + " more";
+  return out;
+}
+
+std::string mark_label(const code_mark& m, const std::vector<marked_run>& runs) {
+  std::string out;
+  std::size_t variants = 0;
+  for (std::size_t r = 0; r < runs.size(); ++r) variants += std::any_of(m.tasks.begin(), m.tasks.end(), [r](const parked_task& t) { return t.run == r; });
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    std::vector<lane_id> lanes;
+    bool running = false;
+    for (const parked_task& t : m.tasks)
+      if (t.run == r) {
+        lanes.push_back(t.lane);
+        running = running || t.state == lane_state::running;
+      }
+    if (lanes.empty()) continue;
+    if (!out.empty()) out += " · ";
+    if (variants > 1) out += runs[r].run->variant() + ": ";
+    if (lanes.size() > 2) {
+      out += std::to_string(lanes.size()) + " tasks";
+    } else {
+      for (std::size_t i = 0; i < lanes.size(); ++i)
+        out += (i ? ", " : "") + runs[r].lanes->info(lanes[i]).name;
+    }
+    if (running) out += lanes.size() == 1 ? " (running)" : " (one running)";
+  }
+  return out;
+}
+
+}  // namespace loopscope::gui
