@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include "app/paths.hpp"
@@ -213,6 +214,14 @@ traced_script trace_script(const trace_request& r, const std::function<bool()>& 
   }
   out.run = reader.finish(r.name);
   return out;
+}
+
+void show_script(cpython_run& run) {
+  std::ifstream in(run.script());
+  if (!in) return;
+  int lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  run.show_code({run.script(), 1, lines});
 }
 
 }  // namespace loopscope

@@ -43,4 +43,7 @@ std::optional<std::string> python_problem(const std::string& python);
 // tracer's, and std::runtime_error when the process cannot be started.
 traced_script trace_script(const trace_request& r, const std::function<bool()>& interrupted);
 
+// The script's lines are the code a learner is shown: its waits name them.
+void show_script(cpython_run& run);
+
 }  // namespace loopscope

@@ -12,6 +12,7 @@ pacer::pacer(std::vector<scenario_run*> runs) : runs_(std::move(runs)) {}
 void pacer::set_speed(double s) { speed_ = std::clamp(s, min_speed, max_speed); }
 
 bool pacer::finished() const {
+  if (recorded_end_) return cursor_ >= *recorded_end_;
   return std::all_of(runs_.begin(), runs_.end(), [](const scenario_run* r) { return !r->next_due(); });
 }
 
@@ -24,6 +25,11 @@ void pacer::tick(nanos wall_elapsed) {
   if (!playing_) return;
   seek_forward(cursor_ + static_cast<nanos>(std::llround(static_cast<double>(wall_elapsed) * speed_)));
   if (finished()) playing_ = false;
+}
+
+void pacer::rewind(nanos t) {
+  playing_ = false;
+  cursor_ = std::clamp<nanos>(t, 0, cursor_);
 }
 
 bool pacer::step() {

@@ -4,6 +4,7 @@
 // on one time axis.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "core/trace.hpp"
@@ -37,11 +38,18 @@ class pacer {
   nanos cursor() const { return cursor_; }
   bool finished() const;
 
+  // Runs recorded to their end (a traced script): nothing is left to run,
+  // the cursor alone moves, forward up to `end` and back (rewind).
+  void set_recorded(nanos end) { recorded_end_ = end; }
+  bool recorded() const { return recorded_end_.has_value(); }
+  void rewind(nanos t);
+
  private:
   std::vector<scenario_run*> runs_;
   nanos cursor_ = 0;
   double speed_ = 1.0;
   bool playing_ = false;
+  std::optional<nanos> recorded_end_;
 };
 
 }  // namespace loopscope

@@ -220,6 +220,17 @@ TEST_SUITE("gui") {
     REQUIRE(px != nullptr);
     CHECK(count_colour(px, w, h, 0xF5A623) > 15);
     CHECK(count_colour(px, w, h, 0x7FC4F0) > 15);
+    // At the end every task is done: no line is marked.
+    CHECK(count_colour(px, w, h, 0x56B4E9, 10) < 5);
+    stbi_image_free(px);
+    // At 0.5 s both calls wait at their sleep, main at its gather: the
+    // lines are marked, the timer's in its colour.
+    const auto mid = shell("XDG_CONFIG_HOME=" + dir + " xvfb-run -a -s '-screen 0 1280x720x24' " + binary +
+                           " --screenshot " + dir + "/mid.png --lesson code --at 0.5s --size 1280x720 --theme dark");
+    REQUIRE(mid.code == 0);
+    px = stbi_load((dir + "/mid.png").c_str(), &w, &h, &n, 4);
+    REQUIRE(px != nullptr);
+    CHECK(count_colour(px, w, h, 0x56B4E9, 10) > 15);
     stbi_image_free(px);
     shell("rm -rf " + dir);
   }

@@ -85,6 +85,52 @@ TEST_SUITE("window") {
     CHECK(runs.lanes(1).lane_count() == runs.run(1).trace().lane_count());
   }
 
+  TEST_CASE("a recording (a traced script) is travelled, not re-made: play, step, back, start, seek back") {
+    workload w;
+    w.tasks = 3;
+    w.durations = {1 * sec, 2 * sec, 3 * sec};
+    auto makes = std::make_shared<int>(0);
+    run_plan plan;
+    plan.count = 1;
+    plan.recorded = true;
+    plan.make = [w, makes](std::size_t, clock_kind) -> std::unique_ptr<scenario_run> {
+      ++*makes;
+      loop_options o;
+      auto run = make_sandbox(strategy::gather, w, o);
+      run->run_to_end();  // recorded to its end, as a traced script is
+      return run;
+    };
+    run_set runs;
+    runs.reset(plan, false);
+    until_prepared(runs);
+    REQUIRE(runs.size() == 1);
+    CHECK(runs.end() == 3 * sec);
+    runs.run_to_end();
+    CHECK(runs.cursor() == 3 * sec);
+    CHECK(runs.finished());
+
+    runs.step_back();  // to the moment before: the 2 s task's end
+    CHECK(runs.cursor() == 2 * sec);
+    CHECK_FALSE(runs.finished());
+    runs.to_start();
+    CHECK(runs.cursor() == 0);
+    runs.step();  // to the next moment anything happened
+    CHECK(runs.cursor() > 0);
+    CHECK(runs.cursor() <= 1 * sec);
+    runs.seek(2500 * ms);
+    CHECK(runs.cursor() == 2500 * ms);
+    runs.seek(500 * ms);  // back, too
+    CHECK(runs.cursor() == 500 * ms);
+    runs.play();
+    runs.tick(1.0);
+    CHECK(runs.cursor() == 1500 * ms);
+    runs.tick(10);
+    CHECK(runs.cursor() >= 3 * sec);
+    CHECK(runs.finished());
+    CHECK_FALSE(runs.playing());
+    CHECK(*makes == 1);  // never made again
+  }
+
   TEST_CASE("a slider moved mid-run: the new runs catch up with the cursor; restart goes back to 0") {
     workload w;
     w.tasks = 2;

@@ -43,15 +43,6 @@ double limit_flag(const std::string& text) {
 
 std::string file_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
-// The script's lines are the code a learner is shown: waits name them.
-void show_script(cpython_run& run) {
-  std::ifstream in(run.script());
-  if (!in) return;
-  int lines = 0;
-  for (std::string line; std::getline(in, line);) ++lines;
-  run.show_code({run.script(), 1, lines});
-}
-
 // A blocking call (time.sleep on the loop) that held the loop for a slow
 // slice or more, and where in the script it was made.
 struct blocking_call {

@@ -119,6 +119,7 @@ int open_window(const CLI::App& app, const window_flags& f) {
       r.discard_stdout = true;  // its prints are in the stream, shown with their times
       r.name = "your script";
       traced_script t = trace_script(r, stop);
+      show_script(*t.run);
       return std::move(t.run);
     };
   }

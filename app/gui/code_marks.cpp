@@ -13,15 +13,24 @@ std::string state_words(lane_state s, std::uint8_t detail) {
   if (s == lane_state::running) return "running, resumed from here";
   if (s == lane_state::ready) return "ready: woken, about to resume here";
   switch (static_cast<wait_reason>(detail)) {
-    case wait_reason::timer: return "waiting for a timer";
-    case wait_reason::semaphore: return "waiting for a semaphore permit";
-    case wait_reason::thread_pool: return "waiting for a worker thread";
-    case wait_reason::io: return "waiting for I/O";
-    case wait_reason::child: return "waiting for a task";
-    case wait_reason::lock: return "waiting for a lock";
-    case wait_reason::event: return "waiting for an event";
-    case wait_reason::queue: return "waiting on a queue";
-    case wait_reason::none: break;
+    case wait_reason::timer:
+      return "waiting for a timer";
+    case wait_reason::semaphore:
+      return "waiting for a semaphore permit";
+    case wait_reason::thread_pool:
+      return "waiting for a worker thread";
+    case wait_reason::io:
+      return "waiting for I/O";
+    case wait_reason::child:
+      return "waiting for a task";
+    case wait_reason::lock:
+      return "waiting for a lock";
+    case wait_reason::event:
+      return "waiting for an event";
+    case wait_reason::queue:
+      return "waiting on a queue";
+    case wait_reason::none:
+      break;
   }
   return "waiting";
 }
@@ -43,8 +52,8 @@ std::vector<code_mark> marks_at(const std::vector<marked_run>& runs, nanos t) {
       if (kind != lane_kind::main && kind != lane_kind::task) continue;
       const auto& events = store.events(lane);
       // The event in force at t, and the last wait at or before it.
-      auto in_force = std::upper_bound(events.begin(), events.end(), t,
-                                       [](nanos at, const trace_event& e) { return at < e.t; });
+      auto in_force =
+          std::upper_bound(events.begin(), events.end(), t, [](nanos at, const trace_event& e) { return at < e.t; });
       if (in_force == events.begin()) continue;  // not started yet
       --in_force;
       const trace_event& now = *in_force;
@@ -90,7 +99,8 @@ std::string mark_tooltip(const code_mark& m, const std::vector<marked_run>& runs
 std::string mark_label(const code_mark& m, const std::vector<marked_run>& runs) {
   std::string out;
   std::size_t variants = 0;
-  for (std::size_t r = 0; r < runs.size(); ++r) variants += std::any_of(m.tasks.begin(), m.tasks.end(), [r](const parked_task& t) { return t.run == r; });
+  for (std::size_t r = 0; r < runs.size(); ++r)
+    variants += std::any_of(m.tasks.begin(), m.tasks.end(), [r](const parked_task& t) { return t.run == r; });
   for (std::size_t r = 0; r < runs.size(); ++r) {
     std::vector<lane_id> lanes;
     bool running = false;
@@ -105,8 +115,7 @@ std::string mark_label(const code_mark& m, const std::vector<marked_run>& runs) 
     if (lanes.size() > 2) {
       out += std::to_string(lanes.size()) + " tasks";
     } else {
-      for (std::size_t i = 0; i < lanes.size(); ++i)
-        out += (i ? ", " : "") + runs[r].lanes->info(lanes[i]).name;
+      for (std::size_t i = 0; i < lanes.size(); ++i) out += (i ? ", " : "") + runs[r].lanes->info(lanes[i]).name;
     }
     if (running) out += lanes.size() == 1 ? " (running)" : " (one running)";
   }

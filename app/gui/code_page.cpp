@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/gui/code_marks.hpp"
 #include "core/cpython_run.hpp"
 
 namespace loopscope::gui {
@@ -107,7 +108,9 @@ void code_page::draw_console(float height) {
     for (const auto& line : traced->output()) {
       ImGui::TextDisabled("%9s", format_seconds(line.t).c_str());
       ImGui::SameLine();
-      if (line.stream == 2)
+      if (line.t > runs_.cursor())  // not printed yet at the cursor
+        ImGui::TextDisabled("%s", line.text.c_str());
+      else if (line.stream == 2)
         ImGui::TextColored(vec(p.warn), "%s", line.text.c_str());
       else
         ImGui::TextUnformatted(line.text.c_str());
@@ -193,10 +196,23 @@ std::optional<png_request> code_page::draw(double wall_dt, bool dark) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float left_w = std::clamp(avail.x * 0.4f, 320 * em, 640 * em);
   ImGui::BeginChild("##editor side", ImVec2(left_w, 0), false);
-  // The line the last run's error points at.
-  const auto* traced = runs_.size() == 1 ? dynamic_cast<const cpython_run*>(&runs_.run(0)) : nullptr;
-  const int marked = traced != nullptr && traced->failure() ? traced->failure()->line : 0;
-  editor_.draw("##script", text_, ImGui::GetContentRegionAvail().y - 150 * em, p, marked);
+  // At the cursor, where the script's tasks are; the line its error
+  // points at.
+  std::vector<line_note> notes;
+  if (runs_.size() == 1) {
+    const std::vector<marked_run> runs{{&runs_.run(0), &runs_.lanes(0)}};
+    for (const code_mark& m : marks_at(runs, runs_.cursor())) {
+      const parked_task& lead = m.lead();
+      notes.push_back({m.line, span_color(p, lead.state, lead.detail), mark_label(m, runs), mark_tooltip(m, runs)});
+    }
+    const auto* traced = dynamic_cast<const cpython_run*>(&runs_.run(0));
+    if (const auto& f = traced != nullptr ? traced->failure() : std::nullopt; f && f->line > 0) {
+      std::erase_if(notes, [&](const line_note& n) { return n.line == f->line; });
+      notes.push_back({f->line, p.warn, f->type, f->message});
+      std::sort(notes.begin(), notes.end(), [](const line_note& a, const line_note& b) { return a.line < b.line; });
+    }
+  }
+  editor_.draw("##script", text_, ImGui::GetContentRegionAvail().y - 150 * em, p, notes);
   draw_console(0);
   ImGui::EndChild();
   ImGui::SameLine();
@@ -208,6 +224,10 @@ std::optional<png_request> code_page::draw(double wall_dt, bool dark) {
   }
   std::optional<png_request> png;
   if (runs_.size() > 0) {
+    // The recording, travelled: play it, step through it, go back.
+    playback_request play = playback_.draw(runs_, false, false);
+    play |= playback_bar::keys();
+    runs_.apply(play);
     const runs_request r = body_.draw(runs_, dark);
     if (r.export_trace) runs_.set_notice(runs_.export_trace(*r.export_trace));
     png = r.png;

@@ -12,6 +12,7 @@
 
 #include "app/gui/code_view.hpp"
 #include "app/gui/export_bar.hpp"
+#include "app/gui/playback_bar.hpp"
 #include "app/gui/run_set.hpp"
 #include "app/gui/runs_view.hpp"
 
@@ -48,6 +49,7 @@ class code_page {
   std::shared_ptr<std::atomic<bool>> stop_;  // the Stop button, for the run being made
   float limit_s_ = 10;
   run_set runs_;
+  playback_bar playback_;
   runs_view body_;
 };
 

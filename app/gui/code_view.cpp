@@ -52,7 +52,30 @@ std::size_t line_end(std::string_view code, std::size_t at) { return std::min(co
 // A band behind a line in a colour, and the colour at full strength.
 ImU32 band(ImU32 color) { return (color & ~IM_COL32_A_MASK) | (ImU32{60} << IM_COL32_A_SHIFT); }
 ImU32 opaque(ImU32 color) { return color | IM_COL32_A_MASK; }
-ImU32 mark_band(const palette& p) { return band(p.warn); }
+
+// A note's text, ending at x = `right` on the line at `y` (over the code if
+// it is long: a note is read wherever the pane is scrolled), and its
+// tooltip while the line is hovered.
+void draw_note(ImDrawList* dl, const line_note& note, float y, float right) {
+  const float line_h = ImGui::GetFontSize();
+  if (!note.text.empty()) {
+    const std::string text = "\u2190 " + note.text;
+    const float w = ImGui::CalcTextSize(text.c_str()).x;
+    const float x = right - w;
+    dl->AddRectFilled(ImVec2(x - 4, y), ImVec2(right + 4, y + line_h), opaque(ImGui::GetColorU32(ImGuiCol_WindowBg)));
+    dl->AddRectFilled(ImVec2(x - 4, y), ImVec2(right + 4, y + line_h), band(note.color));
+    dl->AddText(ImVec2(x, y), opaque(note.color), text.c_str());
+  }
+  const ImVec2 clip_min = dl->GetClipRectMin();
+  const ImVec2 clip_max = dl->GetClipRectMax();
+  if (!note.tooltip.empty() && ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows) &&
+      ImGui::IsMouseHoveringRect(ImVec2(clip_min.x, std::max(y, clip_min.y)),
+                                 ImVec2(clip_max.x, std::min(y + line_h, clip_max.y)), false)) {
+    ImGui::PopFont();
+    ImGui::SetTooltip("%s", note.tooltip.c_str());
+    ImGui::PushFont(mono_font());
+  }
+}
 
 }  // namespace
 
@@ -81,30 +104,15 @@ void draw_code(std::string_view code, const std::vector<code_token>& tokens, con
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     ImVec2 size(ImGui::CalcTextSize(code.data() + at, code.data() + end).x, line_h);
     if (ImGui::IsRectVisible(size)) draw_coloured(dl, pos, code, at, end, tokens, p);
-    if (here != nullptr && !here->text.empty()) {
-      // At the right edge of what is in view, over the code if it is long:
-      // a note is read wherever the pane is scrolled.
-      const std::string text = "\u2190 " + here->text;
-      const float w = ImGui::CalcTextSize(text.c_str()).x;
-      const float right = ImGui::GetCurrentWindow()->InnerClipRect.Max.x - 4;
-      const float x = right - w;
-      dl->AddRectFilled(ImVec2(x - 4, pos.y), ImVec2(x + w + 4, pos.y + line_h),
-                        opaque(ImGui::GetColorU32(ImGuiCol_WindowBg)));
-      dl->AddRectFilled(ImVec2(x - 4, pos.y), ImVec2(x + w + 4, pos.y + line_h), band(here->color));
-      dl->AddText(ImVec2(x, pos.y), opaque(here->color), text.c_str());
-    }
+    if (here != nullptr) draw_note(dl, *here, pos.y, ImGui::GetCurrentWindow()->InnerClipRect.Max.x - 4);
     ImGui::Dummy(size);
-    if (here != nullptr && !here->tooltip.empty() && ImGui::IsItemHovered()) {
-      ImGui::PopFont();
-      ImGui::SetTooltip("%s", here->tooltip.c_str());
-      ImGui::PushFont(mono_font());
-    }
     at = end + 1;
   }
   ImGui::PopFont();
 }
 
-bool code_editor::draw(const char* id, std::vector<char>& buffer, float height, const palette& p, int marked) {
+bool code_editor::draw(const char* id, std::vector<char>& buffer, float height, const palette& p,
+                       const std::vector<line_note>& notes) {
   ImGui::PushFont(mono_font());
   const float line_h = ImGui::GetFontSize();
   const std::string widest = std::to_string(std::max<std::size_t>(line_starts_.size(), 99));
@@ -146,11 +154,18 @@ bool code_editor::draw(const char* id, std::vector<char>& buffer, float height, 
     const int last = std::clamp(static_cast<int>(std::ceil((clip.Max.y - origin.y) / line_h)), 0, lines);
     ImDrawList* dl = child->DrawList;
     dl->PushClipRect(clip.Min, clip.Max, false);
+    auto note_of = [&](int line) -> const line_note* {
+      const auto n =
+          std::lower_bound(notes.begin(), notes.end(), line, [](const line_note& a, int l) { return a.line < l; });
+      return n != notes.end() && n->line == line ? &*n : nullptr;
+    };
     for (int i = first; i < last; ++i) {
       const float y = origin.y + static_cast<float>(i) * line_h;
       const std::size_t at = line_starts_[static_cast<std::size_t>(i)];
-      if (i + 1 == marked) dl->AddRectFilled(ImVec2(clip.Min.x, y), ImVec2(clip.Max.x, y + line_h), mark_band(p));
+      const line_note* note = note_of(i + 1);
+      if (note != nullptr) dl->AddRectFilled(ImVec2(clip.Min.x, y), ImVec2(clip.Max.x, y + line_h), band(note->color));
       draw_coloured(dl, ImVec2(origin.x, y), code, at, line_end(code, at), tokens_, p);
+      if (note != nullptr) draw_note(dl, *note, y, clip.Max.x - 4);
     }
     // The cursor, which ImGui drew in the (transparent) text colour.
     if (state != nullptr) {
@@ -180,7 +195,7 @@ bool code_editor::draw(const char* id, std::vector<char>& buffer, float height, 
       const std::string n = std::to_string(i + 1);
       const float w = ImGui::CalcTextSize(n.c_str()).x;
       gutter_dl->AddText(ImVec2(frame_min.x - style.ItemSpacing.x - w, origin.y + static_cast<float>(i) * line_h),
-                         i + 1 == marked ? p.warn : p.text_dim, n.c_str());
+                         note_of(i + 1) != nullptr ? opaque(note_of(i + 1)->color) : p.text_dim, n.c_str());
     }
     gutter_dl->PopClipRect();
   }

@@ -34,13 +34,15 @@ void draw_code(std::string_view code, const std::vector<code_token>& tokens, con
                const std::vector<line_note>& notes = {});
 
 // An editor of `buffer` (a NUL-terminated text of buffer.size() bytes at
-// most) as ImGui's multiline input, with line numbers beside it and its
-// text coloured. The tokens are the editor's to keep: recomputed when the
-// text changes. Returns true when the text was edited.
+// most) as ImGui's multiline input, with line numbers beside it, its text
+// coloured and the noted lines picked out as draw_code does. The tokens
+// are the editor's to keep: recomputed when the text changes. Returns true
+// when the text was edited.
 class code_editor {
  public:
   explicit code_editor(code_language lang) : lang_(lang) {}
-  bool draw(const char* id, std::vector<char>& buffer, float height, const palette& p, int marked = 0);
+  bool draw(const char* id, std::vector<char>& buffer, float height, const palette& p,
+            const std::vector<line_note>& notes = {});
   void changed() { stale_ = true; }  // the buffer was replaced (a file opened)
 
  private:

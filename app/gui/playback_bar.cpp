@@ -22,7 +22,7 @@ playback_request playback_bar::keys(bool held) {
   return r;
 }
 
-playback_request playback_bar::draw(const run_set& runs, bool held) {
+playback_request playback_bar::draw(const run_set& runs, bool held, bool clock) {
   playback_request r;
   const float em = ImGui::GetFontSize() / 16;
   const bool paced = runs.paced() || runs.preparing();
@@ -58,7 +58,9 @@ playback_request playback_bar::draw(const run_set& runs, bool held) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("How fast the virtual clock plays: 1x is real time");
   ImGui::EndDisabled();
   ImGui::SameLine(0, 12 * em);
-  if (runs.real_only()) {
+  if (!clock) {
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() - 12 * em);  // nothing to choose here
+  } else if (runs.real_only()) {
     ImGui::TextUnformatted("real clock");
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip(

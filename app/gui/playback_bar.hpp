@@ -9,7 +9,8 @@ namespace loopscope::gui {
 class playback_bar {
  public:
   // `held`: a guess is asked for first: nothing plays, no time is shown.
-  playback_request draw(const run_set& runs, bool held = false);
+  // `clock`: with the choice of clock (a traced script has its own).
+  playback_request draw(const run_set& runs, bool held = false, bool clock = true);
   // Space, Right arrow, R (unless a text field has the keyboard).
   static playback_request keys(bool held = false);
 };

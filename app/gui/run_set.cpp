@@ -138,6 +138,7 @@ void run_set::install(prepared p) {
     std::vector<scenario_run*> runs;
     for (auto& panel_ptr : panels_) runs.push_back(panel_ptr->run.get());
     pacer_ = std::make_unique<pacer>(runs);
+    if (plan_.recorded) pacer_->set_recorded(end_);
     if (after_.keep_cursor) {
       if (after_.was_done)
         run_to_end();
@@ -208,7 +209,21 @@ void run_set::set_speed(double s) {
 
 void run_set::step() {
   if (!pacer_) return;
-  pacer_->step();
+  if (pacer_->recorded()) {  // to the next moment anything happened
+    const nanos now = pacer_->cursor();
+    std::optional<nanos> next;
+    for (const auto& p : panels_)
+      for (lane_id id = 0; id < p->lanes.lane_count(); ++id) {
+        const auto& events = p->lanes.events(id);
+        const auto e = std::upper_bound(events.begin(), events.end(), now,
+                                        [](nanos t, const trace_event& ev) { return t < ev.t; });
+        if (e != events.end() && (!next || e->t < *next)) next = e->t;
+      }
+    pacer_->pause();
+    if (next) pacer_->seek_forward(*next);
+  } else {
+    pacer_->step();
+  }
   sync();
 }
 
@@ -230,6 +245,12 @@ void run_set::to_start() {
 }
 
 void run_set::replay_to(nanos t) {
+  if (pacer_ && pacer_->recorded()) {  // all there already: the cursor goes back
+    pacer_->rewind(t);
+    ended_ = false;
+    sync();
+    return;
+  }
   replay_ = t;
   reset(plan_, true);
 }
@@ -255,6 +276,10 @@ bool run_set::ready_to_seek(std::optional<nanos> t) {
 
 void run_set::seek(nanos t) {
   if (!ready_to_seek(t)) return;
+  if (pacer_->recorded() && t < pacer_->cursor()) {
+    pacer_->rewind(t);
+    ended_ = false;
+  }
   pacer_->seek_forward(t);
   sync();
 }
