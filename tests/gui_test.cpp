@@ -190,6 +190,7 @@ TEST_SUITE("gui") {
     };
     CHECK(semaphore_pixels("cpp") > 15);
     CHECK(semaphore_pixels("lesson") < 5);
+    CHECK(semaphore_pixels("loop") < 5);  // the loop's queues, as words
     // Only a lesson has tabs, and only these.
     for (const std::string bad :
          {"--lesson semaphore --tab code", "--lesson sandbox --tab cpp", "--lesson code --tab python"}) {

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "app/gui/code_marks.hpp"
+#include "app/gui/loop_state.hpp"
 #include "app/gui/markdown.hpp"
 #include "app/gui/syntax.hpp"
 #include "app/gui/timeline_model.hpp"
@@ -95,6 +96,66 @@ TEST_SUITE("view") {
     const std::vector<marked_run> both{{run.get(), &lanes}, {run.get(), &lanes}};
     two.tasks[1].run = 1;
     CHECK(mark_label(two, both) == "bounded: request 10 · bounded: request 11");
+  }
+
+  TEST_CASE("the loop at a moment: who runs, the ready queue in the order they will run, timers by deadline") {
+    namespace ls = loopscope::lessons;
+    {
+      // Lesson 5, the blocking driver, mid-block: request 2 holds the loop
+      // in its blocking call; 3, 4 and 5 are ready, in the order they run.
+      const ls::lesson& l = *ls::find("blocking");
+      auto run = ls::make_run(l, *l.find_variant("blocking driver"), ls::defaults(l));
+      run->run_to_end();
+      lane_store lanes;
+      lanes.sync(run->trace());
+      const nanos t = 450'000'000;
+      const loop_state s = loop_at(lanes, t);
+      REQUIRE(s.running);
+      CHECK(lanes.info(s.running->lane).name == "request 2");
+      CHECK(s.running->detail == static_cast<std::uint8_t>(run_kind::blocking));
+      CHECK(s.running->since == 300'000'000);
+      // The order they will run: when each next starts running, after t.
+      std::vector<std::pair<nanos, std::string>> next_runs;
+      for (const loop_entry& e : s.ready) {
+        for (const trace_event& ev : lanes.events(e.lane))
+          if (ev.t > t && ev.state == lane_state::running) {
+            next_runs.emplace_back(ev.t, lanes.info(e.lane).name);
+            break;
+          }
+      }
+      REQUIRE(next_runs.size() == 3);
+      CHECK(std::is_sorted(next_runs.begin(), next_runs.end()));
+      CHECK(next_runs.front().second == "request 3");
+      CHECK(s.timers.empty());
+      CHECK(s.done == 1);
+      REQUIRE(s.last);
+      CHECK(lanes.info(s.last->lane).name == "request 1");
+      CHECK(s.last_end == 300'000'000);
+    }
+    {
+      // Lesson 4 at 1.2 s: three asleep in their call until 1.5 s, three
+      // queued at the semaphore, main waiting for them all.
+      const ls::lesson& l = *ls::find("semaphore");
+      auto run = ls::make_run(l, *l.find_variant("bounded"), ls::defaults(l));
+      run->run_to_end();
+      lane_store lanes;
+      lanes.sync(run->trace());
+      const loop_state s = loop_at(lanes, 1'200'000'000);
+      CHECK_FALSE(s.running);
+      CHECK(s.ready.empty());
+      REQUIRE(s.timers.size() == 3);
+      for (const loop_entry& e : s.timers) {
+        CHECK(e.since == 1'000'000'000);
+        CHECK(e.due == std::optional<nanos>(1'500'000'000));
+      }
+      CHECK(s.waiting[static_cast<std::size_t>(wait_reason::semaphore)] == 3);
+      CHECK(s.waiting[static_cast<std::size_t>(wait_reason::child)] == 1);
+      CHECK(s.done == 6);
+      // Before anything ran, nothing has: every task not started.
+      const loop_state before = loop_at(lanes, -1);
+      CHECK(before.not_started == static_cast<int>(run->task_lanes().size()) + 1);
+      CHECK_FALSE(before.last);
+    }
   }
 
   TEST_CASE("time and pixels map both ways; zoom keeps the time under the mouse") {

@@ -48,8 +48,8 @@ int open_window(const CLI::App& app, const window_flags& f) {
   }
   if (app.count("--predict") > 0) o.predict = f.predict;
   if (app.count("--tab") > 0) {
-    if (f.tab != "lesson" && f.tab != "cpp" && f.tab != "python")
-      throw usage_error("--tab: '" + f.tab + "' is not lesson, cpp or python");
+    if (f.tab != "lesson" && f.tab != "cpp" && f.tab != "python" && f.tab != "loop")
+      throw usage_error("--tab: '" + f.tab + "' is not lesson, cpp, python or loop");
     if (o.page == "sandbox" || o.page == "code") throw usage_error("--tab: only a lesson's page has tabs");
     o.tab = f.tab;
   }
@@ -139,7 +139,9 @@ command add_window(CLI::App& app) {
   app.add_option("--predict", f->predict,
                  "With --screenshot: the lesson's question asked (ask), skipped (skip, the default), or answered "
                  "with this guess (a number; a choice's number from 1)");
-  app.add_option("--tab", f->tab, "The lesson's tab to open: lesson (the prose, the default), cpp or python");
+  app.add_option(
+      "--tab", f->tab,
+      "The lesson's tab to open: lesson (the prose, the default), cpp, python or loop (its queues at the cursor)");
   app.add_option("--layout", f->layout, "With --screenshot: write where each variant's header was drawn (JSON)");
   app.add_option("--size", f->size, "Window size WIDTHxHEIGHT, e.g. 1280x800");
   app.add_option("--theme", f->theme, "dark or light (default: as last time)");

@@ -26,7 +26,7 @@ struct gui_options {
   // first sees it), "skip", or a guess to lock in ("2.5"; a choice by its
   // number from 1).
   std::string predict = "skip";
-  std::string tab;     // a lesson's tab to open: lesson, cpp or python (empty: the prose)
+  std::string tab;     // a lesson's tab to open: lesson, cpp, python or loop (empty: the prose)
   std::string layout;  // with --screenshot: where each variant's header was, as JSON
   // Traces a lesson variant's Python twin on the virtual clock, with these
   // values, into a recorded run (CPython beside the engine); throws why

@@ -41,6 +41,9 @@ constexpr const char* marks[][2] = {
     {"tick on a lane", "where a cancellation reached the task: the await it was raised at."},
     {"finished", "the line in a variant's header: when its last task ended."},
     {"density view", "past 200 tasks, a variant shows how many tasks run, are ready and wait, instead of lanes."},
+    {"Loop tab",
+     "the loop at the cursor, for each variant: the task running, the ready queue in the order it will run, "
+     "the timers by deadline, what the others wait for, the last slice it ran."},
     {"a line on a band",
      "in the C++ and Python tabs: where tasks are at the cursor, in their state's colour: the await they wait "
      "at, or resumed from. Hover it for their names."},

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "app/gui/code_marks.hpp"
+#include "app/gui/loop_panel.hpp"
 #include "core/agreement.hpp"
 #include "lessons/runner.hpp"
 
@@ -191,7 +192,7 @@ std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_n
     return out;
   };
   texts_.draw(0, std::max(ImGui::GetContentRegionAvail().y * 0.46f, 140 * em), p, prediction_.reveals(),
-              notes(engine_runs), notes(twin_runs));
+              notes(engine_runs), notes(twin_runs), [&] { draw_loop_panel(runs_, p); });
   ImGui::BeginChild("##side", ImVec2(0, 0), true);
   const bool changed = params_.draw(lesson_, values_, lesson_.real_clock_only, p);
   ImGui::Separator();

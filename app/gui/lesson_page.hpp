@@ -40,7 +40,7 @@ class lesson_page {
   // a choice's number from 1) and lock it in, or skip it.
   void skip_question();
   bool answer_question(const std::string& guess);
-  // Opens a tab of the texts: "lesson", "cpp" or "python".
+  // Opens a tab of the texts: "lesson", "cpp", "python" or "loop".
   void show_tab(const std::string& tab) { texts_.show_tab(tab); }
   const prediction& predicted() const { return prediction_; }
   const std::vector<header_rect>& headers() const { return body_.headers(); }

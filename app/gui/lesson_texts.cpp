@@ -24,7 +24,8 @@ lesson_texts::lesson_texts(const lessons::lesson& l)
 }
 
 void lesson_texts::draw(float width, float height, const palette& p, bool whole,
-                        const std::vector<line_note>& cpp_notes, const std::vector<line_note>& python_notes) {
+                        const std::vector<line_note>& cpp_notes, const std::vector<line_note>& python_notes,
+                        const std::function<void()>& loop) {
   ImGui::BeginChild("##texts", ImVec2(width, height), true);
   if (ImGui::BeginTabBar("##tabs")) {
     const std::string select = std::exchange(select_, {});
@@ -59,6 +60,13 @@ void lesson_texts::draw(float width, float height, const palette& p, bool whole,
                     : "The same program in asyncio. The test suite runs it and checks it agrees.");
       ImGui::PopTextWrapPos();
       draw_code(lesson_.python, python_tokens_, p, python_notes);
+      ImGui::EndChild();
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Loop", nullptr, opened("loop"))) {
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("The loop at the cursor: who runs, who is next, who sleeps");
+      ImGui::BeginChild("##loop");
+      loop();
       ImGui::EndChild();
       ImGui::EndTabItem();
     }

@@ -1,6 +1,7 @@
 // A lesson's texts in tabs: the prose, the C++ that runs, the asyncio twin.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,10 @@ class lesson_texts {
   // `whole`: all of the prose; otherwise its setup only (up to its first
   // section), as long as the prediction is asked for. The notes pick out
   // lines of the C++ and of the Python: where the tasks are at the cursor.
+  // `loop` draws the Loop tab: the loop's queues at the cursor.
   void draw(float width, float height, const palette& p, bool whole, const std::vector<line_note>& cpp_notes,
-            const std::vector<line_note>& python_notes);
-  // Opens a tab at the next draw: "lesson", "cpp" or "python".
+            const std::vector<line_note>& python_notes, const std::function<void()>& loop);
+  // Opens a tab at the next draw: "lesson", "cpp", "python" or "loop".
   void show_tab(const std::string& tab) { select_ = tab; }
 
  private:

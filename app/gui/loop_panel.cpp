@@ -1,0 +1,114 @@
+#include "app/gui/loop_panel.hpp"
+
+#include <imgui.h>
+
+#include <string>
+
+#include "app/gui/loop_state.hpp"
+#include "core/metrics.hpp"
+
+namespace loopscope::gui {
+
+namespace {
+
+constexpr std::size_t listed = 12;  // entries a list shows before "and N more"
+
+const char* reason_words(std::size_t r) {
+  switch (static_cast<wait_reason>(r)) {
+    case wait_reason::timer: return "a timer";
+    case wait_reason::semaphore: return "a semaphore permit";
+    case wait_reason::thread_pool: return "a worker thread";
+    case wait_reason::io: return "I/O";
+    case wait_reason::child: return "another task";
+    case wait_reason::lock: return "a lock";
+    case wait_reason::event: return "an event";
+    case wait_reason::queue: return "a queue";
+    case wait_reason::none: break;
+  }
+  return "something";
+}
+
+void swatch(ImU32 color) {
+  const float h = ImGui::GetTextLineHeight();
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(at.x, at.y + h * 0.2f), ImVec2(at.x + h * 0.6f, at.y + h * 0.8f),
+                                            color | IM_COL32_A_MASK);
+  ImGui::Dummy(ImVec2(h * 0.6f, h));
+  ImGui::SameLine();
+}
+
+void draw_one(const run_set& runs, std::size_t i, const palette& p) {
+  const lane_store& lanes = runs.lanes(i);
+  const nanos t = runs.cursor();
+  const loop_state s = loop_at(lanes, t);
+  auto name = [&](lane_id lane) { return lanes.info(lane).name.c_str(); };
+
+  if (s.running) {
+    const bool blocking = s.running->detail == static_cast<std::uint8_t>(run_kind::blocking) ||
+                          s.running->detail == static_cast<std::uint8_t>(run_kind::cpu);
+    swatch(blocking ? p.running_blocking : p.running);
+    ImGui::Text("Running: %s%s since %s", name(s.running->lane), blocking ? ", blocking," : "",
+                format_seconds(s.running->since).c_str());
+  } else {
+    ImGui::TextDisabled("Running: nobody%s", s.ready.empty() ? "" : " (the next ready task is about to)");
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("One task at a time runs on the loop, until its next await. Everyone else waits.");
+
+  ImGui::Text("Ready queue: %zu", s.ready.size());
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Woken and waiting for the loop, first in first out: the first runs next. Each has waited "
+                      "this long.");
+  for (std::size_t k = 0; k < s.ready.size() && k < listed; ++k) {
+    const loop_entry& e = s.ready[k];
+    ImGui::Indent();
+    swatch(p.ready);
+    ImGui::Text("%zu. %s, for %s", k + 1, name(e.lane), format_duration(t - e.since).c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Woken at %s", format_seconds(e.since).c_str());
+    ImGui::Unindent();
+  }
+  if (s.ready.size() > listed) ImGui::TextDisabled("    and %zu more", s.ready.size() - listed);
+
+  ImGui::Text("Timers: %zu", s.timers.size());
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Tasks asleep in a sleep or a timeout, the soonest first, with when each fires (where the run "
+                      "has got that far)");
+  for (std::size_t k = 0; k < s.timers.size() && k < listed; ++k) {
+    const loop_entry& e = s.timers[k];
+    ImGui::Indent();
+    swatch(p.wait_timer);
+    if (e.due)
+      ImGui::Text("%s, at %s", name(e.lane), format_seconds(*e.due).c_str());
+    else
+      ImGui::Text("%s, since %s", name(e.lane), format_seconds(e.since).c_str());
+    ImGui::Unindent();
+  }
+  if (s.timers.size() > listed) ImGui::TextDisabled("    and %zu more", s.timers.size() - listed);
+
+  std::string others;
+  for (std::size_t r = 0; r < s.waiting.size(); ++r)
+    if (s.waiting[r] > 0)
+      others += (others.empty() ? "" : ", ") + std::to_string(s.waiting[r]) + " for " + reason_words(r);
+  if (!others.empty()) ImGui::TextWrapped("Waiting: %s", others.c_str());
+  if (s.done > 0 || s.not_started > 0) ImGui::TextDisabled("Ended: %d   Not started yet: %d", s.done, s.not_started);
+  if (s.last)
+    ImGui::TextDisabled("Last slice: %s, %s", name(s.last->lane), format_duration(s.last_end - s.last->since).c_str());
+}
+
+}  // namespace
+
+void draw_loop_panel(const run_set& runs, const palette& p) {
+  if (runs.size() == 0) {
+    ImGui::TextDisabled("The loop's queues appear here once the runs are made.");
+    return;
+  }
+  ImGui::TextWrapped("The loop at t = %s", format_seconds(runs.cursor()).c_str());
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (!runs.started(i)) continue;
+    ImGui::PushID(static_cast<int>(i));
+    if (ImGui::CollapsingHeader(runs.run(i).variant().c_str(), ImGuiTreeNodeFlags_DefaultOpen)) draw_one(runs, i, p);
+    ImGui::PopID();
+  }
+}
+
+}  // namespace loopscope::gui
