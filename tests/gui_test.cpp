@@ -293,5 +293,7 @@ TEST_SUITE("gui") {
     CHECK(r.code == 0);
     CHECK(r.out.find("p99") != std::string::npos);
     CHECK(r.out.find("target") != std::string::npos);
+    CHECK(r.out.find("scrubbing the cursor: frame CPU time") != std::string::npos);
+    CHECK(r.out.find("check the scenario") == std::string::npos);  // the scrub met queued tasks
   }
 }

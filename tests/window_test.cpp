@@ -85,6 +85,35 @@ TEST_SUITE("window") {
     CHECK(runs.lanes(1).lane_count() == runs.run(1).trace().lane_count());
   }
 
+  TEST_CASE("travel: to a later moment at once, to an earlier one by replaying exactly to it") {
+    workload w;
+    w.tasks = 3;
+    w.durations = {1 * sec, 2 * sec, 3 * sec};
+    run_set runs;
+    runs.reset(sandbox_plan({strategy::gather}, w), false);
+    until_prepared(runs);
+    runs.pause();
+    runs.travel_to(2500 * ms);
+    CHECK(runs.cursor() == 2500 * ms);
+    // The runs have run as far as the cursor: the 2 s task has ended.
+    auto ended = [&](std::size_t task) {
+      const lane_store& lanes = runs.lanes(0);
+      const auto& events = lanes.events(runs.run(0).task_lanes()[task]);
+      return !events.empty() && is_terminal(events.back().state);
+    };
+    CHECK(runs.run(0).now() == 2500 * ms);
+    CHECK(ended(1));
+    CHECK_FALSE(ended(2));
+    runs.travel_to(1500 * ms);
+    until_prepared(runs);
+    CHECK(runs.cursor() == 1500 * ms);
+    CHECK(runs.run(0).now() == 1500 * ms);
+    CHECK(ended(0));
+    CHECK_FALSE(ended(1));
+    CHECK_FALSE(runs.playing());
+    CHECK_FALSE(runs.finished());
+  }
+
   TEST_CASE("a recording (a traced script) is travelled, not re-made: play, step, back, start, seek back") {
     workload w;
     w.tasks = 3;

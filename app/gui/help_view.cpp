@@ -15,6 +15,7 @@ constexpr const char* keys[][2] = {
     {"Right arrow", "run exactly one handler of the loop"},
     {"Left arrow", "back to the moment before (the runs are replayed: the virtual clock is exact)"},
     {"Home / End", "back to the start / run to the end"},
+    {"Drag on the ruler", "move the cursor there, forward or back"},
     {"R", "restart every variant"},
     {"Mouse wheel", "zoom around the mouse"},
     {"Drag", "pan"},

@@ -15,15 +15,24 @@ constexpr std::size_t listed = 12;  // entries a list shows before "and N more"
 
 const char* reason_words(std::size_t r) {
   switch (static_cast<wait_reason>(r)) {
-    case wait_reason::timer: return "a timer";
-    case wait_reason::semaphore: return "a semaphore permit";
-    case wait_reason::thread_pool: return "a worker thread";
-    case wait_reason::io: return "I/O";
-    case wait_reason::child: return "another task";
-    case wait_reason::lock: return "a lock";
-    case wait_reason::event: return "an event";
-    case wait_reason::queue: return "a queue";
-    case wait_reason::none: break;
+    case wait_reason::timer:
+      return "a timer";
+    case wait_reason::semaphore:
+      return "a semaphore permit";
+    case wait_reason::thread_pool:
+      return "a worker thread";
+    case wait_reason::io:
+      return "I/O";
+    case wait_reason::child:
+      return "another task";
+    case wait_reason::lock:
+      return "a lock";
+    case wait_reason::event:
+      return "an event";
+    case wait_reason::queue:
+      return "a queue";
+    case wait_reason::none:
+      break;
   }
   return "something";
 }
@@ -57,8 +66,9 @@ void draw_one(const run_set& runs, std::size_t i, const palette& p) {
 
   ImGui::Text("Ready queue: %zu", s.ready.size());
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Woken and waiting for the loop, first in first out: the first runs next. Each has waited "
-                      "this long.");
+    ImGui::SetTooltip(
+        "Woken and waiting for the loop, first in first out: the first runs next. Each has waited "
+        "this long.");
   for (std::size_t k = 0; k < s.ready.size() && k < listed; ++k) {
     const loop_entry& e = s.ready[k];
     ImGui::Indent();
@@ -71,8 +81,9 @@ void draw_one(const run_set& runs, std::size_t i, const palette& p) {
 
   ImGui::Text("Timers: %zu", s.timers.size());
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Tasks asleep in a sleep or a timeout, the soonest first, with when each fires (where the run "
-                      "has got that far)");
+    ImGui::SetTooltip(
+        "Tasks asleep in a sleep or a timeout, the soonest first, with when each fires (where the run "
+        "has got that far)");
   for (std::size_t k = 0; k < s.timers.size() && k < listed; ++k) {
     const loop_entry& e = s.timers[k];
     ImGui::Indent();

@@ -10,8 +10,8 @@ loop_state loop_at(const lane_store& lanes, nanos t) {
     const lane_kind kind = lanes.info(lane).kind;
     if (kind != lane_kind::main && kind != lane_kind::task) continue;
     const auto& events = lanes.events(lane);
-    auto after = std::upper_bound(events.begin(), events.end(), t,
-                                  [](nanos at, const trace_event& e) { return at < e.t; });
+    auto after =
+        std::upper_bound(events.begin(), events.end(), t, [](nanos at, const trace_event& e) { return at < e.t; });
     // The last slice that ended by t, on any lane: its end is the next
     // event after a running one.
     for (auto e = events.begin(); e != after; ++e)

@@ -14,9 +14,9 @@ namespace loopscope::gui {
 
 struct loop_entry {
   lane_id lane = no_lane;
-  nanos since = 0;            // in this state since
-  std::optional<nanos> due;   // a timer: when it fires, where the run has got that far
-  std::uint8_t detail = 0;    // running: the run_kind; waiting: the wait_reason
+  nanos since = 0;           // in this state since
+  std::optional<nanos> due;  // a timer: when it fires, where the run has got that far
+  std::uint8_t detail = 0;   // running: the run_kind; waiting: the wait_reason
 };
 
 struct loop_state {

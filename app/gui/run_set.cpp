@@ -284,6 +284,14 @@ void run_set::seek(nanos t) {
   sync();
 }
 
+void run_set::travel_to(nanos t) {
+  if (!pacer_ || real_clock_ || preparing()) return;
+  if (t < pacer_->cursor())
+    replay_to(std::max<nanos>(t, 0));
+  else
+    seek(t);
+}
+
 void run_set::run_to_end() {
   if (!ready_to_seek(std::nullopt)) return;
   pacer_->seek_forward(std::max(end_, pacer_->cursor()));

@@ -92,6 +92,9 @@ class run_set {
   void step_back();
   void to_start();
   void seek(nanos t);
+  // To t, forward or back (back: replayed as step_back is). Virtual clock.
+  void travel_to(nanos t);
+  bool recorded() const { return plan_.recorded; }
   void run_to_end();
   void set_speed(double s);
   void apply(const playback_request& r);

@@ -64,6 +64,11 @@ runs_request runs_view::draw(run_set& runs, bool dark, const std::function<void(
   if (runs.take_fit_request() || (measured && runs.started(0) && !runs.finished() && !runs.waiting_to_start()))
     timeline_.request_fit();
   r.cancel = timeline_.draw(views_, runs.cursor(), end, dark, !runs.finished() && !o.conceal, o.conceal);
+  // The ruler dragged: forward at once; back (the runs made again and
+  // replayed, where they are not recordings) once the button is let go.
+  if (const auto& s = timeline_.scrub(); s && !runs.real_clock()) {
+    if (s->t >= runs.cursor() || runs.recorded() || s->released) runs.travel_to(s->t);
+  }
   ImGui::EndChild();
   const ImVec2 tl_max(tl_min.x + ImGui::GetItemRectSize().x, tl_min.y + timeline_h);
 

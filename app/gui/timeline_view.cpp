@@ -86,7 +86,25 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
                           ImVec2(cx + 5, origin.y + ruler_h * scale - 8), ImVec2(cx, origin.y + ruler_h * scale),
                           p.cursor);
   }
-  ImGui::Dummy(ImVec2(avail.x, ruler_h * scale));
+  // Dragging on the ruler moves the cursor there (travel in time): not
+  // while a guess is asked for.
+  ImGui::InvisibleButton("##ruler", ImVec2(std::max(avail.x, 1.0f), ruler_h * scale));
+  scrub_.reset();
+  if (!conceal) {
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Drag to move the cursor through the run");
+    const float mx = std::clamp(ImGui::GetIO().MousePos.x, canvas_x0, canvas_x0 + canvas_w);
+    const nanos at = std::clamp<nanos>(axis_.to_t(mx), 0, std::max<nanos>(end, 0));
+    if (ImGui::IsItemActive()) {
+      scrubbing_ = true;
+      scrub_ = scrub_request{at, false};
+      // Where the cursor is going, while it gets there.
+      const float gx = axis_.to_x(at);
+      dl->AddLine(ImVec2(gx, origin.y), ImVec2(gx, origin.y + ruler_h * scale), p.cursor, 2.0f);
+    } else if (scrubbing_) {
+      scrubbing_ = false;
+      scrub_ = scrub_request{at, true};
+    }
+  }
 
   // ---- Lanes, in a scrolling child ----
   // As tall as lets every variant fit, from 18 px down to 3. When even 3 px

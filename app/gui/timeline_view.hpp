@@ -55,6 +55,14 @@ class timeline_view {
                                      bool cancellable, bool conceal = false);
   const std::vector<header_rect>& headers() const { return headers_; }
 
+  // The ruler dragged (or clicked) this frame: the time under the mouse,
+  // and whether the button was let go (the end of the drag).
+  struct scrub_request {
+    nanos t;
+    bool released;
+  };
+  const std::optional<scrub_request>& scrub() const { return scrub_; }
+
   void request_fit() { fit_pending_ = true; }
 
  private:
@@ -68,6 +76,8 @@ class timeline_view {
   float drag_prev_ = 0;           // drag so far, as last applied
   std::vector<header_rect> headers_;
   std::vector<bool> dense_;  // per variant this frame: a density band instead of lanes
+  std::optional<scrub_request> scrub_;
+  bool scrubbing_ = false;
 };
 
 }  // namespace loopscope::gui
