@@ -6,6 +6,7 @@
 #include "app/gui/code_marks.hpp"
 #include "app/gui/loop_state.hpp"
 #include "app/gui/markdown.hpp"
+#include "app/gui/narration.hpp"
 #include "app/gui/syntax.hpp"
 #include "app/gui/timeline_model.hpp"
 #include "helpers.hpp"
@@ -156,6 +157,54 @@ TEST_SUITE("view") {
       CHECK(before.not_started == static_cast<int>(run->task_lanes().size()) + 1);
       CHECK_FALSE(before.last);
     }
+  }
+
+  TEST_CASE("the run told in sentences, up to the cursor, forward and back") {
+    namespace ls = loopscope::lessons;
+    const ls::lesson& l = *ls::find("semaphore");
+    auto run = ls::make_run(l, *l.find_variant("bounded"), ls::defaults(l));
+    run->run_to_end();
+    lane_store lanes;
+    lanes.sync(run->trace());
+    const marked_run r{run.get(), &lanes};
+    auto texts = [&](nanos t, std::size_t count) {
+      std::vector<std::string> out;
+      for (const narrated& n : narrate(r, t, count)) out.push_back(n.text);
+      return out;
+    };
+    auto has = [](const std::vector<std::string>& lines, const std::string& text) {
+      return std::find(lines.begin(), lines.end(), text) != lines.end();
+    };
+    // Lines of the lesson's shown C++.
+    auto line_of = [&](std::string_view text) {
+      const std::string_view code = l.code;
+      const auto at = code.find(text);
+      REQUIRE(at != std::string_view::npos);
+      return "line " + std::to_string(std::count(code.begin(), code.begin() + static_cast<long>(at), '\n') + 1);
+    };
+    const std::string sleep_line = line_of("co_await sleep(latency)"), acquire_line = line_of("limit.acquire()");
+    // From the start: every task created, the first three get permits and
+    // sleep; the rest queue at the semaphore.
+    const auto start = texts(0, 1000);
+    CHECK(has(start, "0.000 s \u00b7 request 1 waits for a timer at " + sleep_line));
+    CHECK(has(start, "0.000 s \u00b7 request 4 waits for a semaphore permit at " + acquire_line));
+    // At 0.5 s, in the order it happened: request 2's call ends, its permit
+    // wakes request 5, then request 2 finishes.
+    const auto at_half = texts(500'000'000, 12);
+    REQUIRE(at_half.size() == 12);
+    const auto resumed = std::find(at_half.begin(), at_half.end(), "0.500 s \u00b7 request 2 resumed at " + sleep_line);
+    REQUIRE(resumed != at_half.end());
+    REQUIRE(resumed + 2 < at_half.end());
+    CHECK(*(resumed + 1) == "0.500 s \u00b7 request 5 got a permit: ready");
+    CHECK(*(resumed + 2) == "0.500 s \u00b7 request 2 finished");
+    CHECK(has(at_half, "0.500 s \u00b7 request 5 waits for a timer at " + sleep_line));
+    // Nothing after the cursor; and back is the same as before.
+    for (const narrated& n : narrate(r, 500'000'000, 50)) CHECK(n.t <= 500'000'000);
+    (void)texts(1'500'000'000, 12);
+    CHECK(texts(500'000'000, 12) == at_half);
+    CHECK(texts(-1, 12).empty());
+    // The end: main's last word.
+    CHECK(texts(run->now(), 1) == std::vector<std::string>{"2.000 s \u00b7 main finished"});
   }
 
   TEST_CASE("time and pixels map both ways; zoom keeps the time under the mouse") {

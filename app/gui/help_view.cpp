@@ -44,7 +44,8 @@ constexpr const char* marks[][2] = {
     {"density view", "past 200 tasks, a variant shows how many tasks run, are ready and wait, instead of lanes."},
     {"Loop tab",
      "the loop at the cursor, for each variant: the task running, the ready queue in the order it will run, "
-     "the timers by deadline, what the others wait for, the last slice it ran."},
+     "the timers by deadline, what the others wait for, the last slice it ran, and what happened up to the "
+     "cursor in sentences, in the order the loop did it."},
     {"a line on a band",
      "in the C++ and Python tabs: where tasks are at the cursor, in their state's colour: the await they wait "
      "at, or resumed from. Hover it for their names."},

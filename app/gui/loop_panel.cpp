@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/gui/loop_state.hpp"
+#include "app/gui/narration.hpp"
 #include "core/metrics.hpp"
 
 namespace loopscope::gui {
@@ -104,6 +105,23 @@ void draw_one(const run_set& runs, std::size_t i, const palette& p) {
   if (s.done > 0 || s.not_started > 0) ImGui::TextDisabled("Ended: %d   Not started yet: %d", s.done, s.not_started);
   if (s.last)
     ImGui::TextDisabled("Last slice: %s, %s", name(s.last->lane), format_duration(s.last_end - s.last->since).c_str());
+
+  // What happened, up to the cursor: it follows the cursor, forward and back.
+  const auto story = narrate(marked_run{&runs.run(i), &lanes}, t, 8);
+  if (!story.empty()) {
+    ImGui::Spacing();
+    ImGui::TextUnformatted("What happened");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "The last changes up to the cursor, in the order the loop made them. Step (Right arrow) "
+          "and go back (Left arrow) to read on.");
+    for (const narrated& n : story) {
+      swatch(span_color(p, n.state, n.detail));
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextUnformatted(n.text.c_str());
+      ImGui::PopTextWrapPos();
+    }
+  }
 }
 
 }  // namespace

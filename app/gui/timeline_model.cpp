@@ -36,6 +36,7 @@ bool lane_store::sync(const trace& tr) {
   while (infos_.size() < lanes) {
     infos_.push_back(tr.lane(static_cast<lane_id>(infos_.size())));
     lanes_.emplace_back();
+    order_.emplace_back();
     messages_.emplace_back();
     changed = true;
   }
@@ -47,6 +48,7 @@ bool lane_store::sync(const trace& tr) {
       const trace_event& e = log[i];
       if (e.lane >= lanes_.size()) break;  // its lane is not visible to us yet: next frame
       lanes_[e.lane].push_back(e);
+      order_[e.lane].push_back(static_cast<std::uint32_t>(events_));
       last_t_ = std::max(last_t_, e.t);
       ++events_;
       changed = true;

@@ -38,6 +38,9 @@ class lane_store {
   bool sync(const trace& tr);
   std::size_t lane_count() const { return lanes_.size(); }
   const std::vector<trace_event>& events(lane_id lane) const { return lanes_[lane]; }
+  // Each event's place in the order the trace recorded them, across lanes:
+  // which of two changes at the same moment came first.
+  const std::vector<std::uint32_t>& order(lane_id lane) const { return order_[lane]; }
   const lane_info& info(lane_id lane) const { return infos_[lane]; }
   const std::string& message(lane_id lane) const { return messages_[lane]; }
   std::size_t event_count() const { return events_; }
@@ -47,6 +50,7 @@ class lane_store {
   std::vector<std::size_t> read_;  // per trace writer
   std::size_t notes_read_ = 0;
   std::vector<std::vector<trace_event>> lanes_;
+  std::vector<std::vector<std::uint32_t>> order_;
   std::vector<lane_info> infos_;
   std::vector<std::string> messages_;
   std::size_t events_ = 0;
