@@ -394,7 +394,7 @@ TEST_SUITE("window") {
     CHECK(f.why.empty());  // no answer: nothing to explain
   }
 
-  TEST_CASE("step back: the runs are replayed to the moment before, exactly; Home goes back to the start") {
+  TEST_CASE("step back: one handler back, exactly; Step forward again gives the same states; Home: the start") {
     workload w;
     w.durations = {1 * sec, 2 * sec};
     w.tasks = 2;
@@ -404,13 +404,55 @@ TEST_SUITE("window") {
     runs.run_to_end();
     REQUIRE(runs.finished());
     REQUIRE(runs.cursor() == 2 * sec);
+    // Every lane's events so far: the state of the runs, as drawn.
+    auto snapshot = [&] {
+      std::vector<std::vector<trace_event>> all;
+      for (lane_id id = 0; id < runs.lanes(0).lane_count(); ++id) all.push_back(runs.lanes(0).events(id));
+      return all;
+    };
+    auto same = [](const std::vector<std::vector<trace_event>>& a, const std::vector<std::vector<trace_event>>& b) {
+      if (a.size() != b.size()) return false;
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i].size() != b[i].size()) return false;
+        for (std::size_t k = 0; k < a[i].size(); ++k)
+          if (a[i][k].t != b[i][k].t || a[i][k].state != b[i][k].state || a[i][k].detail != b[i][k].detail ||
+              a[i][k].site != b[i][k].site)
+            return false;
+      }
+      return true;
+    };
+    const std::size_t all_handlers = runs.run(0).handlers_run();
+    // One handler back, exactly: then Step runs that handler again, to the
+    // same states.
+    const auto at_end = snapshot();
     runs.step_back();
     until_prepared(runs);
-    CHECK(runs.cursor() == 1 * sec);  // the latest moment before 2 s
+    CHECK(runs.run(0).handlers_run() == all_handlers - 1);
     CHECK_FALSE(runs.finished());
     CHECK_FALSE(runs.playing());
+    runs.step();
+    CHECK(runs.run(0).handlers_run() == all_handlers);
+    CHECK(same(snapshot(), at_end));
+    // Back, handler by handler, past the 2 s task's end to the moment before.
+    for (int n = 0; n < 50 && runs.cursor() == 2 * sec; ++n) {
+      runs.step_back();
+      until_prepared(runs);
+    }
+    CHECK(runs.cursor() == 1 * sec);  // the latest moment before 2 s
     CHECK(runs.metrics(0).lanes[runs.run(0).task_lanes()[0]].final_state == lane_state::done);
     CHECK_FALSE(runs.metrics(0).lanes[runs.run(0).task_lanes()[1]].ended);
+    // Forward and back at any handler give the same states.
+    for (int n = 0; n < 3; ++n) {
+      const auto before = snapshot();
+      const std::size_t handlers = runs.run(0).handlers_run();
+      runs.step();
+      runs.step_back();
+      until_prepared(runs);
+      CHECK(runs.run(0).handlers_run() == handlers);
+      CHECK(same(snapshot(), before));
+      runs.step_back();
+      until_prepared(runs);
+    }
     runs.to_start();
     until_prepared(runs);
     CHECK(runs.cursor() == 0);

@@ -13,7 +13,7 @@ constexpr const char* title = "Help";
 constexpr const char* keys[][2] = {
     {"Space", "play / pause (virtual clock); run (a real-clock lesson)"},
     {"Right arrow", "run exactly one handler of the loop"},
-    {"Left arrow", "back to the moment before (the runs are replayed: the virtual clock is exact)"},
+    {"Left arrow", "one handler back, as Right arrow runs one forward (replayed: the virtual clock is exact)"},
     {"Home / End", "back to the start / run to the end"},
     {"Drag on the ruler", "move the cursor there, forward or back"},
     {"R", "restart every variant"},

@@ -10,15 +10,24 @@ namespace {
 
 const char* what_for(wait_reason r) {
   switch (r) {
-    case wait_reason::timer: return "a timer";
-    case wait_reason::semaphore: return "a semaphore permit";
-    case wait_reason::thread_pool: return "a worker thread";
-    case wait_reason::io: return "I/O";
-    case wait_reason::child: return "another task";
-    case wait_reason::lock: return "a lock";
-    case wait_reason::event: return "an event";
-    case wait_reason::queue: return "a queue";
-    case wait_reason::none: break;
+    case wait_reason::timer:
+      return "a timer";
+    case wait_reason::semaphore:
+      return "a semaphore permit";
+    case wait_reason::thread_pool:
+      return "a worker thread";
+    case wait_reason::io:
+      return "I/O";
+    case wait_reason::child:
+      return "another task";
+    case wait_reason::lock:
+      return "a lock";
+    case wait_reason::event:
+      return "an event";
+    case wait_reason::queue:
+      return "a queue";
+    case wait_reason::none:
+      break;
   }
   return "something";
 }
@@ -26,15 +35,24 @@ const char* what_for(wait_reason r) {
 // Why a waiting task became ready, from what it waited for.
 std::string woken_by(wait_reason r) {
   switch (r) {
-    case wait_reason::timer: return "'s timer fired: ready";
-    case wait_reason::semaphore: return " got a permit: ready";
-    case wait_reason::thread_pool: return "'s thread finished its job: ready";
-    case wait_reason::child: return "'s awaited task ended: ready";
-    case wait_reason::lock: return " got the lock: ready";
-    case wait_reason::event: return "'s event was set: ready";
-    case wait_reason::queue: return "'s queue moved: ready";
-    case wait_reason::io: return "'s I/O completed: ready";
-    case wait_reason::none: break;
+    case wait_reason::timer:
+      return "'s timer fired: ready";
+    case wait_reason::semaphore:
+      return " got a permit: ready";
+    case wait_reason::thread_pool:
+      return "'s thread finished its job: ready";
+    case wait_reason::child:
+      return "'s awaited task ended: ready";
+    case wait_reason::lock:
+      return " got the lock: ready";
+    case wait_reason::event:
+      return "'s event was set: ready";
+    case wait_reason::queue:
+      return "'s queue moved: ready";
+    case wait_reason::io:
+      return "'s I/O completed: ready";
+    case wait_reason::none:
+      break;
   }
   return " was woken: ready";
 }
@@ -45,8 +63,7 @@ std::string at_line(const scenario_run& run, site_id site) {
 }
 
 // `first_run`: the lane has not run before this event.
-std::string sentence(const marked_run& r, lane_id lane, const trace_event* prev, const trace_event& e,
-                     bool first_run) {
+std::string sentence(const marked_run& r, lane_id lane, const trace_event* prev, const trace_event& e, bool first_run) {
   const std::string& name = r.lanes->info(lane).name;
   switch (e.state) {
     case lane_state::running: {
@@ -64,7 +81,8 @@ std::string sentence(const marked_run& r, lane_id lane, const trace_event* prev,
       return s;
     }
     case lane_state::ready:
-      if (prev != nullptr && prev->state == lane_state::waiting) return name + woken_by(static_cast<wait_reason>(prev->detail));
+      if (prev != nullptr && prev->state == lane_state::waiting)
+        return name + woken_by(static_cast<wait_reason>(prev->detail));
       return name + (prev == nullptr ? " was created: ready" : " is ready");
     case lane_state::waiting: {
       std::string s = name + " waits for " + what_for(static_cast<wait_reason>(e.detail)) + at_line(*r.run, e.site);
@@ -72,13 +90,16 @@ std::string sentence(const marked_run& r, lane_id lane, const trace_event* prev,
         s += ", after running " + format_duration(e.t - prev->t);
       return s;
     }
-    case lane_state::done: return name + " finished";
+    case lane_state::done:
+      return name + " finished";
     case lane_state::failed: {
       const std::string& m = r.lanes->message(lane);
       return name + " raised" + (m.empty() ? std::string(" an exception") : " " + m);
     }
-    case lane_state::cancelled: return name + " was cancelled";
-    case lane_state::idle: break;
+    case lane_state::cancelled:
+      return name + " was cancelled";
+    case lane_state::idle:
+      break;
   }
   return name;
 }
@@ -102,7 +123,8 @@ std::vector<narrated> narrate(const marked_run& r, nanos t, std::size_t count) {
     const auto end = static_cast<std::size_t>(
         std::upper_bound(events.begin(), events.end(), t, [](nanos at, const trace_event& e) { return at < e.t; }) -
         events.begin());
-    for (std::size_t i = end > count ? end - count : 0; i < end; ++i) picks.push_back({events[i].t, lanes.order(lane)[i], lane, i});
+    for (std::size_t i = end > count ? end - count : 0; i < end; ++i)
+      picks.push_back({events[i].t, lanes.order(lane)[i], lane, i});
   }
   // In time order; at one moment, in the order the trace recorded them.
   std::sort(picks.begin(), picks.end(),
@@ -116,8 +138,8 @@ std::vector<narrated> narrate(const marked_run& r, nanos t, std::size_t count) {
     const trace_event* prev = p.index > 0 ? &events[p.index - 1] : nullptr;
     const bool first_run = std::none_of(events.begin(), events.begin() + static_cast<long>(p.index),
                                         [](const trace_event& b) { return b.state == lane_state::running; });
-    out.push_back({e.t, p.lane, e.state, e.detail,
-                   format_seconds(e.t) + " \u00b7 " + sentence(r, p.lane, prev, e, first_run)});
+    out.push_back(
+        {e.t, p.lane, e.state, e.detail, format_seconds(e.t) + " \u00b7 " + sentence(r, p.lane, prev, e, first_run)});
   }
   return out;
 }

@@ -35,7 +35,7 @@ playback_request playback_bar::draw(const run_set& runs, bool held, bool clock) 
                            : (runs.real_clock() ? "Run it for real (Space)" : "Space"));
   ImGui::SameLine();
   r.step_back = ImGui::ArrowButton("##back", ImGuiDir_Left) && paced;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to the moment before (Left arrow; Home: the start)");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("One handler back (Left arrow; Home: the start)");
   ImGui::SameLine(0, 2);
   r.step = ImGui::Button("Step") && paced;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run exactly one handler of the loop (Right arrow)");

@@ -63,6 +63,13 @@ void run_set::reset(run_plan plan, bool keep_cursor) {
     next.playing = false;
     replay_.reset();
   }
+  if (replay_steps_) {  // step back by one handler: that many, one at a time
+    next.steps = *replay_steps_;
+    next.previous_cursor = 0;
+    next.was_done = false;
+    next.playing = false;
+    replay_steps_.reset();
+  }
   after_ = next;
   if (preparing_.valid()) {
     abandon_->store(true);
@@ -139,7 +146,11 @@ void run_set::install(prepared p) {
     for (auto& panel_ptr : panels_) runs.push_back(panel_ptr->run.get());
     pacer_ = std::make_unique<pacer>(runs);
     if (plan_.recorded) pacer_->set_recorded(end_);
-    if (after_.keep_cursor) {
+    if (after_.steps) {  // the state is that many handlers in, and no more
+      for (std::size_t n = 0; n < *after_.steps && pacer_->step(); ++n) {
+      }
+      pacer_->pause();
+    } else if (after_.keep_cursor) {
       if (after_.was_done)
         run_to_end();
       else
@@ -229,6 +240,16 @@ void run_set::step() {
 
 void run_set::step_back() {
   if (!pacer_ || real_clock_ || preparing()) return;
+  // Exactly one handler back: the runs made again, and that many handlers
+  // run one at a time, in the order Step runs them.
+  if (!pacer_->recorded()) {
+    std::size_t handlers = 0;
+    for (const auto& p : panels_) handlers += p->run->handlers_run();
+    if (handlers == 0) return;
+    replay_steps_ = handlers - 1;
+    reset(plan_, true);
+    return;
+  }
   const nanos now = pacer_->cursor();
   if (now <= 0) return;
   nanos previous = 0;

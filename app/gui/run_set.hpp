@@ -86,9 +86,9 @@ class run_set {
   void pause();
   void toggle_play();
   void step();  // exactly one handler of the loop due first
-  // Back to the moment before the cursor (the latest event before it), or
-  // to the start: the runs are made again and replayed up to there, which
-  // on the virtual clock is exact. Nothing on the real clock.
+  // One handler back (the runs are made again and replayed, one handler
+  // fewer: on the virtual clock, exact; in a recording, to the moment
+  // before), or to the start. Nothing on the real clock.
   void step_back();
   void to_start();
   void seek(nanos t);
@@ -148,7 +148,8 @@ class run_set {
 
   run_plan plan_;
   std::optional<nanos> reference_;
-  std::optional<nanos> replay_;  // a step back under way: where to
+  std::optional<nanos> replay_;              // a step back under way: where to
+  std::optional<std::size_t> replay_steps_;  // or how many handlers to run again
   bool real_clock_ = false;
   bool real_only_ = false;
   bool in_turn_ = false;
@@ -172,7 +173,8 @@ class run_set {
     nanos previous_cursor = 0;
     bool was_done = false;
     bool playing = true;
-    std::optional<nanos> seek;  // asked for while preparing
+    std::optional<nanos> seek;         // asked for while preparing
+    std::optional<std::size_t> steps;  // a step back: handlers to run again, one by one
     bool to_end = false;
   } after_;
 };
