@@ -47,7 +47,13 @@ bool in_flight(const span& s, bool after_semaphore, bool before_semaphore) {
 
 run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
   run_metrics m;
-  const auto per_lane = tr.by_lane();
+  // What happened by `now` only: a view behind the loop (a cursor inside a
+  // blocking slice the loop has already run) sees the run as it was then.
+  auto per_lane = tr.by_lane();
+  for (auto& events : per_lane)
+    events.erase(
+        std::upper_bound(events.begin(), events.end(), now, [](nanos t, const trace_event& e) { return t < e.t; }),
+        events.end());
   const auto messages = tr.messages();
   m.lanes.resize(per_lane.size());
 

@@ -62,6 +62,7 @@ struct run_metrics {
   std::vector<std::pair<nanos, int>> concurrency;           // steps: from t, this many in flight
 };
 
+// The run's figures at `now`: events after it are left out.
 run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold = slow_slice_threshold);
 
 // Human sentences for the slow slices, as the CLI and the app show them.

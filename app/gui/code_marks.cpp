@@ -98,9 +98,6 @@ std::string mark_tooltip(const code_mark& m, const std::vector<marked_run>& runs
 
 std::string mark_label(const code_mark& m, const std::vector<marked_run>& runs) {
   std::string out;
-  std::size_t variants = 0;
-  for (std::size_t r = 0; r < runs.size(); ++r)
-    variants += std::any_of(m.tasks.begin(), m.tasks.end(), [r](const parked_task& t) { return t.run == r; });
   for (std::size_t r = 0; r < runs.size(); ++r) {
     std::vector<lane_id> lanes;
     bool running = false;
@@ -111,7 +108,7 @@ std::string mark_label(const code_mark& m, const std::vector<marked_run>& runs) 
       }
     if (lanes.empty()) continue;
     if (!out.empty()) out += " · ";
-    if (variants > 1) out += runs[r].run->variant() + ": ";
+    if (runs.size() > 1) out += runs[r].run->variant() + ": ";
     if (lanes.size() > 2) {
       out += std::to_string(lanes.size()) + " tasks";
     } else {

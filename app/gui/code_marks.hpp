@@ -36,7 +36,7 @@ struct code_mark {
 std::vector<code_mark> marks_at(const std::vector<marked_run>& runs, nanos t);
 
 // What a mark says beside its line: the tasks by name, or counted when
-// many, by variant when there are several ("gather: 8 tasks · sequential:
+// many, by variant when several runs are given ("gather: 8 tasks · sequential:
 // fetch page 3").
 std::string mark_label(const code_mark& m, const std::vector<marked_run>& runs);
 // Every task of a mark, one per line, with its state ("request 10 ·

@@ -53,15 +53,15 @@ std::size_t line_end(std::string_view code, std::size_t at) { return std::min(co
 ImU32 band(ImU32 color) { return (color & ~IM_COL32_A_MASK) | (ImU32{60} << IM_COL32_A_SHIFT); }
 ImU32 opaque(ImU32 color) { return color | IM_COL32_A_MASK; }
 
-// A note's text, ending at x = `right` on the line at `y` (over the code if
-// it is long: a note is read wherever the pane is scrolled), and its
-// tooltip while the line is hovered.
-void draw_note(ImDrawList* dl, const line_note& note, float y, float right) {
+// A note's text on the line at `y`: ending at x = `right` (read wherever
+// the pane is scrolled), or after the code where that would cover it (the
+// code ends at `code_end`); and its tooltip while the line is hovered.
+void draw_note(ImDrawList* dl, const line_note& note, float y, float code_end, float right) {
   const float line_h = ImGui::GetFontSize();
   if (!note.text.empty()) {
     const std::string text = "\u2190 " + note.text;
     const float w = ImGui::CalcTextSize(text.c_str()).x;
-    const float x = right - w;
+    const float x = std::max(right - w, code_end + ImGui::GetFontSize());
     dl->AddRectFilled(ImVec2(x - 4, y), ImVec2(right + 4, y + line_h), opaque(ImGui::GetColorU32(ImGuiCol_WindowBg)));
     dl->AddRectFilled(ImVec2(x - 4, y), ImVec2(right + 4, y + line_h), band(note.color));
     dl->AddText(ImVec2(x, y), opaque(note.color), text.c_str());
@@ -104,11 +104,27 @@ void draw_code(std::string_view code, const std::vector<code_token>& tokens, con
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     ImVec2 size(ImGui::CalcTextSize(code.data() + at, code.data() + end).x, line_h);
     if (ImGui::IsRectVisible(size)) draw_coloured(dl, pos, code, at, end, tokens, p);
-    if (here != nullptr) draw_note(dl, *here, pos.y, ImGui::GetCurrentWindow()->InnerClipRect.Max.x - 4);
+    if (here != nullptr)
+      draw_note(dl, *here, pos.y, pos.x + size.x, ImGui::GetCurrentWindow()->InnerClipRect.Max.x - 4);
     ImGui::Dummy(size);
     at = end + 1;
   }
   ImGui::PopFont();
+}
+
+void draw_notes_summary(const std::vector<line_note>& notes) {
+  if (notes.empty()) {
+    ImGui::TextDisabled("At the cursor, no task waits in this code.");
+    return;
+  }
+  std::string lines;
+  for (std::size_t i = 0; i < notes.size() && i < 8; ++i) lines += (i ? ", " : "") + std::to_string(notes[i].line);
+  if (notes.size() > 8) lines += ", ...";
+  ImGui::TextDisabled("At the cursor, tasks are at line%s %s", notes.size() > 1 ? "s" : "", lines.c_str());
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "Each marked line is where tasks wait (or resumed from), in their state's colour.\n"
+        "Hover a marked line for who is there; move the cursor to see them move.");
 }
 
 bool code_editor::draw(const char* id, std::vector<char>& buffer, float height, const palette& p,
@@ -164,8 +180,8 @@ bool code_editor::draw(const char* id, std::vector<char>& buffer, float height, 
       const std::size_t at = line_starts_[static_cast<std::size_t>(i)];
       const line_note* note = note_of(i + 1);
       if (note != nullptr) dl->AddRectFilled(ImVec2(clip.Min.x, y), ImVec2(clip.Max.x, y + line_h), band(note->color));
-      draw_coloured(dl, ImVec2(origin.x, y), code, at, line_end(code, at), tokens_, p);
-      if (note != nullptr) draw_note(dl, *note, y, clip.Max.x - 4);
+      const float code_end = draw_coloured(dl, ImVec2(origin.x, y), code, at, line_end(code, at), tokens_, p);
+      if (note != nullptr) draw_note(dl, *note, y, code_end, clip.Max.x - 4);
     }
     // The cursor, which ImGui drew in the (transparent) text colour.
     if (state != nullptr) {

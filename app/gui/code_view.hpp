@@ -33,6 +33,10 @@ struct line_note {
 void draw_code(std::string_view code, const std::vector<code_token>& tokens, const palette& p,
                const std::vector<line_note>& notes = {});
 
+// One line over the code saying which lines are noted, so that a learner
+// knows to scroll to them: "At the cursor, tasks are at lines 13, 17, 23".
+void draw_notes_summary(const std::vector<line_note>& notes);
+
 // An editor of `buffer` (a NUL-terminated text of buffer.size() bytes at
 // most) as ImGui's multiline input, with line numbers beside it, its text
 // coloured and the noted lines picked out as draw_code does. The tokens

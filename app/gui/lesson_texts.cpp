@@ -46,12 +46,14 @@ void lesson_texts::draw(float width, float height, const palette& p, bool whole,
     }
     if (ImGui::BeginTabItem("C++", nullptr, opened("cpp"))) {
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("The code that runs, as it is in the lesson's folder");
+      draw_notes_summary(cpp_notes);
       ImGui::BeginChild("##cpp", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
       draw_code(lesson_.code, cpp_tokens_, p, cpp_notes);
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem("Python", nullptr, opened("python"))) {
+      draw_notes_summary(python_notes);
       ImGui::BeginChild("##py", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
       ImGui::PushTextWrapPos(0);
       ImGui::TextDisabled(

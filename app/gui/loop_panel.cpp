@@ -102,7 +102,8 @@ void draw_one(const run_set& runs, std::size_t i, const palette& p) {
     if (s.waiting[r] > 0)
       others += (others.empty() ? "" : ", ") + std::to_string(s.waiting[r]) + " for " + reason_words(r);
   if (!others.empty()) ImGui::TextWrapped("Waiting: %s", others.c_str());
-  if (s.done > 0 || s.not_started > 0) ImGui::TextDisabled("Ended: %d   Not started yet: %d", s.done, s.not_started);
+  if (s.done > 0 || s.not_started > 0)
+    ImGui::TextDisabled("Tasks ended: %d   not started yet: %d (main counts as one)", s.done, s.not_started);
   if (s.last)
     ImGui::TextDisabled("Last slice: %s, %s", name(s.last->lane), format_duration(s.last_end - s.last->since).c_str());
 
@@ -110,7 +111,7 @@ void draw_one(const run_set& runs, std::size_t i, const palette& p) {
   const auto story = narrate(marked_run{&runs.run(i), &lanes}, t, 8);
   if (!story.empty()) {
     ImGui::Spacing();
-    ImGui::TextUnformatted("What happened");
+    ImGui::Text("What happened (the last %zu changes)", story.size());
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip(
           "The last changes up to the cursor, in the order the loop made them. Step (Right arrow) "

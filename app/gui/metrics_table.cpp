@@ -51,13 +51,13 @@ void metrics_table::draw(const run_set& runs, const palette& p, std::optional<st
   std::string reference_name = "the same tasks run one after another";
   if (speedup_against && *speedup_against < runs.size()) {
     const std::size_t r = *speedup_against;
-    reference = runs.run(r).finished() ? std::optional<nanos>(runs.metrics(r).makespan) : std::nullopt;
+    reference = runs.ended_by_cursor(r) ? std::optional<nanos>(runs.metrics(r).makespan) : std::nullopt;
     reference_name = runs.run(r).variant();
   }
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const run_metrics& m = runs.metrics(i);
     const scenario_run& run = runs.run(i);
-    const bool done = run.finished();
+    const bool done = runs.ended_by_cursor(i);
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(run.variant().c_str());
@@ -69,7 +69,7 @@ void metrics_table::draw(const run_set& runs, const palette& p, std::optional<st
     else
       ImGui::TextDisabled("%s so far", format_seconds(runs.cursor()).c_str());
     ImGui::TableNextColumn();
-    if (run.main_done()) {
+    if (runs.returned_by_cursor(i)) {
       const std::string raised = run.error_text();
       if (raised.empty()) {
         ImGui::TextUnformatted(format_seconds(run.returned()).c_str());

@@ -71,6 +71,8 @@ std::string sentence(const marked_run& r, lane_id lane, const trace_event* prev,
       std::string s = name;
       if (first_run)
         s += " starts";
+      else if (prev != nullptr && prev->state == lane_state::running)
+        s += static_cast<run_kind>(prev->detail) == run_kind::code ? " runs on" : "'s call returned; it runs on";
       else if (e.site == no_site)
         s += " runs";
       else

@@ -305,6 +305,14 @@ void run_set::seek(nanos t) {
   sync();
 }
 
+bool run_set::ended_by_cursor(std::size_t i) const {
+  return run(i).finished() && (!pacer_ || pacer_->cursor() >= run(i).now());
+}
+
+bool run_set::returned_by_cursor(std::size_t i) const {
+  return run(i).main_done() && (!pacer_ || pacer_->cursor() >= run(i).returned());
+}
+
 void run_set::travel_to(nanos t) {
   if (!pacer_ || real_clock_ || preparing()) return;
   if (t < pacer_->cursor())
@@ -373,7 +381,9 @@ void run_set::sync() {
   const auto now = steady::now();
   for (auto& p : panels_) {
     p->lanes.sync(p->run->trace());
-    const nanos loop_now = p->run->now();
+    // Figures as of the cursor: the loop can be ahead of it (a blocking
+    // slice runs whole), a recording always is.
+    const nanos loop_now = pacer_ ? std::min(p->run->now(), pacer_->cursor()) : p->run->now();
     // Metrics follow the events and the clock, but no more often than a few
     // times a second, and never taking more than a fifth of the time.
     const bool stale = p->metrics_events != p->lanes.event_count() || p->metrics_now != loop_now;

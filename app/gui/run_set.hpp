@@ -111,6 +111,10 @@ class run_set {
   // ---- Reading, per run ----
   std::size_t size() const { return panels_.size(); }
   const scenario_run& run(std::size_t i) const;
+  // Whether run i had ended, or its main returned, by the cursor: a loop
+  // can run ahead of it (a blocking slice runs whole), a recording always is.
+  bool ended_by_cursor(std::size_t i) const;
+  bool returned_by_cursor(std::size_t i) const;
   const run_metrics& metrics(std::size_t i) const;
   const lane_store& lanes(std::size_t i) const;
   const density_steps& density(std::size_t i) const;

@@ -14,7 +14,7 @@ std::string title_of(const run_set& runs, std::size_t i, bool conceal) {
   const scenario_run& run = runs.run(i);
   std::string title = run.variant();
   if (conceal) return title;
-  if (run.finished()) title += " — makespan " + format_seconds(runs.metrics(i).makespan);
+  if (runs.ended_by_cursor(i)) title += " — makespan " + format_seconds(runs.metrics(i).makespan);
   if (const std::string incident = run.incident(); !incident.empty()) title.append(" — ").append(incident);
   if (const auto at = run.reachable_at()) title.append(at->open ? " — serving on " : " — served on ").append(at->url);
   return title;
@@ -32,7 +32,7 @@ runs_request runs_view::draw(run_set& runs, bool dark, const std::function<void(
     v.title = title_of(runs, i, o.conceal);
     v.lanes = &runs.lanes(i);
     v.density = &runs.density(i);
-    v.finish = runs.run(i).finished() ? runs.metrics(i).makespan : -1;
+    v.finish = runs.ended_by_cursor(i) ? runs.metrics(i).makespan : -1;
     v.concurrency = &runs.metrics(i).concurrency;
     v.peak = runs.metrics(i).peak_concurrency;
     const scenario_run& run = runs.run(i);
