@@ -58,14 +58,10 @@ ImU32 opaque(ImU32 color) { return color | IM_COL32_A_MASK; }
 // code ends at `code_end`); and its tooltip while the line is hovered.
 void draw_note(ImDrawList* dl, const line_note& note, float y, float code_end, float right) {
   const float line_h = ImGui::GetFontSize();
-  if (!note.text.empty()) {
-    const std::string text = "\u2190 " + note.text;
-    const float w = ImGui::CalcTextSize(text.c_str()).x;
-    const float x = std::max(right - w, code_end + ImGui::GetFontSize());
-    dl->AddRectFilled(ImVec2(x - 4, y), ImVec2(right + 4, y + line_h), opaque(ImGui::GetColorU32(ImGuiCol_WindowBg)));
-    dl->AddRectFilled(ImVec2(x - 4, y), ImVec2(right + 4, y + line_h), band(note.color));
-    dl->AddText(ImVec2(x, y), opaque(note.color), text.c_str());
-  }
+  const std::string text = note.text.empty() ? std::string() : "\u2190 " + note.text;
+  const float w = ImGui::CalcTextSize(text.c_str()).x;
+  if (!text.empty() && right - w >= code_end + ImGui::GetFontSize())
+    dl->AddText(ImVec2(right - w, y), opaque(note.color), text.c_str());
   const ImVec2 clip_min = dl->GetClipRectMin();
   const ImVec2 clip_max = dl->GetClipRectMax();
   if (!note.tooltip.empty() && ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows) &&
@@ -76,6 +72,21 @@ void draw_note(ImDrawList* dl, const line_note& note, float y, float code_end, f
     ImGui::PushFont(mono_font());
   }
 }
+
+// The badge of a note in the margin at x: its colour at full strength,
+// its few characters on it.
+void draw_badge(ImDrawList* dl, const line_note& note, float x, float y, float width) {
+  const float line_h = ImGui::GetFontSize();
+  const ImU32 fill = opaque(note.color);
+  dl->AddRectFilled(ImVec2(x, y + 1), ImVec2(x + width - 2, y + line_h - 1), fill, 3.0f);
+  const unsigned r = fill & 0xff, g = (fill >> 8) & 0xff, b = (fill >> 16) & 0xff;
+  const bool light = r * 299 + g * 587 + b * 114 > 140'000;
+  const float tw = ImGui::CalcTextSize(note.badge.c_str()).x;
+  dl->AddText(ImVec2(x + (width - 2 - tw) / 2, y), light ? IM_COL32(20, 20, 20, 255) : IM_COL32(255, 255, 255, 255),
+              note.badge.c_str());
+}
+
+float badge_width() { return ImGui::CalcTextSize("000").x + 4; }
 
 }  // namespace
 
@@ -99,6 +110,10 @@ void draw_code(std::string_view code, const std::vector<code_token>& tokens, con
     if (here != nullptr)
       dl->AddRectFilled(start, ImVec2(start.x + std::max(ImGui::GetContentRegionAvail().x, 4000.0f), start.y + line_h),
                         band(here->color));
+    const float badge_w = badge_width();
+    if (here != nullptr && !here->badge.empty()) draw_badge(dl, *here, start.x, start.y, badge_w);
+    ImGui::Dummy(ImVec2(badge_w, line_h));
+    ImGui::SameLine(0, 0);
     ImGui::TextColored(vec(here != nullptr ? opaque(here->color) : p.text_dim), "%3d ", line_no);
     ImGui::SameLine(0, 0);
     const ImVec2 pos = ImGui::GetCursorScreenPos();
@@ -132,7 +147,8 @@ bool code_editor::draw(const char* id, std::vector<char>& buffer, float height, 
   ImGui::PushFont(mono_font());
   const float line_h = ImGui::GetFontSize();
   const std::string widest = std::to_string(std::max<std::size_t>(line_starts_.size(), 99));
-  const float gutter = ImGui::CalcTextSize(widest.c_str()).x + ImGui::GetStyle().ItemSpacing.x;
+  const float badge_w = badge_width();
+  const float gutter = badge_w + ImGui::CalcTextSize(widest.c_str()).x + ImGui::GetStyle().ItemSpacing.x;
   const ImVec2 start = ImGui::GetCursorScreenPos();
   ImGui::SetCursorScreenPos(ImVec2(start.x + gutter, start.y));
 
@@ -141,9 +157,13 @@ bool code_editor::draw(const char* id, std::vector<char>& buffer, float height, 
   ImGuiWindow* parent = ImGui::GetCurrentWindow();
   const ImGuiID input_id = ImGui::GetID(id);
   ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(0, 0, 0, 0));
+  // A plain page under the code (the theme's frame colour reads as a
+  // selection over a whole script), lighter than the window when dark.
+  const bool dark = (p.text & 0xff) > 128;
+  ImGui::PushStyleColor(ImGuiCol_FrameBg, dark ? IM_COL32(28, 28, 32, 255) : IM_COL32(252, 252, 250, 255));
   const bool edited = ImGui::InputTextMultiline(id, buffer.data(), buffer.size(), ImVec2(-1, height),
                                                 ImGuiInputTextFlags_AllowTabInput);
-  ImGui::PopStyleColor();
+  ImGui::PopStyleColor(2);
   const ImVec2 frame_min = ImGui::GetItemRectMin();
   const ImVec2 frame_max = ImGui::GetItemRectMax();
   const std::string_view code(buffer.data(), ::strnlen(buffer.data(), buffer.size()));
@@ -210,8 +230,11 @@ bool code_editor::draw(const char* id, std::vector<char>& buffer, float height, 
     for (int i = first; i < last; ++i) {
       const std::string n = std::to_string(i + 1);
       const float w = ImGui::CalcTextSize(n.c_str()).x;
-      gutter_dl->AddText(ImVec2(frame_min.x - style.ItemSpacing.x - w, origin.y + static_cast<float>(i) * line_h),
-                         note_of(i + 1) != nullptr ? opaque(note_of(i + 1)->color) : p.text_dim, n.c_str());
+      const float y = origin.y + static_cast<float>(i) * line_h;
+      const line_note* note = note_of(i + 1);
+      if (note != nullptr && !note->badge.empty()) draw_badge(gutter_dl, *note, start.x, y, badge_w);
+      gutter_dl->AddText(ImVec2(frame_min.x - style.ItemSpacing.x - w, y),
+                         note != nullptr ? opaque(note->color) : p.text_dim, n.c_str());
     }
     gutter_dl->PopClipRect();
   }

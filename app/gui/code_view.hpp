@@ -19,11 +19,13 @@ namespace loopscope::gui {
 // The monospace font (the second one loaded), or the default one.
 ImFont* mono_font();
 
-// A line picked out: on a band of `color`, with `text` after it (where the
-// tasks are at the cursor; the line an error points at).
+// A line picked out: on a band of `color`, with a badge in the margin
+// (how many tasks are there; "!" where an error points), and `text` after
+// the code where there is room for it.
 struct line_note {
   int line = 0;  // 1-based
   ImU32 color = 0;
+  std::string badge;
   std::string text;
   std::string tooltip;  // shown when the line is hovered
 };

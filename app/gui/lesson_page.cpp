@@ -187,7 +187,8 @@ std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_n
     std::vector<line_note> out;
     for (const code_mark& m : marks_at(runs, runs_.cursor())) {
       const parked_task& lead = m.lead();
-      out.push_back({m.line, span_color(p, lead.state, lead.detail), mark_label(m, runs), mark_tooltip(m, runs)});
+      out.push_back({m.line, span_color(p, lead.state, lead.detail), std::to_string(m.tasks.size()),
+                     mark_label(m, runs), mark_tooltip(m, runs)});
     }
     return out;
   };
