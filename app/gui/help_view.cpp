@@ -47,8 +47,9 @@ constexpr const char* marks[][2] = {
      "the timers by deadline, what the others wait for, the last slice it ran, and what happened up to the "
      "cursor in sentences, in the order the loop did it."},
     {"a line on a band",
-     "in the C++ and Python tabs: where tasks are at the cursor, in their state's colour: the await they wait "
-     "at, or resumed from. Hover it for their names."},
+     "in the C++ and Python tabs and in your script: where tasks are at the cursor, in their state's colour: "
+     "the await they wait at, or resumed from. The badge in the margin counts them (! marks where an error "
+     "was raised); hover the line for their names."},
 };
 
 constexpr const char* columns[][2] = {
