@@ -62,7 +62,7 @@ TEST_SUITE("gui") {
       // The blocking call (vermillion), the tasks it keeps ready (yellow),
       // the tasks that ended (green dots).
       CHECK(count_colour(px, w, h, 0xD55E00) > 500);
-      CHECK(count_colour(px, w, h, theme == std::string("dark") ? 0xF0E442 : 0xD8C820) > 2000);
+      CHECK(count_colour(px, w, h, theme == std::string("dark") ? 0xF0E442 : 0xC8B400) > 2000);
       CHECK(count_colour(px, w, h, 0x009E73) > 50);
       stbi_image_free(px);
     }
