@@ -95,8 +95,9 @@ ImFont* mono_font() {
   return io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : ImGui::GetFont();
 }
 
-void draw_code(std::string_view code, const std::vector<code_token>& tokens, const palette& p,
-               const std::vector<line_note>& notes) {
+int draw_code(std::string_view code, const std::vector<code_token>& tokens, const palette& p,
+              const std::vector<line_note>& notes) {
+  int hovered = 0;
   ImGui::PushFont(mono_font());
   const float line_h = ImGui::GetFontSize();
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -107,9 +108,14 @@ void draw_code(std::string_view code, const std::vector<code_token>& tokens, con
     while (note != notes.end() && note->line < line_no) ++note;
     const line_note* here = note != notes.end() && note->line == line_no ? &*note : nullptr;
     const ImVec2 start = ImGui::GetCursorScreenPos();
-    if (here != nullptr)
-      dl->AddRectFilled(start, ImVec2(start.x + std::max(ImGui::GetContentRegionAvail().x, 4000.0f), start.y + line_h),
-                        band(here->color));
+    const float row_end = start.x + std::max(ImGui::GetContentRegionAvail().x, 4000.0f);
+    if (here != nullptr) dl->AddRectFilled(start, ImVec2(row_end, start.y + line_h), band(here->color));
+    if (here != nullptr && here->emphasis)
+      dl->AddRect(start, ImVec2(ImGui::GetCurrentWindow()->InnerClipRect.Max.x - 1, start.y + line_h),
+                  opaque(here->color), 0, 0, 2.0f);
+    if (here != nullptr && ImGui::IsWindowHovered() &&
+        ImGui::IsMouseHoveringRect(start, ImVec2(row_end, start.y + line_h), false))
+      hovered = line_no;
     const float badge_w = badge_width();
     if (here != nullptr && !here->badge.empty()) draw_badge(dl, *here, start.x, start.y, badge_w);
     ImGui::Dummy(ImVec2(badge_w, line_h));
@@ -125,6 +131,7 @@ void draw_code(std::string_view code, const std::vector<code_token>& tokens, con
     at = end + 1;
   }
   ImGui::PopFont();
+  return hovered;
 }
 
 void draw_notes_summary(const std::vector<line_note>& notes) {

@@ -27,13 +27,15 @@ struct line_note {
   ImU32 color = 0;
   std::string badge;
   std::string text;
-  std::string tooltip;  // shown when the line is hovered
+  std::string tooltip;    // shown when the line is hovered
+  bool emphasis = false;  // picked out further: a lane of it is hovered in the timeline
 };
 
 // Lines with their numbers, coloured by `tokens` (highlight() of `code`),
-// the noted ones picked out (`notes` in line order).
-void draw_code(std::string_view code, const std::vector<code_token>& tokens, const palette& p,
-               const std::vector<line_note>& notes = {});
+// the noted ones picked out (`notes` in line order). Returns the noted line
+// under the mouse, or 0.
+int draw_code(std::string_view code, const std::vector<code_token>& tokens, const palette& p,
+              const std::vector<line_note>& notes = {});
 
 // One line over the code saying which lines are noted, so that a learner
 // knows to scroll to them: "At the cursor, tasks are at lines 13, 17, 23".

@@ -49,7 +49,8 @@ constexpr const char* marks[][2] = {
     {"a line on a band",
      "in the C++ and Python tabs and in your script: where tasks are at the cursor, in their state's colour: "
      "the await they wait at, or resumed from. The badge in the margin counts them (! marks where an error "
-     "was raised); hover the line for their names."},
+     "was raised); hover the line for their names and to pick out their lanes, hover a lane to pick out its "
+     "line."},
 };
 
 constexpr const char* columns[][2] = {

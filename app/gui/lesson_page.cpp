@@ -179,21 +179,42 @@ std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_n
   ImGui::BeginChild("##left", ImVec2(left_w, 0), false);
   // Where every task is at the cursor: lines of the C++ (the engine's
   // variants) and of the Python (the CPython twin).
+  // A lane hovered in the timeline picks out its line; a marked line
+  // hovered picks out its lanes.
   std::vector<marked_run> engine_runs, twin_runs;
+  std::vector<std::size_t> engine_index, twin_index;  // each one's place in runs_
   for (std::size_t i = 0; i < runs_.size(); ++i)
-    if (runs_.started(i))
-      (i < lesson_.variants.size() ? engine_runs : twin_runs).push_back({&runs_.run(i), &runs_.lanes(i)});
-  auto notes = [&](const std::vector<marked_run>& runs) {
+    if (runs_.started(i)) {
+      const bool engine = i < lesson_.variants.size();
+      (engine ? engine_runs : twin_runs).push_back({&runs_.run(i), &runs_.lanes(i)});
+      (engine ? engine_index : twin_index).push_back(i);
+    }
+  const auto hovered_lane = body_.hovered_lane();
+  std::vector<code_mark> engine_marks = marks_at(engine_runs, runs_.cursor());
+  std::vector<code_mark> twin_marks = marks_at(twin_runs, runs_.cursor());
+  auto notes = [&](const std::vector<code_mark>& marks, const std::vector<marked_run>& runs,
+                   const std::vector<std::size_t>& index) {
     std::vector<line_note> out;
-    for (const code_mark& m : marks_at(runs, runs_.cursor())) {
+    for (const code_mark& m : marks) {
       const parked_task& lead = m.lead();
       out.push_back({m.line, span_color(p, lead.state, lead.detail), std::to_string(m.tasks.size()),
                      mark_label(m, runs), mark_tooltip(m, runs)});
+      out.back().emphasis = hovered_lane && std::any_of(m.tasks.begin(), m.tasks.end(), [&](const parked_task& t) {
+                              return index[t.run] == hovered_lane->variant && t.lane == hovered_lane->lane;
+                            });
     }
     return out;
   };
-  texts_.draw(0, std::max(ImGui::GetContentRegionAvail().y * 0.46f, 140 * em), p, prediction_.reveals(),
-              notes(engine_runs), notes(twin_runs), [&] { draw_loop_panel(runs_, p); });
+  const auto hovered_line = texts_.draw(0, std::max(ImGui::GetContentRegionAvail().y * 0.46f, 140 * em), p,
+                                        prediction_.reveals(), notes(engine_marks, engine_runs, engine_index),
+                                        notes(twin_marks, twin_runs, twin_index), [&] { draw_loop_panel(runs_, p); });
+  std::vector<timeline_view::lane_ref> picked;
+  const auto& marks = hovered_line.python ? twin_marks : engine_marks;
+  const auto& index = hovered_line.python ? twin_index : engine_index;
+  for (const code_mark& m : marks)
+    if (m.line == hovered_line.line)
+      for (const parked_task& t : m.tasks) picked.push_back({index[t.run], t.lane});
+  body_.set_highlight(std::move(picked));
   ImGui::BeginChild("##side", ImVec2(0, 0), true);
   const bool changed = params_.draw(lesson_, values_, lesson_.real_clock_only, p);
   ImGui::Separator();

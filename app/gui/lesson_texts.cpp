@@ -23,9 +23,11 @@ lesson_texts::lesson_texts(const lessons::lesson& l)
   setup_.assign(prose_.begin(), prose_.begin() + static_cast<long>(n));
 }
 
-void lesson_texts::draw(float width, float height, const palette& p, bool whole,
-                        const std::vector<line_note>& cpp_notes, const std::vector<line_note>& python_notes,
-                        const std::function<void()>& loop) {
+lesson_texts::hovered_line lesson_texts::draw(float width, float height, const palette& p, bool whole,
+                                              const std::vector<line_note>& cpp_notes,
+                                              const std::vector<line_note>& python_notes,
+                                              const std::function<void()>& loop) {
+  hovered_line hovered;
   ImGui::BeginChild("##texts", ImVec2(width, height), true);
   if (ImGui::BeginTabBar("##tabs")) {
     const std::string select = std::exchange(select_, {});
@@ -48,7 +50,7 @@ void lesson_texts::draw(float width, float height, const palette& p, bool whole,
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("The code that runs, as it is in the lesson's folder");
       draw_notes_summary(cpp_notes);
       ImGui::BeginChild("##cpp", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
-      draw_code(lesson_.code, cpp_tokens_, p, cpp_notes);
+      hovered.line = draw_code(lesson_.code, cpp_tokens_, p, cpp_notes);
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
@@ -61,7 +63,7 @@ void lesson_texts::draw(float width, float height, const palette& p, bool whole,
                     ? "The same measurement in Python. The test suite runs it and checks it shows the same contrast."
                     : "The same program in asyncio. The test suite runs it and checks it agrees.");
       ImGui::PopTextWrapPos();
-      draw_code(lesson_.python, python_tokens_, p, python_notes);
+      hovered = {draw_code(lesson_.python, python_tokens_, p, python_notes), true};
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
@@ -75,6 +77,7 @@ void lesson_texts::draw(float width, float height, const palette& p, bool whole,
     ImGui::EndTabBar();
   }
   ImGui::EndChild();
+  return hovered;
 }
 
 }  // namespace loopscope::gui

@@ -20,8 +20,14 @@ class lesson_texts {
   // section), as long as the prediction is asked for. The notes pick out
   // lines of the C++ and of the Python: where the tasks are at the cursor.
   // `loop` draws the Loop tab: the loop's queues at the cursor.
-  void draw(float width, float height, const palette& p, bool whole, const std::vector<line_note>& cpp_notes,
-            const std::vector<line_note>& python_notes, const std::function<void()>& loop);
+  // Returns the noted line under the mouse (0: none), and whether it is
+  // one of the Python's.
+  struct hovered_line {
+    int line = 0;
+    bool python = false;
+  };
+  hovered_line draw(float width, float height, const palette& p, bool whole, const std::vector<line_note>& cpp_notes,
+                    const std::vector<line_note>& python_notes, const std::function<void()>& loop);
   // Opens a tab at the next draw: "lesson", "cpp", "python" or "loop".
   void show_tab(const std::string& tab) { select_ = tab; }
 

@@ -40,6 +40,8 @@ class runs_view {
   runs_request draw(run_set& runs, bool dark, const std::function<void(float width, float height)>& beside = {},
                     const runs_options& o = {});
   const std::vector<header_rect>& headers() const { return timeline_.headers(); }
+  const std::optional<timeline_view::lane_ref>& hovered_lane() const { return timeline_.hovered_lane(); }
+  void set_highlight(std::vector<timeline_view::lane_ref> lanes) { timeline_.set_highlight(std::move(lanes)); }
 
  private:
   timeline_view timeline_;

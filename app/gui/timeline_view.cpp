@@ -144,6 +144,7 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
   const float name_px = std::min(ImGui::GetFontSize(), lane_h_ - 1);
   headers_.clear();
   std::optional<cancel_request> request;
+  hovered_lane_.reset();
   ImGui::BeginChild("##lanes", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollWithMouse);
   ImGuiIO& io = ImGui::GetIO();
   if (ImGui::IsWindowHovered() && io.KeyShift && io.MouseWheel != 0)
@@ -228,6 +229,10 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
       const float y0 = y + static_cast<float>(id) * lane_h_;
       if (y0 + lane_h_ < clip_min.y || y0 > clip_max.y) continue;
       if (id % 2 == 1) dl->AddRectFilled(ImVec2(origin.x, y0), ImVec2(canvas_x0 + canvas_w, y0 + lane_h_), p.lane_alt);
+      if (hovered && io.MousePos.y >= y0 && io.MousePos.y < y0 + lane_h_) hovered_lane_ = lane_ref{vi, id};
+      if (std::find(highlight_.begin(), highlight_.end(), lane_ref{vi, id}) != highlight_.end())
+        dl->AddRectFilled(ImVec2(origin.x, y0), ImVec2(canvas_x0 + canvas_w, y0 + lane_h_),
+                          (p.cursor & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 48));
       const lane_info& info = v.lanes->info(id);
       if (name_px >= 8) {
         dl->PushClipRect(ImVec2(origin.x, y0), ImVec2(canvas_x0 - 2, y0 + lane_h_), true);

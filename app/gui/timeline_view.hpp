@@ -46,6 +46,17 @@ class timeline_view {
     std::size_t variant;
     lane_id lane;
   };
+  // A lane of a variant: the one under the mouse; those to pick out.
+  struct lane_ref {
+    std::size_t variant;
+    lane_id lane;
+    bool operator==(const lane_ref&) const = default;
+  };
+  // The lane the mouse was over at the last draw, if any.
+  const std::optional<lane_ref>& hovered_lane() const { return hovered_lane_; }
+  // Lanes drawn picked out at the next draw (the tasks at a hovered line of
+  // code).
+  void set_highlight(std::vector<lane_ref> lanes) { highlight_ = std::move(lanes); }
 
   // Draws into the rest of the current window. `cursor`: nothing after it is
   // drawn; `end`: what F fits. `dark`: the theme's palette. `conceal`: a
@@ -77,6 +88,8 @@ class timeline_view {
   std::vector<header_rect> headers_;
   std::vector<bool> dense_;  // per variant this frame: a density band instead of lanes
   std::optional<scrub_request> scrub_;
+  std::optional<lane_ref> hovered_lane_;
+  std::vector<lane_ref> highlight_;
   bool scrubbing_ = false;
 };
 
