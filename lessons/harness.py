@@ -74,6 +74,10 @@ async def _observe(variant, params, seconds, scale):
         wrapped.__qualname__ = getattr(coro, "__qualname__", wrapped.__qualname__)
         task = asyncio.Task(wrapped, loop=loop, **kwargs)
         task._loopscope_record = record
+        # CPython 3.13.0 names a factory's task after the factory returns,
+        # None included ("None"): keep the name a task was given, or its default.
+        set_name = task.set_name
+        task.set_name = lambda value: value is not None and set_name(value)
         tasks.append(task)
         return task
 
