@@ -96,8 +96,11 @@ ImFont* mono_font() {
 }
 
 int draw_code(std::string_view code, const std::vector<code_token>& tokens, const palette& p,
-              const std::vector<line_note>& notes) {
+              const std::vector<line_note>& notes, bool follow) {
   int hovered = 0;
+  // Whether a noted line is in view: known once every line is laid out.
+  bool noted_in_view = false;
+  float first_noted_y = -1;
   ImGui::PushFont(mono_font());
   const float line_h = ImGui::GetFontSize();
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -113,6 +116,10 @@ int draw_code(std::string_view code, const std::vector<code_token>& tokens, cons
     if (here != nullptr && here->emphasis)
       dl->AddRect(start, ImVec2(ImGui::GetCurrentWindow()->InnerClipRect.Max.x - 1, start.y + line_h),
                   opaque(here->color), 0, 0, 2.0f);
+    if (here != nullptr) {
+      noted_in_view = noted_in_view || ImGui::IsRectVisible(start, ImVec2(start.x + 1, start.y + line_h));
+      if (first_noted_y < 0) first_noted_y = ImGui::GetCursorPosY();
+    }
     if (here != nullptr && ImGui::IsWindowHovered() &&
         ImGui::IsMouseHoveringRect(start, ImVec2(row_end, start.y + line_h), false))
       hovered = line_no;
@@ -130,6 +137,8 @@ int draw_code(std::string_view code, const std::vector<code_token>& tokens, cons
     ImGui::Dummy(size);
     at = end + 1;
   }
+  if (follow && !noted_in_view && first_noted_y >= 0)
+    ImGui::SetScrollY(std::max(0.0f, first_noted_y - ImGui::GetWindowHeight() * 0.3f));
   ImGui::PopFont();
   return hovered;
 }

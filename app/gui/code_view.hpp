@@ -32,10 +32,11 @@ struct line_note {
 };
 
 // Lines with their numbers, coloured by `tokens` (highlight() of `code`),
-// the noted ones picked out (`notes` in line order). Returns the noted line
-// under the mouse, or 0.
+// the noted ones picked out (`notes` in line order). `follow`: the notes
+// moved, so bring the first noted line into view if none is. Returns the
+// noted line under the mouse, or 0.
 int draw_code(std::string_view code, const std::vector<code_token>& tokens, const palette& p,
-              const std::vector<line_note>& notes = {});
+              const std::vector<line_note>& notes = {}, bool follow = false);
 
 // One line over the code saying which lines are noted, so that a learner
 // knows to scroll to them: "At the cursor, tasks are at lines 13, 17, 23".

@@ -36,7 +36,8 @@ class lesson_texts {
   std::vector<md_block> prose_;
   std::vector<md_block> setup_;  // the blocks before the first section
   std::vector<code_token> cpp_tokens_, python_tokens_;
-  std::string select_;  // a tab to open at the next draw
+  std::string select_;                         // a tab to open at the next draw
+  std::vector<int> cpp_lines_, python_lines_;  // the lines noted at the last draw: have they moved?
 };
 
 }  // namespace loopscope::gui
