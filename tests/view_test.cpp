@@ -17,6 +17,13 @@ using namespace loopscope::gui;
 using namespace loopscope::testing;
 
 namespace {
+// The 1-based line of `code` where `text` first is.
+int line_in(std::string_view code, std::string_view text) {
+  const auto at = code.find(text);
+  REQUIRE(at != std::string_view::npos);
+  return static_cast<int>(std::count(code.begin(), code.begin() + static_cast<long>(at), '\n')) + 1;
+}
+
 time_axis axis_of(nanos t0, nanos t1, float width) {
   time_axis a;
   a.t0 = t0;
@@ -56,12 +63,7 @@ TEST_SUITE("view") {
     lane_store lanes;
     lanes.sync(run->trace());
     const std::vector<marked_run> runs{{run.get(), &lanes}};
-    auto line_of = [&](std::string_view text) {
-      const std::string_view code = l.code;
-      const auto at = code.find(text);
-      REQUIRE(at != std::string_view::npos);
-      return static_cast<int>(std::count(code.begin(), code.begin() + static_cast<long>(at), '\n')) + 1;
-    };
+    auto line_of = [&](std::string_view text) { return line_in(l.code, text); };
     // At 1.2 s: requests 7-9 are in their call (a timer), 10-12 wait for a
     // permit; the main task waits for them all.
     const auto marks = marks_at(runs, 1'200'000'000);
@@ -176,12 +178,7 @@ TEST_SUITE("view") {
       return std::find(lines.begin(), lines.end(), text) != lines.end();
     };
     // Lines of the lesson's shown C++.
-    auto line_of = [&](std::string_view text) {
-      const std::string_view code = l.code;
-      const auto at = code.find(text);
-      REQUIRE(at != std::string_view::npos);
-      return "line " + std::to_string(std::count(code.begin(), code.begin() + static_cast<long>(at), '\n') + 1);
-    };
+    auto line_of = [&](std::string_view text) { return "line " + std::to_string(line_in(l.code, text)); };
     const std::string sleep_line = line_of("co_await sleep(latency)"), acquire_line = line_of("limit.acquire()");
     // From the start: every task created, the first three get permits and
     // sleep; the rest queue at the semaphore.

@@ -12,27 +12,7 @@ int rank(lane_state s) { return s == lane_state::running ? 0 : s == lane_state::
 std::string state_words(lane_state s, std::uint8_t detail) {
   if (s == lane_state::running) return "running, resumed from here";
   if (s == lane_state::ready) return "ready: woken, about to resume here";
-  switch (static_cast<wait_reason>(detail)) {
-    case wait_reason::timer:
-      return "waiting for a timer";
-    case wait_reason::semaphore:
-      return "waiting for a semaphore permit";
-    case wait_reason::thread_pool:
-      return "waiting for a worker thread";
-    case wait_reason::io:
-      return "waiting for I/O";
-    case wait_reason::child:
-      return "waiting for a task";
-    case wait_reason::lock:
-      return "waiting for a lock";
-    case wait_reason::event:
-      return "waiting for an event";
-    case wait_reason::queue:
-      return "waiting on a queue";
-    case wait_reason::none:
-      break;
-  }
-  return "waiting";
+  return std::string("waiting for ") + waited_for(static_cast<wait_reason>(detail));
 }
 
 }  // namespace
@@ -48,12 +28,10 @@ std::vector<code_mark> marks_at(const std::vector<marked_run>& runs, nanos t) {
     const scenario_run& run = *runs[r].run;
     const lane_store& store = *runs[r].lanes;
     for (lane_id lane = 0; lane < store.lane_count(); ++lane) {
-      const lane_kind kind = store.info(lane).kind;
-      if (kind != lane_kind::main && kind != lane_kind::task) continue;
+      if (!is_task_lane(store.info(lane).kind)) continue;
       const auto& events = store.events(lane);
       // The event in force at t, and the last wait at or before it.
-      auto in_force =
-          std::upper_bound(events.begin(), events.end(), t, [](nanos at, const trace_event& e) { return at < e.t; });
+      auto in_force = first_after(events, t);
       if (in_force == events.begin()) continue;  // not started yet
       --in_force;
       const trace_event& now = *in_force;

@@ -201,11 +201,7 @@ std::optional<png_request> code_page::draw(double wall_dt, bool dark) {
   std::vector<line_note> notes;
   if (runs_.size() == 1) {
     const std::vector<marked_run> runs{{&runs_.run(0), &runs_.lanes(0)}};
-    for (const code_mark& m : marks_at(runs, runs_.cursor())) {
-      const parked_task& lead = m.lead();
-      notes.push_back({m.line, span_color(p, lead.state, lead.detail), std::to_string(m.tasks.size()),
-                       mark_label(m, runs), mark_tooltip(m, runs)});
-    }
+    notes = notes_of(marks_at(runs, runs_.cursor()), runs, p);
     const auto* traced = dynamic_cast<const cpython_run*>(&runs_.run(0));
     if (const auto& f = traced != nullptr ? traced->failure() : std::nullopt; f && f->line > 0) {
       std::erase_if(notes, [&](const line_note& n) { return n.line == f->line; });

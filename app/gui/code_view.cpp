@@ -143,6 +143,17 @@ int draw_code(std::string_view code, const std::vector<code_token>& tokens, cons
   return hovered;
 }
 
+std::vector<line_note> notes_of(const std::vector<code_mark>& marks, const std::vector<marked_run>& runs,
+                                const palette& p) {
+  std::vector<line_note> out;
+  for (const code_mark& m : marks) {
+    const parked_task& lead = m.lead();
+    out.push_back({m.line, span_color(p, lead.state, lead.detail), std::to_string(m.tasks.size()), mark_label(m, runs),
+                   mark_tooltip(m, runs)});
+  }
+  return out;
+}
+
 void draw_notes_summary(const std::vector<line_note>& notes) {
   if (notes.empty()) {
     ImGui::TextDisabled("At the cursor, no task waits in this code.");

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/gui/code_marks.hpp"
 #include "app/gui/syntax.hpp"
 #include "app/gui/theme.hpp"
 
@@ -30,6 +31,12 @@ struct line_note {
   std::string tooltip;    // shown when the line is hovered
   bool emphasis = false;  // picked out further: a lane of it is hovered in the timeline
 };
+
+// The notes of `marks` (marks_at() of `runs`): each line in the colour of
+// its lead task's state, its tasks counted in the badge, named in the
+// label and the tooltip.
+std::vector<line_note> notes_of(const std::vector<code_mark>& marks, const std::vector<marked_run>& runs,
+                                const palette& p);
 
 // Lines with their numbers, coloured by `tokens` (highlight() of `code`),
 // the noted ones picked out (`notes` in line order). `follow`: the notes

@@ -194,15 +194,12 @@ std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_n
   std::vector<code_mark> twin_marks = marks_at(twin_runs, runs_.cursor());
   auto notes = [&](const std::vector<code_mark>& marks, const std::vector<marked_run>& runs,
                    const std::vector<std::size_t>& index) {
-    std::vector<line_note> out;
-    for (const code_mark& m : marks) {
-      const parked_task& lead = m.lead();
-      out.push_back({m.line, span_color(p, lead.state, lead.detail), std::to_string(m.tasks.size()),
-                     mark_label(m, runs), mark_tooltip(m, runs)});
-      out.back().emphasis = hovered_lane && std::any_of(m.tasks.begin(), m.tasks.end(), [&](const parked_task& t) {
-                              return index[t.run] == hovered_lane->variant && t.lane == hovered_lane->lane;
-                            });
-    }
+    std::vector<line_note> out = notes_of(marks, runs, p);
+    for (std::size_t k = 0; k < marks.size(); ++k)
+      out[k].emphasis =
+          hovered_lane && std::any_of(marks[k].tasks.begin(), marks[k].tasks.end(), [&](const parked_task& t) {
+            return index[t.run] == hovered_lane->variant && t.lane == hovered_lane->lane;
+          });
     return out;
   };
   const auto hovered_line = texts_.draw(0, std::max(ImGui::GetContentRegionAvail().y * 0.46f, 140 * em), p,

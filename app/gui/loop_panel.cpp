@@ -14,30 +14,6 @@ namespace {
 
 constexpr std::size_t listed = 12;  // entries a list shows before "and N more"
 
-const char* reason_words(std::size_t r) {
-  switch (static_cast<wait_reason>(r)) {
-    case wait_reason::timer:
-      return "a timer";
-    case wait_reason::semaphore:
-      return "a semaphore permit";
-    case wait_reason::thread_pool:
-      return "a worker thread";
-    case wait_reason::io:
-      return "I/O";
-    case wait_reason::child:
-      return "another task";
-    case wait_reason::lock:
-      return "a lock";
-    case wait_reason::event:
-      return "an event";
-    case wait_reason::queue:
-      return "a queue";
-    case wait_reason::none:
-      break;
-  }
-  return "something";
-}
-
 void swatch(ImU32 color) {
   const float h = ImGui::GetTextLineHeight();
   const ImVec2 at = ImGui::GetCursorScreenPos();
@@ -100,7 +76,8 @@ void draw_one(const run_set& runs, std::size_t i, const palette& p) {
   std::string others;
   for (std::size_t r = 0; r < s.waiting.size(); ++r)
     if (s.waiting[r] > 0)
-      others += (others.empty() ? "" : ", ") + std::to_string(s.waiting[r]) + " for " + reason_words(r);
+      others += (others.empty() ? "" : ", ") + std::to_string(s.waiting[r]) + " for " +
+                waited_for(static_cast<wait_reason>(r));
   if (!others.empty()) ImGui::TextWrapped("Waiting: %s", others.c_str());
   if (s.done > 0 || s.not_started > 0)
     ImGui::TextDisabled("Tasks ended: %d   not started yet: %d (main counts as one)", s.done, s.not_started);

@@ -7,11 +7,9 @@ namespace loopscope::gui {
 loop_state loop_at(const lane_store& lanes, nanos t) {
   loop_state s;
   for (lane_id lane = 0; lane < lanes.lane_count(); ++lane) {
-    const lane_kind kind = lanes.info(lane).kind;
-    if (kind != lane_kind::main && kind != lane_kind::task) continue;
+    if (!is_task_lane(lanes.info(lane).kind)) continue;
     const auto& events = lanes.events(lane);
-    auto after =
-        std::upper_bound(events.begin(), events.end(), t, [](nanos at, const trace_event& e) { return at < e.t; });
+    auto after = first_after(events, t);
     // The last slice that ended by t, on any lane: its end is the next
     // event after a running one.
     for (auto e = events.begin(); e != after; ++e)

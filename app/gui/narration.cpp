@@ -8,30 +8,6 @@ namespace loopscope::gui {
 
 namespace {
 
-const char* what_for(wait_reason r) {
-  switch (r) {
-    case wait_reason::timer:
-      return "a timer";
-    case wait_reason::semaphore:
-      return "a semaphore permit";
-    case wait_reason::thread_pool:
-      return "a worker thread";
-    case wait_reason::io:
-      return "I/O";
-    case wait_reason::child:
-      return "another task";
-    case wait_reason::lock:
-      return "a lock";
-    case wait_reason::event:
-      return "an event";
-    case wait_reason::queue:
-      return "a queue";
-    case wait_reason::none:
-      break;
-  }
-  return "something";
-}
-
 // Why a waiting task became ready, from what it waited for.
 std::string woken_by(wait_reason r) {
   switch (r) {
@@ -87,7 +63,7 @@ std::string sentence(const marked_run& r, lane_id lane, const trace_event* prev,
         return name + woken_by(static_cast<wait_reason>(prev->detail));
       return name + (prev == nullptr ? " was created: ready" : " is ready");
     case lane_state::waiting: {
-      std::string s = name + " waits for " + what_for(static_cast<wait_reason>(e.detail)) + at_line(*r.run, e.site);
+      std::string s = name + " waits for " + waited_for(static_cast<wait_reason>(e.detail)) + at_line(*r.run, e.site);
       if (prev != nullptr && prev->state == lane_state::running && e.t > prev->t)
         s += ", after running " + format_duration(e.t - prev->t);
       return s;
@@ -119,12 +95,9 @@ std::vector<narrated> narrate(const marked_run& r, nanos t, std::size_t count) {
   std::vector<pick> picks;
   const lane_store& lanes = *r.lanes;
   for (lane_id lane = 0; lane < lanes.lane_count(); ++lane) {
-    const lane_kind kind = lanes.info(lane).kind;
-    if (kind != lane_kind::main && kind != lane_kind::task) continue;
+    if (!is_task_lane(lanes.info(lane).kind)) continue;
     const auto& events = lanes.events(lane);
-    const auto end = static_cast<std::size_t>(
-        std::upper_bound(events.begin(), events.end(), t, [](nanos at, const trace_event& e) { return at < e.t; }) -
-        events.begin());
+    const auto end = static_cast<std::size_t>(first_after(events, t) - events.begin());
     for (std::size_t i = end > count ? end - count : 0; i < end; ++i)
       picks.push_back({events[i].t, lanes.order(lane)[i], lane, i});
   }

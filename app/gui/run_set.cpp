@@ -226,8 +226,7 @@ void run_set::step() {
     for (const auto& p : panels_)
       for (lane_id id = 0; id < p->lanes.lane_count(); ++id) {
         const auto& events = p->lanes.events(id);
-        const auto e = std::upper_bound(events.begin(), events.end(), now,
-                                        [](nanos t, const trace_event& ev) { return t < ev.t; });
+        const auto e = first_after(events, now);
         if (e != events.end() && (!next || e->t < *next)) next = e->t;
       }
     pacer_->pause();

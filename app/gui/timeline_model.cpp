@@ -69,7 +69,7 @@ void build_lane_items(const std::vector<trace_event>& ev, const time_axis& axis,
   const nanos hi = std::min(axis.t1, cursor);
   if (ev.front().t > hi) return;
   // The span covering t0 starts at the last event at or before it.
-  auto it = std::upper_bound(ev.begin(), ev.end(), axis.t0, [](nanos t, const trace_event& e) { return t < e.t; });
+  auto it = first_after(ev, axis.t0);
   std::size_t i = it == ev.begin() ? 0 : static_cast<std::size_t>(it - ev.begin()) - 1;
 
   lane_item fold{};
@@ -227,7 +227,7 @@ density_steps compute_density(const lane_store& lanes, nanos cursor) {
 std::string where_awaited(const scenario_run* run, std::string_view code, const std::vector<trace_event>& events,
                           nanos t0) {
   if (run == nullptr) return {};
-  auto at = std::upper_bound(events.begin(), events.end(), t0, [](nanos t, const trace_event& e) { return t < e.t; });
+  auto at = first_after(events, t0);
   site_id site = no_site;
   while (at != events.begin()) {
     --at;
@@ -250,6 +250,30 @@ std::string where_awaited(const scenario_run* run, std::string_view code, const 
   const code_site& s = tr.site(site);
   const auto slash = s.file.find_last_of('/');
   return "at " + s.file.substr(slash == std::string::npos ? 0 : slash + 1) + ":" + std::to_string(s.line);
+}
+
+const char* waited_for(wait_reason r) {
+  switch (r) {
+    case wait_reason::timer:
+      return "a timer";
+    case wait_reason::semaphore:
+      return "a semaphore permit";
+    case wait_reason::thread_pool:
+      return "a worker thread";
+    case wait_reason::io:
+      return "I/O";
+    case wait_reason::child:
+      return "another task";
+    case wait_reason::lock:
+      return "a lock";
+    case wait_reason::event:
+      return "an event";
+    case wait_reason::queue:
+      return "a queue";
+    case wait_reason::none:
+      break;
+  }
+  return "something";
 }
 
 }  // namespace loopscope::gui

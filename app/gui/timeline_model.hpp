@@ -3,6 +3,7 @@
 // of each visible lane (Tracy's two phases: preprocess here, draw in the view).
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,19 @@
 #include "core/trace.hpp"
 
 namespace loopscope::gui {
+
+// The first of a lane's `events` (in time order) after t: every event
+// before it had happened by t.
+inline std::vector<trace_event>::const_iterator first_after(const std::vector<trace_event>& events, nanos t) {
+  return std::upper_bound(events.begin(), events.end(), t, [](nanos at, const trace_event& e) { return at < e.t; });
+}
+
+// A lane of a task on the loop: the main one or one the run spawned (not a
+// worker, not a helper).
+constexpr bool is_task_lane(lane_kind k) { return k == lane_kind::main || k == lane_kind::task; }
+
+// What a wait is for, in a few words: "a timer", "a semaphore permit".
+const char* waited_for(wait_reason r);
 
 // Visible time range [t0, t1] mapped onto [x0, x0 + width] pixels.
 struct time_axis {
