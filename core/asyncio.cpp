@@ -266,8 +266,14 @@ awaitable<void> yield_now(call_site where) {
       asio::use_awaitable);
 }
 
-void block(nanoseconds d) { current_loop().hold(d.count(), run_kind::blocking); }
-void cpu(nanoseconds d) { current_loop().hold(d.count(), run_kind::cpu); }
+void block(nanoseconds d, call_site where) {
+  event_loop& l = current_loop();
+  l.hold(d.count(), run_kind::blocking, l.site_of(where));
+}
+void cpu(nanoseconds d, call_site where) {
+  event_loop& l = current_loop();
+  l.hold(d.count(), run_kind::cpu, l.site_of(where));
+}
 
 awaitable<void> to_thread(nanoseconds d, run_kind kind, call_site where) {
   event_loop& l = current_loop();

@@ -114,8 +114,10 @@ task_handle spawn(awaitable<void> body, std::string name, lane_kind kind = lane_
 // argument is the caller's line): the lane and the code pane show it.
 awaitable<void> sleep(nanoseconds d, call_site where = call_site::current());  // asyncio.sleep(d)
 awaitable<void> yield_now(call_site where = call_site::current());             // asyncio.sleep(0)
-void block(nanoseconds d);  // time.sleep(d) inside a coroutine: holds the loop
-void cpu(nanoseconds d);    // busy computation for d: holds the loop
+// time.sleep(d) inside a coroutine: holds the loop. `where` is the line the
+// task is at while it blocks.
+void block(nanoseconds d, call_site where = call_site::current());
+void cpu(nanoseconds d, call_site where = call_site::current());  // busy computation for d: holds the loop
 awaitable<void> to_thread(nanoseconds d, run_kind kind = run_kind::blocking,
                           call_site where = call_site::current());  // asyncio.to_thread
 

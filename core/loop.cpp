@@ -454,17 +454,19 @@ void event_loop::leave_slice(lane_id lane) {
   }
 }
 
-void event_loop::hold(nanos d, run_kind kind) {
+void event_loop::hold(nanos d, run_kind kind, site_id site) {
   const lane_id lane = current_lane();
   assert(lane != no_lane && "block() and cpu() run inside a task");
   if (d <= 0) return;
-  record(lane, now(), lane_state::running, static_cast<std::uint8_t>(kind));
+  // Both slices carry the call's place: the task is at that line while it
+  // holds the loop, and runs on from it afterwards.
+  record(lane, now(), lane_state::running, static_cast<std::uint8_t>(kind), site);
   bool whole = true;
   if (options_.clock == clock_kind::virtual_clock)
     now_ += d;
   else
     whole = spend(d, kind);
-  record(lane, now(), lane_state::running, static_cast<std::uint8_t>(run_kind::code));
+  record(lane, now(), lane_state::running, static_cast<std::uint8_t>(run_kind::code), site);
   if (whole) return;
   // Interrupted: the task raises CancelledError where it was stopped, as a
   // KeyboardInterrupt would, not at its next await.

@@ -135,7 +135,7 @@ class event_loop {
   void set_wait_reason(wait_reason r);
   site_id site_of(const call_site& where);
   void set_wake_hint(nanos t);
-  void hold(nanos d, run_kind kind);  // block / cpu: keep the loop for d
+  void hold(nanos d, run_kind kind, site_id site = no_site);  // block / cpu at `site`: keep the loop for d
   using wait_handler = asio::any_completion_handler<void(error_code)>;
   using timer_key = std::uint64_t;
   // A timer on the virtual clock. Cancelling the wait completes h at once;

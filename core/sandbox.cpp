@@ -75,6 +75,23 @@ struct task_spec {
   bool fails;
 };
 
+task_spec spec_of(const workload& w, int i) {
+  auto find = [i](const std::map<int, nanos>& m) {
+    auto it = m.find(i);
+    return it == m.end() ? nanos{0} : it->second;
+  };
+  return task_spec{i, find(w.block), find(w.cpu), w.duration_of(i), w.fail.count(i) > 0};
+}
+
+// One coroutine per strategy, and no locals in switch cases across a
+// co_await: GCC 12 destroys such a local twice when the await throws.
+task_handle start_task(sandbox_run& run, int i, awaitable<void> work) {
+  return current_loop().spawn_on(run.task_lanes()[static_cast<std::size_t>(i - 1)], std::move(work));
+}
+
+// The code the sandbox's window shows beside its runs: where each task
+// waits is marked on these lines.
+// [sandbox]
 awaitable<void> work(task_spec t) {
   if (t.blocks > 0) block(nanoseconds(t.blocks));  // time.sleep() in a coroutine
   if (t.burns > 0) cpu(nanoseconds(t.burns));      // a computation on the loop
@@ -93,20 +110,6 @@ awaitable<void> body(task_spec t, std::optional<nanos> timeout) {
 awaitable<void> limited(semaphore sem, task_spec t, std::optional<nanos> timeout) {
   auto permit = co_await sem.acquire();  // async with sem:
   co_await body(t, timeout);
-}
-
-task_spec spec_of(const workload& w, int i) {
-  auto find = [i](const std::map<int, nanos>& m) {
-    auto it = m.find(i);
-    return it == m.end() ? nanos{0} : it->second;
-  };
-  return task_spec{i, find(w.block), find(w.cpu), w.duration_of(i), w.fail.count(i) > 0};
-}
-
-// One coroutine per strategy, and no locals in switch cases across a
-// co_await: GCC 12 destroys such a local twice when the await throws.
-task_handle start_task(sandbox_run& run, int i, awaitable<void> work) {
-  return current_loop().spawn_on(run.task_lanes()[static_cast<std::size_t>(i - 1)], std::move(work));
 }
 
 awaitable<void> run_sequential(sandbox_run& run) {
@@ -142,6 +145,7 @@ awaitable<void> run_taskgroup(sandbox_run& run) {
     group.spawn_on(run.task_lanes()[static_cast<std::size_t>(i - 1)], body(spec_of(w, i), w.timeout));
   co_await group.wait();
 }
+// [/sandbox]
 
 awaitable<void> run_strategy(sandbox_run& run) {
   switch (run.how) {

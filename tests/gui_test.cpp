@@ -190,10 +190,15 @@ TEST_SUITE("gui") {
     };
     CHECK(semaphore_pixels("cpp") > 15);
     CHECK(semaphore_pixels("lesson") < 5);
-    CHECK(semaphore_pixels("loop") < 5);  // the loop's queues, as words
-    // Only a lesson has tabs, and only these.
+    CHECK(semaphore_pixels("loop") > 15);  // the loop's queues, as words, over the code marked the same way
+    // The sandbox opens its code; a lesson has these tabs; the page of
+    // your code has none.
+    const auto sandbox = shell("XDG_CONFIG_HOME=" + dir + " xvfb-run -a -s '-screen 0 1280x720x24' " + binary +
+                               " --screenshot " + dir + "/sandbox.png --lesson sandbox --tab cpp --block 2:300ms");
+    INFO(sandbox.out);
+    CHECK(sandbox.code == 0);
     for (const std::string bad :
-         {"--lesson semaphore --tab code", "--lesson sandbox --tab cpp", "--lesson code --tab python"}) {
+         {"--lesson semaphore --tab code", "--lesson sandbox --tab loop", "--lesson code --tab python"}) {
       const auto r = shell(binary + " --screenshot /dev/null " + bad);
       INFO(bad);
       CHECK(r.code == 2);

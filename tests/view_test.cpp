@@ -3,12 +3,16 @@
 // prose parsed from Markdown, code coloured by its syntax.
 #include <doctest/doctest.h>
 
+#include <map>
+
 #include "app/gui/code_marks.hpp"
 #include "app/gui/loop_state.hpp"
 #include "app/gui/markdown.hpp"
 #include "app/gui/narration.hpp"
 #include "app/gui/syntax.hpp"
 #include "app/gui/timeline_model.hpp"
+#include "core/sandbox.hpp"
+#include "core/shown_source.hpp"
 #include "helpers.hpp"
 #include "lessons/lesson.hpp"
 
@@ -101,6 +105,37 @@ TEST_SUITE("view") {
     CHECK(mark_label(two, both) == "bounded: request 10 · bounded: request 11");
   }
 
+  TEST_CASE("the sandbox's shown code: a task blocking before its first await is at its call, then at its sleep") {
+    workload w;
+    w.tasks = 3;
+    w.duration = 1'000'000'000;
+    w.block[2] = 300'000'000;
+    auto run = make_sandbox(strategy::gather, w, loop_options{});
+    const shown_source& code = sandbox_code();
+    run->show_code({std::string(code.file), code.first_line, code.lines()});
+    run->run_to_end();
+    lane_store lanes;
+    lanes.sync(run->trace());
+    const std::vector<marked_run> runs{{run.get(), &lanes}};
+    const int call = line_in(code.code, "block(nanoseconds(t.blocks))");
+    const int sleep = line_in(code.code, "co_await sleep(nanoseconds(t.sleeps))");
+    // At 0.1 s task 2 holds the loop in its call; task 1 sleeps; task 3 is
+    // ready, about to run its body, not yet at any line of it.
+    std::map<std::string, std::pair<int, lane_state>> at;
+    for (const code_mark& m : marks_at(runs, 100'000'000))
+      for (const parked_task& p : m.tasks) at[lanes.info(p.lane).name] = {m.line, p.state};
+    CHECK(at["task 1"] == std::pair{sleep, lane_state::waiting});
+    CHECK(at["task 2"] == std::pair{call, lane_state::running});
+    CHECK(at.count("task 3") == 0);
+    // At 0.5 s all three sleep at the same line, and main waits at gather.
+    const auto later = marks_at(runs, 500'000'000);
+    REQUIRE(later.size() == 2);
+    CHECK(later[0].line == sleep);
+    CHECK(later[0].tasks.size() == 3);
+    CHECK(later[1].line == line_in(code.code, "co_await gather(std::move(started), mode)"));
+    CHECK(mark_label(later[1], runs) == "main");
+  }
+
   TEST_CASE("the loop at a moment: who runs, the ready queue in the order they will run, timers by deadline") {
     namespace ls = loopscope::lessons;
     {
@@ -134,6 +169,26 @@ TEST_SUITE("view") {
       REQUIRE(s.last);
       CHECK(lanes.info(s.last->lane).name == "request 1");
       CHECK(s.last_end == 300'000'000);
+      // Request 2 is marked at its blocking call, in the blocking colour's
+      // state, and the story says where it holds the loop.
+      const std::vector<marked_run> runs{{run.get(), &lanes}};
+      const int call = line_in(l.code, "{ block(latency); }");
+      bool marked = false;
+      for (const code_mark& m : marks_at(runs, t))
+        for (const parked_task& p : m.tasks)
+          if (lanes.info(p.lane).name == "request 2") {
+            marked = true;
+            CHECK(m.line == call);
+            CHECK(p.state == lane_state::running);
+            CHECK(p.detail == static_cast<std::uint8_t>(run_kind::blocking));
+            CHECK(mark_tooltip(m, runs) == "request 2 \u00b7 blocking the loop in this call");
+          }
+      CHECK(marked);
+      bool told = false;
+      for (const narrated& n : narrate(runs.front(), t, 8))
+        told |= n.text ==
+                "0.300 s \u00b7 request 2 makes a blocking call at line " + std::to_string(call) + ": the loop is held";
+      CHECK(told);
     }
     {
       // Lesson 4 at 1.2 s: three asleep in their call until 1.5 s, three

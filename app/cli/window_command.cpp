@@ -50,7 +50,9 @@ int open_window(const CLI::App& app, const window_flags& f) {
   if (app.count("--tab") > 0) {
     if (f.tab != "lesson" && f.tab != "cpp" && f.tab != "python" && f.tab != "loop")
       throw usage_error("--tab: '" + f.tab + "' is not lesson, cpp, python or loop");
-    if (o.page == "sandbox" || o.page == "code") throw usage_error("--tab: only a lesson's page has tabs");
+    if (o.page == "code") throw usage_error("--tab: the page of your code has no tabs");
+    if (o.page == "sandbox" && f.tab != "cpp" && f.tab != "lesson")
+      throw usage_error("--tab: the sandbox shows its code (cpp) or not (lesson), and has no '" + f.tab + "'");
     o.tab = f.tab;
   }
   o.layout = f.layout;
@@ -141,7 +143,8 @@ command add_window(CLI::App& app) {
                  "with this guess (a number; a choice's number from 1)");
   app.add_option(
       "--tab", f->tab,
-      "The lesson's tab to open: lesson (the prose, the default), cpp, python or loop (its queues at the cursor)");
+      "The lesson's tab to open: lesson (the prose, the default), cpp, python or loop (its queues at the cursor); "
+      "in the sandbox, cpp opens its code");
   app.add_option("--layout", f->layout, "With --screenshot: write where each variant's header was drawn (JSON)");
   app.add_option("--size", f->size, "Window size WIDTHxHEIGHT, e.g. 1280x800");
   app.add_option("--theme", f->theme, "dark or light (default: as last time)");

@@ -1,6 +1,7 @@
 #include "app/gui/code_marks.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 
 namespace loopscope::gui {
@@ -9,10 +10,21 @@ namespace {
 
 int rank(lane_state s) { return s == lane_state::running ? 0 : s == lane_state::ready ? 1 : 2; }
 
-std::string state_words(lane_state s, std::uint8_t detail) {
-  if (s == lane_state::running) return "running, resumed from here";
-  if (s == lane_state::ready) return "ready: woken, about to resume here";
-  return std::string("waiting for ") + waited_for(static_cast<wait_reason>(detail));
+std::string state_words(const parked_task& t) {
+  if (t.state == lane_state::running) {
+    switch (static_cast<run_kind>(t.detail)) {
+      case run_kind::blocking:
+        return "blocking the loop in this call";
+      case run_kind::cpu:
+        return "computing in this call: the loop is held";
+      case run_kind::cancelled:
+        return "running, with a CancelledError raised here";
+      default:
+        return t.after_call ? "running on, past this call" : "running, resumed from here";
+    }
+  }
+  if (t.state == lane_state::ready) return "ready: woken, about to resume here";
+  return std::string("waiting for ") + waited_for(static_cast<wait_reason>(t.detail));
 }
 
 }  // namespace
@@ -53,7 +65,10 @@ std::vector<code_mark> marks_at(const std::vector<marked_run>& runs, nanos t) {
       if (!line) continue;
       code_mark& m = by_line[*line];
       m.line = *line;
-      m.tasks.push_back({r, lane, now.state, now.state == lane_state::waiting ? now.detail : std::uint8_t{0}});
+      const bool after_call = now.state == lane_state::running && in_force != events.begin() &&
+                              std::prev(in_force)->state == lane_state::running;
+      m.tasks.push_back(
+          {r, lane, now.state, now.state == lane_state::ready ? std::uint8_t{0} : now.detail, after_call});
     }
   }
   std::vector<code_mark> marks;
@@ -68,7 +83,7 @@ std::string mark_tooltip(const code_mark& m, const std::vector<marked_run>& runs
     const parked_task& t = m.tasks[i];
     if (!out.empty()) out += '\n';
     if (runs.size() > 1) out += runs[t.run].run->variant() + ": ";
-    out += runs[t.run].lanes->info(t.lane).name + " \u00b7 " + state_words(t.state, t.detail);
+    out += runs[t.run].lanes->info(t.lane).name + " \u00b7 " + state_words(t);
   }
   if (m.tasks.size() > shown) out += "\nand " + std::to_string(m.tasks.size() - shown) + " more";
   return out;

@@ -1,7 +1,7 @@
 // Where every task is in the code at one moment: the lines the code pane
 // marks at the cursor. A waiting task is at the line of its await; a ready
 // one at the same line, about to resume from it; the running one at the
-// await it resumed from.
+// await it resumed from, or at the blocking call that holds the loop.
 #pragma once
 
 #include <string>
@@ -22,7 +22,8 @@ struct parked_task {
   std::size_t run = 0;  // among the runs given
   lane_id lane = no_lane;
   lane_state state = lane_state::waiting;  // waiting, ready or running
-  std::uint8_t detail = 0;                 // waiting: the wait_reason
+  std::uint8_t detail = 0;                 // waiting: the wait_reason; running: the run_kind
+  bool after_call = false;                 // running on past the blocking call at the line
 };
 
 struct code_mark {

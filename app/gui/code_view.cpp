@@ -96,7 +96,7 @@ ImFont* mono_font() {
 }
 
 int draw_code(std::string_view code, const std::vector<code_token>& tokens, const palette& p,
-              const std::vector<line_note>& notes, bool follow) {
+              const std::vector<line_note>& notes, bool follow, bool only_noted) {
   int hovered = 0;
   // Whether a noted line is in view: known once every line is laid out.
   bool noted_in_view = false;
@@ -110,6 +110,10 @@ int draw_code(std::string_view code, const std::vector<code_token>& tokens, cons
     const std::size_t end = line_end(code, at);
     while (note != notes.end() && note->line < line_no) ++note;
     const line_note* here = note != notes.end() && note->line == line_no ? &*note : nullptr;
+    if (only_noted && here == nullptr) {
+      at = end + 1;
+      continue;
+    }
     const ImVec2 start = ImGui::GetCursorScreenPos();
     const float row_end = start.x + std::max(ImGui::GetContentRegionAvail().x, 4000.0f);
     if (here != nullptr) dl->AddRectFilled(start, ImVec2(row_end, start.y + line_h), band(here->color));
@@ -129,6 +133,8 @@ int draw_code(std::string_view code, const std::vector<code_token>& tokens, cons
     ImGui::SameLine(0, 0);
     ImGui::TextColored(vec(here != nullptr ? opaque(here->color) : p.text_dim), "%3d ", line_no);
     ImGui::SameLine(0, 0);
+    if (only_noted)  // lines out of their context: their indentation says nothing
+      while (at < end && (code[at] == ' ' || code[at] == '\t')) ++at;
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     ImVec2 size(ImGui::CalcTextSize(code.data() + at, code.data() + end).x, line_h);
     if (ImGui::IsRectVisible(size)) draw_coloured(dl, pos, code, at, end, tokens, p);

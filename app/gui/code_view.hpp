@@ -41,9 +41,10 @@ std::vector<line_note> notes_of(const std::vector<code_mark>& marks, const std::
 // Lines with their numbers, coloured by `tokens` (highlight() of `code`),
 // the noted ones picked out (`notes` in line order). `follow`: the notes
 // moved, so bring the first noted line into view if none is. Returns the
-// noted line under the mouse, or 0.
+// noted line under the mouse, or 0. `only_noted`: the noted lines alone,
+// with their numbers (where the tasks are, in a little room).
 int draw_code(std::string_view code, const std::vector<code_token>& tokens, const palette& p,
-              const std::vector<line_note>& notes = {}, bool follow = false);
+              const std::vector<line_note>& notes = {}, bool follow = false, bool only_noted = false);
 
 // One line over the code saying which lines are noted, so that a learner
 // knows to scroll to them: "At the cursor, tasks are at lines 13, 17, 23".

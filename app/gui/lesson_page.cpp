@@ -56,6 +56,7 @@ bool lesson_page::answer_question(const std::string& guess) {
 }
 
 void lesson_page::rebuild(bool keep_cursor) {
+  if (!keep_cursor) selected_.reset();
   const lessons::lesson* l = &lesson_;
   const bool twin = twin_of_ && show_twin_;
   runs_.reset(run_plan{lesson_.variants.size() + (twin ? 1 : 0),
@@ -196,22 +197,30 @@ std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_n
                    const std::vector<std::size_t>& index) {
     std::vector<line_note> out = notes_of(marks, runs, p);
     for (std::size_t k = 0; k < marks.size(); ++k)
-      out[k].emphasis =
-          hovered_lane && std::any_of(marks[k].tasks.begin(), marks[k].tasks.end(), [&](const parked_task& t) {
-            return index[t.run] == hovered_lane->variant && t.lane == hovered_lane->lane;
-          });
+      out[k].emphasis = std::any_of(marks[k].tasks.begin(), marks[k].tasks.end(), [&](const parked_task& t) {
+        const timeline_view::lane_ref ref{index[t.run], t.lane};
+        return ref == hovered_lane || ref == selected_;
+      });
     return out;
   };
-  const auto hovered_line = texts_.draw(0, std::max(ImGui::GetContentRegionAvail().y * 0.46f, 140 * em), p,
-                                        prediction_.reveals(), notes(engine_marks, engine_runs, engine_index),
-                                        notes(twin_marks, twin_runs, twin_index), [&] { draw_loop_panel(runs_, p); });
+  // The Loop tab shows the loop and the code under it: it takes more room.
+  const float texts_h = ImGui::GetContentRegionAvail().y * (texts_.loop_open() ? 0.66f : 0.46f);
+  loop_pick loop_picked;
+  const auto hovered_line = texts_.draw(
+      0, std::max(texts_h, 140 * em), p, prediction_.reveals(), notes(engine_marks, engine_runs, engine_index),
+      notes(twin_marks, twin_runs, twin_index), [&] { loop_picked = draw_loop_panel(runs_, p, selected_); });
+  if (loop_picked.clicked) selected_ = loop_picked.clicked == selected_ ? std::nullopt : loop_picked.clicked;
+  if (selected_ && (selected_->variant >= runs_.size() || !runs_.started(selected_->variant))) selected_.reset();
   std::vector<timeline_view::lane_ref> picked;
   const auto& marks = hovered_line.python ? twin_marks : engine_marks;
   const auto& index = hovered_line.python ? twin_index : engine_index;
   for (const code_mark& m : marks)
     if (m.line == hovered_line.line)
       for (const parked_task& t : m.tasks) picked.push_back({index[t.run], t.lane});
+  if (loop_picked.hovered) picked.push_back(*loop_picked.hovered);
+  if (selected_) picked.push_back(*selected_);
   body_.set_highlight(std::move(picked));
+  body_.set_selected(selected_);
   ImGui::BeginChild("##side", ImVec2(0, 0), true);
   const bool changed = params_.draw(lesson_, values_, lesson_.real_clock_only, p);
   ImGui::Separator();

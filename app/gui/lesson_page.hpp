@@ -65,6 +65,7 @@ class lesson_page {
   std::optional<std::size_t> twin_of_;  // the variant the twin mirrors; the twin's run comes after the variants
   bool show_twin_ = true;
   std::string twin_badge() const;
+  std::optional<timeline_view::lane_ref> selected_;  // picked in the Loop tab; let go on a re-run
 
   lesson_texts texts_;
   params_panel params_;

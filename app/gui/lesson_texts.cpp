@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "app/gui/code_view.hpp"
@@ -80,10 +81,23 @@ lesson_texts::hovered_line lesson_texts::draw(float width, float height, const p
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
+    loop_open_ = false;
     if (ImGui::BeginTabItem("Loop", nullptr, opened("loop"))) {
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("The loop at the cursor: who runs, who is next, who sleeps");
-      ImGui::BeginChild("##loop");
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("The loop at the cursor: who runs, who is next, who sleeps; and the code, where they are");
+      loop_open_ = true;
+      // Under the queues, the lines of the C++ where tasks are, alone.
+      const float line_h = ImGui::GetTextLineHeightWithSpacing();
+      const float code_h = std::clamp(line_h * (static_cast<float>(cpp_notes.size()) + 2.5f), line_h * 3.5f,
+                                      ImGui::GetContentRegionAvail().y * 0.45f);
+      ImGui::BeginChild("##loop", ImVec2(0, -code_h));
       loop();
+      ImGui::EndChild();
+      draw_notes_summary(cpp_notes);
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("The lines of the C++ where tasks are at the cursor; the C++ tab has all of it.");
+      ImGui::BeginChild("##loopcode", ImVec2(0, 0), true, ImGuiWindowFlags_HorizontalScrollbar);
+      hovered.line = draw_code(lesson_.code, cpp_tokens_, p, cpp_notes, false, true);
       ImGui::EndChild();
       ImGui::EndTabItem();
     }

@@ -19,7 +19,9 @@ class lesson_texts {
   // `whole`: all of the prose; otherwise its setup only (up to its first
   // section), as long as the prediction is asked for. The notes pick out
   // lines of the C++ and of the Python: where the tasks are at the cursor.
-  // `loop` draws the Loop tab: the loop's queues at the cursor.
+  // `loop` draws the Loop tab's upper part: the loop's queues at the
+  // cursor; the noted lines of the C++ are under it, so that both are seen
+  // at once.
   // Returns the noted line under the mouse (0: none), and whether it is
   // one of the Python's.
   struct hovered_line {
@@ -30,6 +32,8 @@ class lesson_texts {
                     const std::vector<line_note>& python_notes, const std::function<void()>& loop);
   // Opens a tab at the next draw: "lesson", "cpp", "python" or "loop".
   void show_tab(const std::string& tab) { select_ = tab; }
+  // Whether the Loop tab was the one drawn last: it wants more room.
+  bool loop_open() const { return loop_open_; }
 
  private:
   const lessons::lesson& lesson_;
@@ -38,6 +42,7 @@ class lesson_texts {
   std::vector<code_token> cpp_tokens_, python_tokens_;
   std::string select_;                         // a tab to open at the next draw
   std::vector<int> cpp_lines_, python_lines_;  // the lines noted at the last draw: have they moved?
+  bool loop_open_ = false;
 };
 
 }  // namespace loopscope::gui

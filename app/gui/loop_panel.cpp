@@ -23,18 +23,31 @@ void swatch(ImU32 color) {
   ImGui::SameLine();
 }
 
-void draw_one(const run_set& runs, std::size_t i, const palette& p) {
+// One task's entry: a swatch, then its words, which can be picked.
+void entry(ImU32 color, lane_id lane, const std::string& words, std::size_t i, loop_pick& pick,
+           const std::optional<timeline_view::lane_ref>& selected) {
+  const timeline_view::lane_ref ref{i, lane};
+  swatch(color);
+  ImGui::PushID(static_cast<int>(lane));
+  if (ImGui::Selectable(words.c_str(), selected == ref)) pick.clicked = ref;
+  ImGui::PopID();
+  if (ImGui::IsItemHovered()) pick.hovered = ref;
+}
+
+void draw_one(const run_set& runs, std::size_t i, const palette& p, loop_pick& pick,
+              const std::optional<timeline_view::lane_ref>& selected) {
   const lane_store& lanes = runs.lanes(i);
   const nanos t = runs.cursor();
   const loop_state s = loop_at(lanes, t);
-  auto name = [&](lane_id lane) { return lanes.info(lane).name.c_str(); };
+  auto name = [&](lane_id lane) { return lanes.info(lane).name; };
 
   if (s.running) {
     const bool blocking = s.running->detail == static_cast<std::uint8_t>(run_kind::blocking) ||
                           s.running->detail == static_cast<std::uint8_t>(run_kind::cpu);
-    swatch(blocking ? p.running_blocking : p.running);
-    ImGui::Text("Running: %s%s since %s", name(s.running->lane), blocking ? ", blocking," : "",
-                format_seconds(s.running->since).c_str());
+    entry(blocking ? p.running_blocking : p.running, s.running->lane,
+          "Running: " + name(s.running->lane) + (blocking ? ", blocking," : "") + " since " +
+              format_seconds(s.running->since),
+          i, pick, selected);
   } else {
     ImGui::TextDisabled("Running: nobody%s", s.ready.empty() ? "" : " (the next ready task is about to)");
   }
@@ -49,8 +62,8 @@ void draw_one(const run_set& runs, std::size_t i, const palette& p) {
   for (std::size_t k = 0; k < s.ready.size() && k < listed; ++k) {
     const loop_entry& e = s.ready[k];
     ImGui::Indent();
-    swatch(p.ready);
-    ImGui::Text("%zu. %s, for %s", k + 1, name(e.lane), format_duration(t - e.since).c_str());
+    entry(p.ready, e.lane, std::to_string(k + 1) + ". " + name(e.lane) + ", for " + format_duration(t - e.since), i,
+          pick, selected);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Woken at %s", format_seconds(e.since).c_str());
     ImGui::Unindent();
   }
@@ -64,11 +77,9 @@ void draw_one(const run_set& runs, std::size_t i, const palette& p) {
   for (std::size_t k = 0; k < s.timers.size() && k < listed; ++k) {
     const loop_entry& e = s.timers[k];
     ImGui::Indent();
-    swatch(p.wait_timer);
-    if (e.due)
-      ImGui::Text("%s, at %s", name(e.lane), format_seconds(*e.due).c_str());
-    else
-      ImGui::Text("%s, since %s", name(e.lane), format_seconds(e.since).c_str());
+    entry(p.wait_timer, e.lane,
+          name(e.lane) + (e.due ? ", at " + format_seconds(*e.due) : ", since " + format_seconds(e.since)), i, pick,
+          selected);
     ImGui::Unindent();
   }
   if (s.timers.size() > listed) ImGui::TextDisabled("    and %zu more", s.timers.size() - listed);
@@ -81,8 +92,12 @@ void draw_one(const run_set& runs, std::size_t i, const palette& p) {
   if (!others.empty()) ImGui::TextWrapped("Waiting: %s", others.c_str());
   if (s.done > 0 || s.not_started > 0)
     ImGui::TextDisabled("Tasks ended: %d   not started yet: %d (main counts as one)", s.done, s.not_started);
-  if (s.last)
-    ImGui::TextDisabled("Last slice: %s, %s", name(s.last->lane), format_duration(s.last_end - s.last->since).c_str());
+  if (s.last) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    entry(p.running, s.last->lane,
+          "Last slice: " + name(s.last->lane) + ", " + format_duration(s.last_end - s.last->since), i, pick, selected);
+    ImGui::PopStyleColor();
+  }
 
   // What happened, up to the cursor: it follows the cursor, forward and back.
   const auto story = narrate(marked_run{&runs.run(i), &lanes}, t, 8);
@@ -98,24 +113,29 @@ void draw_one(const run_set& runs, std::size_t i, const palette& p) {
       ImGui::PushTextWrapPos(0);
       ImGui::TextUnformatted(n.text.c_str());
       ImGui::PopTextWrapPos();
+      if (ImGui::IsItemHovered()) pick.hovered = timeline_view::lane_ref{i, n.lane};
     }
   }
 }
 
 }  // namespace
 
-void draw_loop_panel(const run_set& runs, const palette& p) {
+loop_pick draw_loop_panel(const run_set& runs, const palette& p,
+                          const std::optional<timeline_view::lane_ref>& selected) {
+  loop_pick pick;
   if (runs.size() == 0) {
     ImGui::TextDisabled("The loop's queues appear here once the runs are made.");
-    return;
+    return pick;
   }
   ImGui::TextWrapped("The loop at t = %s", format_seconds(runs.cursor()).c_str());
   for (std::size_t i = 0; i < runs.size(); ++i) {
     if (!runs.started(i)) continue;
     ImGui::PushID(static_cast<int>(i));
-    if (ImGui::CollapsingHeader(runs.run(i).variant().c_str(), ImGuiTreeNodeFlags_DefaultOpen)) draw_one(runs, i, p);
+    if (ImGui::CollapsingHeader(runs.run(i).variant().c_str(), ImGuiTreeNodeFlags_DefaultOpen))
+      draw_one(runs, i, p, pick, selected);
     ImGui::PopID();
   }
+  return pick;
 }
 
 }  // namespace loopscope::gui

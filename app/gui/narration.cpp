@@ -44,6 +44,9 @@ std::string sentence(const marked_run& r, lane_id lane, const trace_event* prev,
   switch (e.state) {
     case lane_state::running: {
       const auto kind = static_cast<run_kind>(e.detail);
+      if (kind == run_kind::blocking)
+        return name + " makes a blocking call" + at_line(*r.run, e.site) + ": the loop is held";
+      if (kind == run_kind::cpu) return name + " computes" + at_line(*r.run, e.site) + ": the loop is held";
       std::string s = name;
       if (first_run)
         s += " starts";
@@ -53,8 +56,6 @@ std::string sentence(const marked_run& r, lane_id lane, const trace_event* prev,
         s += " runs";
       else
         s += " resumed" + at_line(*r.run, e.site);
-      if (kind == run_kind::blocking) s += ", in a blocking call: the loop is held";
-      if (kind == run_kind::cpu) s += ", computing: the loop is held";
       if (kind == run_kind::cancelled) s += ", with a CancelledError raised at its await";
       return s;
     }

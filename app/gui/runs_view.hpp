@@ -42,6 +42,7 @@ class runs_view {
   const std::vector<header_rect>& headers() const { return timeline_.headers(); }
   const std::optional<timeline_view::lane_ref>& hovered_lane() const { return timeline_.hovered_lane(); }
   void set_highlight(std::vector<timeline_view::lane_ref> lanes) { timeline_.set_highlight(std::move(lanes)); }
+  void set_selected(std::optional<timeline_view::lane_ref> lane) { timeline_.set_selected(lane); }
 
  private:
   timeline_view timeline_;

@@ -227,12 +227,19 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
     const std::size_t shown = compact ? 0 : std::min(v.lanes->lane_count(), max_lanes);
     for (lane_id id = 0; id < shown; ++id) {
       const float y0 = y + static_cast<float>(id) * lane_h_;
+      const bool selected = selected_ == lane_ref{vi, id};
+      if (selected && follow_selected_) {
+        if (y0 < clip_min.y || y0 + lane_h_ > clip_max.y) ImGui::SetScrollFromPosY(y0 - clip_min.y, 0.5f);
+        follow_selected_ = false;
+      }
       if (y0 + lane_h_ < clip_min.y || y0 > clip_max.y) continue;
       if (id % 2 == 1) dl->AddRectFilled(ImVec2(origin.x, y0), ImVec2(canvas_x0 + canvas_w, y0 + lane_h_), p.lane_alt);
       if (hovered && io.MousePos.y >= y0 && io.MousePos.y < y0 + lane_h_) hovered_lane_ = lane_ref{vi, id};
       if (std::find(highlight_.begin(), highlight_.end(), lane_ref{vi, id}) != highlight_.end())
         dl->AddRectFilled(ImVec2(origin.x, y0), ImVec2(canvas_x0 + canvas_w, y0 + lane_h_),
                           (p.cursor & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 48));
+      if (selected)
+        dl->AddRect(ImVec2(origin.x, y0), ImVec2(canvas_x0 + canvas_w, y0 + lane_h_), p.cursor, 0, 0, 2 * scale);
       const lane_info& info = v.lanes->info(id);
       if (name_px >= 8) {
         dl->PushClipRect(ImVec2(origin.x, y0), ImVec2(canvas_x0 - 2, y0 + lane_h_), true);

@@ -57,6 +57,12 @@ class timeline_view {
   // Lanes drawn picked out at the next draw (the tasks at a hovered line of
   // code).
   void set_highlight(std::vector<lane_ref> lanes) { highlight_ = std::move(lanes); }
+  // The lane selected (in the loop panel): drawn outlined, and scrolled
+  // into view when it changes.
+  void set_selected(std::optional<lane_ref> lane) {
+    if (lane != selected_) follow_selected_ = lane.has_value();
+    selected_ = lane;
+  }
 
   // Draws into the rest of the current window. `cursor`: nothing after it is
   // drawn; `end`: what F fits. `dark`: the theme's palette. `conceal`: a
@@ -90,6 +96,8 @@ class timeline_view {
   std::optional<scrub_request> scrub_;
   std::optional<lane_ref> hovered_lane_;
   std::vector<lane_ref> highlight_;
+  std::optional<lane_ref> selected_;
+  bool follow_selected_ = false;
   bool scrubbing_ = false;
 };
 
