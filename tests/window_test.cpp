@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/gui/capture.hpp"
+#include "app/gui/key_taps.hpp"
 #include "app/gui/predict.hpp"
 #include "app/gui/run_set.hpp"
 #include "app/gui/settings.hpp"
@@ -39,11 +40,13 @@ run_plan sandbox_plan(std::vector<strategy> strategies, workload w) {
 // under the sanitizers on a busy machine, that can take a while).
 void until_prepared(run_set& runs) {
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (runs.preparing() && std::chrono::steady_clock::now() < give_up) {
+  // Made, and (a large run) its figures at the cursor computed too.
+  while ((runs.preparing() || runs.figures_pending()) && std::chrono::steady_clock::now() < give_up) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     runs.tick(0);
   }
   REQUIRE_FALSE(runs.preparing());
+  REQUIRE_FALSE(runs.figures_pending());
 }
 
 }  // namespace
@@ -191,6 +194,16 @@ TEST_SUITE("window") {
     CHECK(runs.metrics(0).makespan == 1 * sec);
     CHECK(runs.metrics(1).makespan == 30'000 * sec);  // limit 2
     CHECK(runs.density(0).peak > 0);                  // thousands of lanes: a density band
+    // So large a run is shown as a recording, made in full off the UI
+    // thread: the frames never run its handlers. Its figures follow the
+    // cursor, computed off the UI thread as well.
+    CHECK(runs.recorded());
+    CHECK(runs.current_notice().text.find("large run") != std::string::npos);
+    runs.seek(500'000'000);
+    until_prepared(runs);
+    CHECK(runs.cursor() == 500'000'000);
+    CHECK(runs.metrics(0).makespan == 0);  // nothing has ended yet at the cursor
+    CHECK(runs.metrics(0).peak_concurrency == 60'000);
   }
 
   TEST_CASE("a plan superseded while it is made is dropped, not installed") {
@@ -520,5 +533,27 @@ TEST_SUITE("window") {
     given.durations = {250 * ms, 2 * sec};
     f.load(given);
     CHECK(f.durations_text == "250ms,2s");
+  }
+}
+
+TEST_SUITE("window") {
+  TEST_CASE("a key tap shorter than a frame counts, in the frame after it, once") {
+    key_taps taps;
+    taps.begin_frame();
+    CHECK_FALSE(taps.tapped(262));
+    // A clicker's press (and release) between two frames.
+    taps.note_press(262);
+    CHECK_FALSE(taps.tapped(262));  // not before the next frame starts
+    taps.begin_frame();
+    CHECK(taps.tapped(262));
+    CHECK_FALSE(taps.tapped(263));
+    taps.begin_frame();
+    CHECK_FALSE(taps.tapped(262));  // one press, one frame
+    // Two presses between frames: both keys count in the next.
+    taps.note_press(262);
+    taps.note_press(263);
+    taps.begin_frame();
+    CHECK(taps.tapped(262));
+    CHECK(taps.tapped(263));
   }
 }

@@ -21,6 +21,7 @@
 #include "app/gui/code_page.hpp"
 #include "app/gui/gui.hpp"
 #include "app/gui/help_view.hpp"
+#include "app/gui/key_taps.hpp"
 #include "app/gui/lesson_page.hpp"
 #include "app/gui/sandbox_page.hpp"
 #include "app/gui/settings.hpp"
@@ -30,6 +31,8 @@
 namespace loopscope::gui {
 
 namespace {
+
+GLFWkeyfun imgui_key_callback = nullptr;  // ImGui's, which ours calls first
 
 // ---- Fonts: the system's, or ImGui's own with a notice ----
 
@@ -85,7 +88,12 @@ class pages {
     if (page == "code") return code_.headers();
     return page == "sandbox" ? sandbox_.headers() : lesson(page).headers();
   }
-  void show_tab(const std::string& page, const std::string& tab) { lesson(page).show_tab(tab); }
+  void show_tab(const std::string& page, const std::string& tab) {
+    if (page == "sandbox")
+      sandbox_.show_code(tab == "cpp");
+    else
+      lesson(page).show_tab(tab);
+  }
   // For a screenshot: the question skipped, answered, or left open. False
   // when the guess does not answer the question.
   bool answer(const std::string& page, const std::string& predict) {
@@ -228,6 +236,11 @@ std::optional<window> open_window(const settings& s, bool capture_only) {
   w.font_notice = load_fonts(w.scale);
   apply_theme(s.dark, w.scale);
   ImGui_ImplGlfw_InitForOpenGL(w.handle, true);
+  // Every press reaches window_taps() too, after ImGui's own handler.
+  imgui_key_callback = glfwSetKeyCallback(w.handle, [](GLFWwindow* win, int key, int scancode, int action, int mods) {
+    if (imgui_key_callback != nullptr) imgui_key_callback(win, key, scancode, action, mods);
+    if (action == GLFW_PRESS) window_taps().note_press(key);
+  });
   ImGui_ImplOpenGL3_Init("#version 330 core");
   return w;
 }
@@ -335,7 +348,7 @@ int run_app(const gui_options& options) {
       close_window(*w);
       return 2;
     }
-    if (!options.tab.empty() && s.page != "sandbox" && s.page != "code") all.show_tab(s.page, options.tab);
+    if (!options.tab.empty() && s.page != "code") all.show_tab(s.page, options.tab);
     sidebar side;
     help_view help;
     screenshot_plan shot(options.at, options.predict != "ask" || s.page == "sandbox" || s.page == "code");
@@ -348,6 +361,7 @@ int run_app(const gui_options& options) {
       else
         glfwWaitEventsTimeout(0.25);
       if (close_requested) glfwSetWindowShouldClose(w->handle, GLFW_TRUE);
+      window_taps().begin_frame();
       const auto now = std::chrono::steady_clock::now();
       const double dt = capture_only ? 0.0 : std::chrono::duration<double>(now - last).count();
       last = now;

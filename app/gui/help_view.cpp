@@ -14,6 +14,7 @@ constexpr const char* keys[][2] = {
     {"Space", "play / pause (virtual clock); run (a real-clock lesson)"},
     {"Right arrow", "run exactly one handler of the loop"},
     {"Left arrow", "one handler back, as Right arrow runs one forward (replayed: the virtual clock is exact)"},
+    {"Page Down / Up", "the same, from a presentation clicker: one handler forward / back"},
     {"Home / End", "back to the start / run to the end"},
     {"Drag on the ruler", "move the cursor there, forward or back"},
     {"R", "restart every variant"},

@@ -6,19 +6,29 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "app/gui/key_taps.hpp"
 #include "core/pacer.hpp"
 
 namespace loopscope::gui {
 
+namespace {
+
+// Pressed this frame: as ImGui saw it (with the key's repeat when held), or
+// as a tap shorter than the frame, which ImGui does not see.
+bool pressed(int key, bool repeat = true) { return ImGui::IsKeyPressed(key, repeat) || window_taps().tapped(key); }
+
+}  // namespace
+
 playback_request playback_bar::keys(bool held) {
   playback_request r;
   if (ImGui::GetIO().WantTextInput || held) return r;
-  r.toggle_play = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false);
-  r.step = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow));
-  r.step_back = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow));
-  r.to_start = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home), false);
-  r.to_end = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End), false);
-  r.restart = ImGui::IsKeyPressed(GLFW_KEY_R, false);
+  r.toggle_play = pressed(GLFW_KEY_SPACE, false);
+  // A presentation clicker sends Page Down and Page Up: step, and back.
+  r.step = pressed(GLFW_KEY_RIGHT) || pressed(GLFW_KEY_PAGE_DOWN);
+  r.step_back = pressed(GLFW_KEY_LEFT) || pressed(GLFW_KEY_PAGE_UP);
+  r.to_start = pressed(GLFW_KEY_HOME, false);
+  r.to_end = pressed(GLFW_KEY_END, false);
+  r.restart = pressed(GLFW_KEY_R, false);
   return r;
 }
 

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <future>
 
 #include "core/chrome_trace.hpp"
 #include "core/pacer.hpp"
@@ -16,6 +17,9 @@ constexpr double metrics_period_s = 0.25;  // real-clock runs: metrics at most 4
 // Tasks per variant past which the timeline may draw a density band: to
 // fit a small window, and always past timeline_view::max_lanes (200).
 constexpr std::size_t density_from = 8;
+// Lanes past which a virtual-clock run is made in full before it is shown,
+// and then replayed (Step moves to the next moment, not the next handler).
+constexpr std::size_t record_from = 5'000;
 }  // namespace
 
 struct run_set::panel {
@@ -28,6 +32,14 @@ struct run_set::panel {
   nanos metrics_now = -1;
   double metrics_cost_s = 0;
   steady::time_point metrics_at{};
+  // A large run's figures at a cursor, being computed off the UI thread
+  // (last, so that it is waited for before the run it reads is gone).
+  struct figures_at {
+    run_metrics metrics;
+    density_steps density;
+  };
+  std::future<figures_at> computing;
+  nanos computing_now = -1;
 };
 
 run_set::run_set() = default;
@@ -85,28 +97,39 @@ void run_set::reset(run_plan plan, bool keep_cursor) {
       std::async(std::launch::async, [plan = plan_, real = real_clock_, real_only = real_only_, abandon = abandon_]() {
         prepared out;
         if (plan.reference) out.reference = plan.reference();
-        for (std::size_t i = 0; i < plan.count; ++i) {
-          try {
+        std::vector<std::unique_ptr<scenario_run>> shadows;  // each variant run to its end here
+        try {
+          for (std::size_t i = 0; i < plan.count; ++i) {
             if (plan.recorded) {
               out.runs.push_back(plan.make(i, clock_kind::virtual_clock));
               out.end = std::max(out.end, compute_metrics(out.runs.back()->trace(), out.runs.back()->now()).window);
               continue;
             }
-            if (!real_only) {
-              auto shadow = plan.make(i, clock_kind::virtual_clock);
-              for (std::size_t n = 0; shadow->step(); ++n)
-                if ((n & 0x3fff) == 0 && abandon->load()) {
-                  out.abandoned = true;
-                  return out;
-                }
-              out.end = std::max(out.end, compute_metrics(shadow->trace(), shadow->now()).window);
-            }
-            out.runs.push_back(plan.make(i, real ? clock_kind::real_clock : clock_kind::virtual_clock));
-          } catch (const std::exception& e) {  // a real resource refused (a socket, a port): say so, show nothing
-            out.runs.clear();
-            out.failure = std::string("Could not set up the run: ") + e.what();
-            break;
+            if (real_only) continue;
+            auto shadow = plan.make(i, clock_kind::virtual_clock);
+            for (std::size_t n = 0; shadow->step(); ++n)
+              if ((n & 0x3fff) == 0 && abandon->load()) {
+                out.abandoned = true;
+                return out;
+              }
+            out.end = std::max(out.end, compute_metrics(shadow->trace(), shadow->now()).window);
+            // A large run on the virtual clock is shown as it was made here:
+            // played live, its first moment (every task started) alone would
+            // hold a frame for seconds.
+            if (!real && shadow->trace().lane_count() > record_from) out.recorded = true;
+            shadows.push_back(std::move(shadow));
           }
+          if (out.recorded) {
+            out.runs = std::move(shadows);
+            for (const auto& r : out.runs) out.lanes.emplace_back().sync(r->trace());
+          } else if (!plan.recorded) {
+            shadows.clear();
+            for (std::size_t i = 0; i < plan.count; ++i)
+              out.runs.push_back(plan.make(i, real ? clock_kind::real_clock : clock_kind::virtual_clock));
+          }
+        } catch (const std::exception& e) {  // a real resource refused (a socket, a port): say so, show nothing
+          out.runs.clear();
+          out.failure = std::string("Could not set up the run: ") + e.what();
         }
         return out;
       });
@@ -132,11 +155,16 @@ void run_set::install(prepared p) {
   if (!failure_.empty()) notice_ = {failure_, false};
   reference_ = p.reference;
   end_ = p.end;
+  recorded_ = plan_.recorded || p.recorded;
+  large_ = p.recorded;
+  if (p.recorded && notice_.text.empty())
+    notice_ = {"A large run: made in full first, then replayed. Step moves to the next moment it changed.", true};
   next_start_ = 0;
   ended_ = false;
-  for (auto& r : p.runs) {
+  for (std::size_t i = 0; i < p.runs.size(); ++i) {
     auto panel_ptr = std::make_unique<panel>();
-    panel_ptr->run = std::move(r);
+    panel_ptr->run = std::move(p.runs[i]);
+    if (i < p.lanes.size()) panel_ptr->lanes = std::move(p.lanes[i]);
     panels_.push_back(std::move(panel_ptr));
   }
   if (real_clock_) {
@@ -145,7 +173,7 @@ void run_set::install(prepared p) {
     std::vector<scenario_run*> runs;
     for (auto& panel_ptr : panels_) runs.push_back(panel_ptr->run.get());
     pacer_ = std::make_unique<pacer>(runs);
-    if (plan_.recorded) pacer_->set_recorded(end_);
+    if (recorded_) pacer_->set_recorded(end_);
     if (after_.steps) {  // the state is that many handlers in, and no more
       for (std::size_t n = 0; n < *after_.steps && pacer_->step(); ++n) {
       }
@@ -376,6 +404,14 @@ void run_set::tick(double wall_seconds) {
   sync();
 }
 
+bool run_set::figures_pending() const {
+  if (!large_) return false;
+  const nanos at = pacer_ ? pacer_->cursor() : 0;
+  return std::any_of(panels_.begin(), panels_.end(), [&](const auto& p) {
+    return p->computing.valid() || p->metrics_now != std::min(p->run->now(), at);
+  });
+}
+
 void run_set::sync() {
   const auto now = steady::now();
   for (auto& p : panels_) {
@@ -385,6 +421,23 @@ void run_set::sync() {
     const nanos loop_now = pacer_ ? std::min(p->run->now(), pacer_->cursor()) : p->run->now();
     // Metrics follow the events and the clock, but no more often than a few
     // times a second, and never taking more than a fifth of the time.
+    if (large_) {  // a complete recording: read from another thread, nothing writes it
+      if (p->computing.valid() && p->computing.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+        panel::figures_at f = p->computing.get();
+        p->metrics = std::move(f.metrics);
+        p->density = std::move(f.density);
+        p->metrics_now = p->computing_now;
+        p->metrics_events = p->lanes.event_count();
+      }
+      if (!p->computing.valid() && p->metrics_now != loop_now) {
+        p->computing_now = loop_now;
+        p->computing = std::async(std::launch::async, [run = p->run.get(), lanes = &p->lanes, loop_now] {
+          return panel::figures_at{compute_metrics(run->trace(), loop_now), compute_density(*lanes, loop_now)};
+        });
+      }
+      if (p->run->main_done()) p->figures = p->run->figures();
+      continue;
+    }
     const bool stale = p->metrics_events != p->lanes.event_count() || p->metrics_now != loop_now;
     const double since = std::chrono::duration<double>(now - p->metrics_at).count();
     const bool final = p->run->finished() && p->metrics_now != loop_now;

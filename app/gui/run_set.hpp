@@ -94,7 +94,10 @@ class run_set {
   void seek(nanos t);
   // To t, forward or back (back: replayed as step_back is). Virtual clock.
   void travel_to(nanos t);
-  bool recorded() const { return plan_.recorded; }
+  bool recorded() const { return recorded_; }
+  // A large run's figures at the cursor are still being computed (off the
+  // UI thread); until then they are those of an earlier cursor.
+  bool figures_pending() const;
   void run_to_end();
   void set_speed(double s);
   void apply(const playback_request& r);
@@ -143,6 +146,8 @@ class run_set {
     std::optional<nanos> reference;
     std::string failure;
     bool abandoned = false;
+    bool recorded = false;          // large: the runs were made to their end, and are replayed as recordings
+    std::vector<lane_store> lanes;  // then, each run's lanes, read here too
   };
   void install(prepared p);
   void replay_to(nanos t);
@@ -150,6 +155,8 @@ class run_set {
   void start_pending();
   void sync();
 
+  bool recorded_ = false;  // the runs shown are recordings: the plan's, or large ones made in full
+  bool large_ = false;     // large recordings: their figures are computed off the UI thread
   run_plan plan_;
   std::optional<nanos> reference_;
   std::optional<nanos> replay_;              // a step back under way: where to

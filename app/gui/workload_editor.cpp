@@ -102,6 +102,10 @@ workload_edit workload_editor::draw(workload_form& form, std::vector<strategy>& 
     ImGui::PushID(label);
     ImGui::TextUnformatted(label);
     help_marker(tip);
+    // "+" before the rows: it stays under the mouse as rows are added.
+    ImGui::SameLine();
+    const bool add = ImGui::SmallButton("+");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One more task that does this");
     for (auto it = m.begin(); it != m.end();) {
       ImGui::PushID(it->first);
       ImGui::SameLine();
@@ -134,11 +138,10 @@ workload_edit workload_editor::draw(workload_form& form, std::vector<strategy>& 
       }
       ++it;
     }
-    ImGui::SameLine();
-    if (ImGui::SmallButton("+")) {
+    if (add) {
       int next = 1;
       while (m.count(next) && next < work.tasks) ++next;
-      m[next] = 500 * ms;
+      m.try_emplace(next, 500 * ms);
       changed = shape = true;
     }
     ImGui::PopID();
@@ -149,6 +152,9 @@ workload_edit workload_editor::draw(workload_form& form, std::vector<strategy>& 
 
   ImGui::TextUnformatted("fail");
   help_marker("These tasks raise an exception after their sleep.");
+  ImGui::SameLine();
+  const bool add_fail = ImGui::SmallButton("+##fail");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("One more task that fails");
   for (auto it = work.fail.begin(); it != work.fail.end();) {
     ImGui::PushID(*it);
     ImGui::SameLine();
@@ -161,8 +167,7 @@ workload_edit workload_editor::draw(workload_form& form, std::vector<strategy>& 
     }
     ++it;
   }
-  ImGui::SameLine();
-  if (ImGui::SmallButton("+##fail")) {
+  if (add_fail) {
     int next = 1;
     while (work.fail.count(next) && next < work.tasks) ++next;
     work.fail.insert(next);
