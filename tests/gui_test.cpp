@@ -69,6 +69,35 @@ TEST_SUITE("gui") {
     std::remove(png.c_str());
   }
 
+  TEST_CASE("Save PNG's picture is the whole timeline: every lane at full height, the legend under it") {
+    const std::string dir = "/tmp/loopscope_gui_picture_" + std::to_string(::getpid());
+    shell("mkdir -p " + dir);
+    // Lesson 4 at 1280x720: three variants of 13 lanes are squeezed to fit
+    // the window; the picture draws them at full height, taller than it.
+    const auto r = shell("XDG_CONFIG_HOME=" + dir + " xvfb-run -a -s '-screen 0 1280x720x24' " + binary +
+                         " --timeline-png " + dir + "/whole.png --lesson semaphore --size 1280x720 --theme dark");
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    int w = 0, h = 0, n = 0;
+    unsigned char* px = stbi_load((dir + "/whole.png").c_str(), &w, &h, &n, 4);
+    REQUIRE(px != nullptr);
+    CHECK(w > 500);
+    CHECK(w < 1280);
+    CHECK(h > 800);
+    // The waits for a permit (bounded, and its CPython twin), and the
+    // legend's swatches at the bottom.
+    CHECK(count_colour(px, w, h, 0x905977, 10) > 2000);
+    const unsigned char* bottom = px + static_cast<std::size_t>(h - 60) * w * 4;
+    CHECK(count_colour(bottom, w, 60, 0x905977, 10) > 20);  // the legend's semaphore swatch
+    stbi_image_free(px);
+    // A path that cannot be written is said, with a non-zero exit.
+    const auto bad = shell("XDG_CONFIG_HOME=" + dir + " xvfb-run -a -s '-screen 0 1280x720x24' " + binary +
+                           " --timeline-png /nonexistent/dir/x.png --lesson semaphore --size 1280x720");
+    CHECK(bad.code != 0);
+    CHECK(bad.out.find("could not write") != std::string::npos);
+    shell("rm -rf " + dir);
+  }
+
   TEST_CASE("every lesson's page renders in screenshot mode, its lanes moving with the cursor") {
     const std::string png = "/tmp/loopscope_gui_lesson_" + std::to_string(::getpid()) + ".png";
     struct colours {
@@ -294,8 +323,10 @@ TEST_SUITE("gui") {
   }
 
   TEST_CASE("the frame benchmark runs headless and prints its percentiles") {
-    auto r = shell(binary + " --bench-frames 10 --bench-tasks 300");
+    auto r = shell(binary + " --bench-frames 10 --bench-tasks 300 --bench-rerun-tasks 6000");
     CHECK(r.code == 0);
+    CHECK(r.out.find("re-running a 6000-task sandbox") != std::string::npos);
+    CHECK(r.out.find("re-running: frame CPU time") != std::string::npos);
     CHECK(r.out.find("p99") != std::string::npos);
     CHECK(r.out.find("target") != std::string::npos);
     CHECK(r.out.find("scrubbing the cursor: frame CPU time") != std::string::npos);

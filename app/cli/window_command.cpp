@@ -18,10 +18,10 @@ namespace loopscope::cli {
 namespace {
 
 struct window_flags {
-  std::string lesson = "sandbox", screenshot, at, size, theme, predict, layout, tab;
+  std::string lesson = "sandbox", screenshot, timeline_png, at, size, theme, predict, layout, tab;
   std::string panels;
   workload_flags work;
-  int bench = 0, bench_tasks = 10'000;
+  int bench = 0, bench_tasks = 10'000, bench_rerun = 100'000;
 };
 
 // "1280x800": digits, an x, digits, and nothing else.
@@ -41,9 +41,13 @@ int open_window(const CLI::App& app, const window_flags& f) {
   if (const lessons::lesson* l = o.page == "sandbox" ? nullptr : lessons::find(o.page)) o.page = l->id;
   o.page_given = app.count("--lesson") > 0;
   o.screenshot = f.screenshot;
+  o.timeline_png = f.timeline_png;
+  if (app.count("--timeline-png") > 0 && f.timeline_png.empty()) throw usage_error("--timeline-png: empty value");
+  if (app.count("--layout") > 0 && f.screenshot.empty()) throw usage_error("--layout goes with --screenshot");
   for (const char* flag : {"--predict", "--layout"}) {
     if (app.count(flag) == 0) continue;
-    if (f.screenshot.empty()) throw usage_error(std::string(flag) + " goes with --screenshot");
+    if (f.screenshot.empty() && f.timeline_png.empty())
+      throw usage_error(std::string(flag) + " goes with --screenshot or --timeline-png");
     if ((flag[2] == 'p' ? f.predict : f.layout).empty()) throw usage_error(std::string(flag) + ": empty value");
   }
   if (app.count("--predict") > 0) o.predict = f.predict;
@@ -137,9 +141,13 @@ command add_window(CLI::App& app) {
          "The page to open: a lesson (its name or number, as loopscope list shows), sandbox, or code (your own script)")
       ->capture_default_str();
   app.add_option("--screenshot", f->screenshot, "Render one frame to this PNG and exit (needs a display, e.g. Xvfb)");
-  app.add_option("--at", f->at, "With --screenshot: the time to show, e.g. 2.5s (default: the end)");
+  app.add_option("--timeline-png", f->timeline_png,
+                 "Write the whole timeline to this PNG, as Save PNG does (every variant and lane, with the legend), "
+                 "and exit (needs a display, e.g. Xvfb)");
+  app.add_option("--at", f->at, "With --screenshot or --timeline-png: the time to show, e.g. 2.5s (default: the end)");
   app.add_option("--predict", f->predict,
-                 "With --screenshot: the lesson's question asked (ask), skipped (skip, the default), or answered "
+                 "With --screenshot or --timeline-png: the lesson's question asked (ask), skipped (skip, the default), "
+                 "or answered "
                  "with this guess (a number; a choice's number from 1)");
   app.add_option(
       "--tab", f->tab,
@@ -151,9 +159,14 @@ command add_window(CLI::App& app) {
   app.add_option("--strategies", f->panels, "Strategies of the sandbox panels, comma-separated (at most 4)");
   app.add_option("--bench-frames", f->bench, "Headless: time building this many frames of a large timeline");
   app.add_option("--bench-tasks", f->bench_tasks, "With --bench-frames: tasks in the timeline")->capture_default_str();
+  app.add_option("--bench-rerun-tasks", f->bench_rerun,
+                 "With --bench-frames: tasks of the sandbox re-run that frames are timed during")
+      ->capture_default_str();
   f->work.add_to(app);
   return {nullptr, [f, &app] {
-            if (f->bench > 0) return gui::bench_frames(f->bench, std::clamp(f->bench_tasks, 1, 100'000));
+            if (f->bench > 0)
+              return gui::bench_frames(f->bench, std::clamp(f->bench_tasks, 1, 100'000),
+                                       std::clamp(f->bench_rerun, 1, 100'000));
             return open_window(app, *f);
           }};
 }

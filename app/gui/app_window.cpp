@@ -1,5 +1,7 @@
 // The window: GLFW + OpenGL 3.3 core + Dear ImGui. Opening and closing it,
 // the frame loop, the pages, and the PNG captures.
+#include <GL/gl.h>
+#include <GL/glext.h>  // after gl.h: it needs its types
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
@@ -8,10 +10,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cfloat>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -88,6 +92,10 @@ class pages {
     if (page == "code") return code_.headers();
     return page == "sandbox" ? sandbox_.headers() : lesson(page).headers();
   }
+  const runs_view& view(const std::string& page) {
+    if (page == "code") return code_.view();
+    return page == "sandbox" ? sandbox_.view() : lesson(page).view();
+  }
   void show_tab(const std::string& page, const std::string& tab) {
     if (page == "sandbox")
       sandbox_.show_code(tab == "cpp");
@@ -148,8 +156,23 @@ class pages {
 
 // ---- Captures ----
 
+// Writes pixels read from GL (bottom row first) as a PNG, top row first.
+bool write_rgba(const std::string& path, int w, int h, std::vector<unsigned char>& pixels, std::string& error) {
+  std::vector<unsigned char> flipped(pixels.size());
+  const std::size_t row = static_cast<std::size_t>(w) * 4;
+  for (int r = 0; r < h; ++r)
+    std::copy_n(pixels.data() + static_cast<std::size_t>(h - 1 - r) * row, row,
+                flipped.data() + static_cast<std::size_t>(r) * row);
+  for (std::size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;  // opaque, as on screen
+  if (stbi_write_png(path.c_str(), w, h, 4, flipped.data(), static_cast<int>(row)) == 0) {
+    error = "could not write " + path;
+    return false;
+  }
+  return true;
+}
+
 // Reads the framebuffer rectangle [x0, x1) × [y0, y1) (ImGui coordinates)
-// and writes it as a PNG, top row first.
+// and writes it as a PNG.
 bool write_png(const std::string& path, float x0, float y0, float x1, float y1, std::string& error) {
   ImGuiIO& io = ImGui::GetIO();
   const float sx = io.DisplayFramebufferScale.x, sy = io.DisplayFramebufferScale.y;
@@ -164,17 +187,105 @@ bool write_png(const std::string& path, float x0, float y0, float x1, float y1, 
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadBuffer(GL_BACK);
   glReadPixels(px, std::max(0, py), pw, ph, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
-  std::vector<unsigned char> flipped(pixels.size());
-  const std::size_t row = static_cast<std::size_t>(pw) * 4;
-  for (int r = 0; r < ph; ++r)
-    std::copy_n(pixels.data() + static_cast<std::size_t>(ph - 1 - r) * row, row,
-                flipped.data() + static_cast<std::size_t>(r) * row);
-  for (std::size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;  // opaque, as on screen
-  if (stbi_write_png(path.c_str(), pw, ph, 4, flipped.data(), static_cast<int>(row)) == 0) {
-    error = "could not write " + path;
+  return write_rgba(path, pw, ph, pixels, error);
+}
+
+// OpenGL 3's framebuffer objects, looked up through GLFW (the system's
+// libGL need not export them).
+struct framebuffer_api {
+  PFNGLGENFRAMEBUFFERSPROC gen_framebuffers = nullptr;
+  PFNGLBINDFRAMEBUFFERPROC bind_framebuffer = nullptr;
+  PFNGLDELETEFRAMEBUFFERSPROC delete_framebuffers = nullptr;
+  PFNGLGENRENDERBUFFERSPROC gen_renderbuffers = nullptr;
+  PFNGLBINDRENDERBUFFERPROC bind_renderbuffer = nullptr;
+  PFNGLRENDERBUFFERSTORAGEPROC renderbuffer_storage = nullptr;
+  PFNGLDELETERENDERBUFFERSPROC delete_renderbuffers = nullptr;
+  PFNGLFRAMEBUFFERRENDERBUFFERPROC framebuffer_renderbuffer = nullptr;
+  PFNGLCHECKFRAMEBUFFERSTATUSPROC check_framebuffer_status = nullptr;
+  bool load() {
+    auto get = [](const char* name) { return glfwGetProcAddress(name); };
+    gen_framebuffers = reinterpret_cast<PFNGLGENFRAMEBUFFERSPROC>(get("glGenFramebuffers"));
+    bind_framebuffer = reinterpret_cast<PFNGLBINDFRAMEBUFFERPROC>(get("glBindFramebuffer"));
+    delete_framebuffers = reinterpret_cast<PFNGLDELETEFRAMEBUFFERSPROC>(get("glDeleteFramebuffers"));
+    gen_renderbuffers = reinterpret_cast<PFNGLGENRENDERBUFFERSPROC>(get("glGenRenderbuffers"));
+    bind_renderbuffer = reinterpret_cast<PFNGLBINDRENDERBUFFERPROC>(get("glBindRenderbuffer"));
+    renderbuffer_storage = reinterpret_cast<PFNGLRENDERBUFFERSTORAGEPROC>(get("glRenderbufferStorage"));
+    delete_renderbuffers = reinterpret_cast<PFNGLDELETERENDERBUFFERSPROC>(get("glDeleteRenderbuffers"));
+    framebuffer_renderbuffer = reinterpret_cast<PFNGLFRAMEBUFFERRENDERBUFFERPROC>(get("glFramebufferRenderbuffer"));
+    check_framebuffer_status = reinterpret_cast<PFNGLCHECKFRAMEBUFFERSTATUSPROC>(get("glCheckFramebufferStatus"));
+    return gen_framebuffers && bind_framebuffer && delete_framebuffers && gen_renderbuffers && bind_renderbuffer &&
+           renderbuffer_storage && delete_renderbuffers && framebuffer_renderbuffer && check_framebuffer_status;
+  }
+};
+
+// Save PNG's picture: one ImGui frame of width × height (taller than the
+// window, as need be) laid out by `draw`, rendered off screen and written
+// to `path`. The window's own frame is not touched.
+bool write_picture(const std::string& path, float width, float height, const std::function<void()>& draw,
+                   std::string& error) {
+  static framebuffer_api gl;
+  static const bool loaded = gl.load();
+  if (!loaded) {
+    error = "this OpenGL has no framebuffer objects";
     return false;
   }
-  return true;
+  ImGuiIO& io = ImGui::GetIO();
+  const float scale = std::max(io.DisplayFramebufferScale.y, 1.0f);
+  GLint max_size = 0;
+  glGetIntegerv(GL_MAX_RENDERBUFFER_SIZE, &max_size);
+  GLint max_viewport[2] = {0, 0};
+  glGetIntegerv(GL_MAX_VIEWPORT_DIMS, max_viewport);
+  const float limit = static_cast<float>(std::min({max_size, max_viewport[0], max_viewport[1], 16384})) / scale;
+  width = std::clamp(width, 200.0f, limit);
+  height = std::clamp(height, 100.0f, limit);  // past it, the lanes are drawn thinner to fit
+
+  // The frame: nothing under the mouse, nothing pressed.
+  const ImVec2 display = io.DisplaySize;
+  const ImVec2 mouse = io.MousePos;
+  bool down[IM_ARRAYSIZE(io.MouseDown)];
+  std::copy(std::begin(io.MouseDown), std::end(io.MouseDown), down);
+  std::fill(std::begin(io.MouseDown), std::end(io.MouseDown), false);
+  io.DisplaySize = ImVec2(width, height);
+  io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui::NewFrame();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::Begin("##picture", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+  draw();
+  ImGui::End();
+  ImGui::Render();
+  io.DisplaySize = display;
+  io.MousePos = mouse;
+  std::copy(std::begin(down), std::end(down), io.MouseDown);
+
+  const int fw = static_cast<int>(width * scale), fh = static_cast<int>(height * scale);
+  GLuint fbo = 0, rbo = 0;
+  gl.gen_framebuffers(1, &fbo);
+  gl.bind_framebuffer(GL_FRAMEBUFFER, fbo);
+  gl.gen_renderbuffers(1, &rbo);
+  gl.bind_renderbuffer(GL_RENDERBUFFER, rbo);
+  gl.renderbuffer_storage(GL_RENDERBUFFER, GL_RGBA8, fw, fh);
+  gl.framebuffer_renderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, rbo);
+  bool ok = gl.check_framebuffer_status(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE;
+  if (ok) {
+    glViewport(0, 0, fw, fh);
+    const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    std::vector<unsigned char> pixels(static_cast<std::size_t>(fw) * fh * 4);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadBuffer(GL_COLOR_ATTACHMENT0);
+    glReadPixels(0, 0, fw, fh, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+    ok = write_rgba(path, fw, fh, pixels, error);
+  } else {
+    error = "could not make an off-screen picture of " + std::to_string(fw) + "x" + std::to_string(fh);
+  }
+  gl.bind_framebuffer(GL_FRAMEBUFFER, 0);
+  gl.delete_renderbuffers(1, &rbo);
+  gl.delete_framebuffers(1, &fbo);
+  return ok;
 }
 
 // Where each variant's header was drawn, for the layout tests: JSON.
@@ -329,7 +440,7 @@ int run_app(const gui_options& options) {
   if (options.dark) s.dark = *options.dark;
   if (options.width > 0) s.width = options.width;
   if (options.height > 0) s.height = options.height;
-  const bool capture_only = !options.screenshot.empty();
+  const bool capture_only = !options.screenshot.empty() || !options.timeline_png.empty();
 
   // Taken before the window opens (which can take seconds on a software
   // renderer): a stop asked for meanwhile closes it at its first frame,
@@ -372,9 +483,15 @@ int run_app(const gui_options& options) {
       const auto png = draw_frame(*w, s, all, side, help, dt);
       render(*w);
       run_set& shown = all.shown(s.page);
+      // The whole timeline, drawn off screen after the window's frame.
+      auto picture = [&](const std::string& path, float width, std::string& error) {
+        const runs_view& view = all.view(s.page);
+        return write_picture(
+            path, width, view.picture_height(), [&] { view.draw_picture(shown, s.dark); }, error);
+      };
       if (png) {
         std::string error;
-        if (write_png(png->path, png->x0, png->y0, png->x1, png->y1, error))
+        if (picture(png->path, png->width, error))
           shown.set_notice({"Timeline saved to " + png->path, true});
         else
           shown.set_notice({"Could not save the PNG: " + error, false});
@@ -383,7 +500,12 @@ int run_app(const gui_options& options) {
       if (due) {
         const ImGuiIO& io = ImGui::GetIO();
         std::string error;
-        if (!write_png(options.screenshot, 0, 0, io.DisplaySize.x, io.DisplaySize.y, error)) {
+        if (!options.screenshot.empty() &&
+            !write_png(options.screenshot, 0, 0, io.DisplaySize.x, io.DisplaySize.y, error)) {
+          std::cerr << "loopscope: error: " << error << "\n";
+          status = 1;
+        }
+        if (!options.timeline_png.empty() && !picture(options.timeline_png, all.view(s.page).timeline_width(), error)) {
           std::cerr << "loopscope: error: " << error << "\n";
           status = 1;
         }

@@ -27,6 +27,7 @@ class code_page {
   std::optional<png_request> draw(double wall_dt, bool dark);
   run_set& runs() { return runs_; }
   const std::vector<header_rect>& headers() const { return body_.headers(); }
+  const runs_view& view() const { return body_; }
   bool available() const { return static_cast<bool>(trace_); }
   // Loads an example by its file name ("gather.py"); false when there is none.
   bool load_example(const std::string& name);

@@ -12,9 +12,11 @@ namespace loopscope::gui {
 
 // A picture of a region of the window, in ImGui coordinates, taken by the
 // frame loop once the frame is rendered.
+// Save PNG: the whole timeline (every variant, every lane) with its
+// legend, drawn off screen as wide as it is on screen.
 struct png_request {
   std::string path;
-  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  float width = 0;
 };
 
 struct export_request {

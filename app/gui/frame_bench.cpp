@@ -30,12 +30,11 @@ double thread_cpu_ms() {
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
-// Frames while the sandbox re-runs 100,000 tasks under three strategies,
+// Frames while the sandbox re-runs (100,000) tasks under three strategies,
 // as a click on a knob makes it: the runs are prepared off the UI thread
 // while the frames go on. Wall time, for a frame is late by the clock: the
 // preparing thread takes the other core.
-void measure_rerun(ImGuiIO& io) {
-  constexpr int rerun_tasks = 100'000;
+void measure_rerun(ImGuiIO& io, int rerun_tasks) {
   workload w;
   w.tasks = rerun_tasks;
   w.duration = 1'000'000'000;
@@ -94,7 +93,7 @@ void measure_rerun(ImGuiIO& io) {
 
 }  // namespace
 
-int bench_frames(int frames, int tasks) {
+int bench_frames(int frames, int tasks, int rerun_tasks) {
   std::printf("Timeline frame benchmark: %d tasks, %d frames, 1600x1000, headless\n", tasks, frames);
   auto run = make_chatty_clients(tasks);
   run->run_to_end();
@@ -177,7 +176,7 @@ int bench_frames(int frames, int tasks) {
   };
   measure("zoom and pan", false);
   measure("scrubbing the cursor", true);
-  measure_rerun(io);
+  measure_rerun(io, rerun_tasks);
   ImGui::DestroyContext();
   return 0;
 }

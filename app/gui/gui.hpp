@@ -16,6 +16,7 @@ struct gui_options {
   std::string page = "sandbox";      // what to open (--lesson)
   bool page_given = false;           // --lesson was given; otherwise the last page shown
   std::string screenshot;            // write a PNG of one frame and exit
+  std::string timeline_png;          // write Save PNG's picture (the whole timeline) and exit
   std::optional<nanos> at;           // the time to show in the screenshot
   int width = 0, height = 0;         // 0: remembered or default
   std::optional<bool> dark;          // --theme; otherwise remembered
@@ -50,6 +51,6 @@ const std::vector<std::string>& page_names();
 int run_app(const gui_options& options);
 
 // Headless: CPU time to build frames of a large timeline, with percentiles.
-int bench_frames(int frames, int tasks);
+int bench_frames(int frames, int tasks, int rerun_tasks);
 
 }  // namespace loopscope::gui

@@ -44,6 +44,7 @@ class lesson_page {
   void show_tab(const std::string& tab) { texts_.show_tab(tab); }
   const prediction& predicted() const { return prediction_; }
   const std::vector<header_rect>& headers() const { return body_.headers(); }
+  const runs_view& view() const { return body_; }
 
  private:
   void rebuild(bool keep_cursor);

@@ -57,7 +57,6 @@ runs_request runs_view::draw(run_set& runs, bool dark, const std::function<void(
   const float timeline_h = std::max(ImGui::GetContentRegionAvail().y - bottom, 160.0f);
 
   runs_request r;
-  const ImVec2 tl_min = ImGui::GetCursorScreenPos();
   ImGui::BeginChild("##timeline", ImVec2(0, timeline_h), true);
   // A real-only run has no known end: the view follows it while it runs.
   const nanos end = measured ? std::max<nanos>(runs.cursor(), 1'000'000) : runs.end();
@@ -70,7 +69,8 @@ runs_request runs_view::draw(run_set& runs, bool dark, const std::function<void(
     if (s->t >= runs.cursor() || runs.recorded() || s->released) runs.travel_to(s->t);
   }
   ImGui::EndChild();
-  const ImVec2 tl_max(tl_min.x + ImGui::GetItemRectSize().x, tl_min.y + timeline_h);
+  const float tl_width = ImGui::GetItemRectSize().x;
+  timeline_width_ = tl_width;
 
   const float legend_top = ImGui::GetCursorPosY();
   draw_legend_row(p);
@@ -99,9 +99,25 @@ runs_request runs_view::draw(run_set& runs, bool dark, const std::function<void(
 
   const export_request e = exports_.draw(runs.current_notice(), p);
   r.export_trace = e.trace;
-  // The picture: the timeline and its legend under it.
-  if (e.png) r.png = png_request{*e.png, tl_min.x, tl_min.y, tl_max.x, tl_max.y + legend_h_};
+  // The picture: the timeline and its legend under it, as wide as here.
+  if (e.png) r.png = png_request{*e.png, tl_width};
+  conceal_ = o.conceal;
   return r;
+}
+
+float runs_view::picture_height() const {
+  return timeline_.natural_height(views_) + legend_h_ + 2 * ImGui::GetStyle().WindowPadding.y;
+}
+
+void runs_view::draw_picture(const run_set& runs, bool dark) const {
+  timeline_view whole = timeline_;  // the same zoom, pan and cursor; its own layout
+  whole.set_highlight({});
+  whole.set_selected(std::nullopt);
+  ImGui::BeginChild("##picture_timeline", ImVec2(0, timeline_.natural_height(views_)), false);
+  const nanos end = runs.real_only() ? std::max<nanos>(runs.cursor(), 1'000'000) : runs.end();
+  whole.draw(views_, runs.cursor(), end, dark, false, conceal_);
+  ImGui::EndChild();
+  draw_legend_row(colors(dark));
 }
 
 }  // namespace loopscope::gui

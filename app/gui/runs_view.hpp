@@ -44,6 +44,14 @@ class runs_view {
   void set_highlight(std::vector<timeline_view::lane_ref> lanes) { timeline_.set_highlight(std::move(lanes)); }
   void set_selected(std::optional<timeline_view::lane_ref> lane) { timeline_.set_selected(lane); }
 
+  // The picture Save PNG writes, drawn into the current window (made as
+  // large as picture_height() says): the timeline as last drawn (its zoom
+  // and pan, its cursor), with every lane at full height and no scrollbar,
+  // and its legend under it.
+  float picture_height() const;
+  void draw_picture(const run_set& runs, bool dark) const;
+  float timeline_width() const { return timeline_width_; }  // on screen, at the last draw
+
  private:
   timeline_view timeline_;
   metrics_table metrics_;
@@ -51,6 +59,8 @@ class runs_view {
   export_bar exports_;
   std::vector<variant_view> views_;  // reused every frame
   float legend_h_ = 0;
+  bool conceal_ = false;  // as at the last draw
+  float timeline_width_ = 0;
 };
 
 }  // namespace loopscope::gui

@@ -22,6 +22,7 @@ class sandbox_page {
   // last frame, for playback.
   std::optional<png_request> draw(double wall_dt, bool dark);
   const std::vector<header_rect>& headers() const { return body_.headers(); }
+  const runs_view& view() const { return body_; }
 
   // Sets the workload and the clock, and runs again from the start.
   void configure(workload w, bool real_clock);

@@ -23,6 +23,12 @@ constexpr float lane_h_max = 18, lane_h_min = 3;
 
 bool key_pressed(int glfw_key) { return ImGui::IsKeyPressed(glfw_key); }
 
+std::size_t task_count(const lane_store& lanes) {
+  std::size_t tasks = 0;
+  for (lane_id id = 0; id < lanes.lane_count(); ++id) tasks += lanes.info(id).kind == lane_kind::task;
+  return tasks;
+}
+
 bool key_down(int glfw_key) { return ImGui::IsKeyDown(glfw_key); }
 
 }  // namespace
@@ -55,6 +61,17 @@ void timeline_view::handle_input(float canvas_x0, float canvas_w, nanos end) {
     axis_.fit(end);
     fit_pending_ = false;
   }
+}
+
+float timeline_view::natural_height(const std::vector<variant_view>& variants) const {
+  const float scale = ImGui::GetFontSize() / 16.0f;
+  float h = ruler_h * scale + 8;
+  for (const variant_view& v : variants) {
+    const bool dense = v.density != nullptr && task_count(*v.lanes) > max_lanes;
+    const auto rows = static_cast<float>(std::min(v.lanes->lane_count(), max_lanes));
+    h += (header_h + band_h + gap_h + (dense ? density_h : 0) + rows * lane_h_max) * scale;
+  }
+  return h;
 }
 
 std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vector<variant_view>& variants,
@@ -116,8 +133,7 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
   bool all_many = true;  // every variant has a density band to show (run_set: past 8 tasks)
   for (std::size_t vi = 0; vi < variants.size(); ++vi) {
     const variant_view& v = variants[vi];
-    std::size_t tasks = 0;
-    for (lane_id id = 0; id < v.lanes->lane_count(); ++id) tasks += v.lanes->info(id).kind == lane_kind::task;
+    const std::size_t tasks = task_count(*v.lanes);
     dense_[vi] = v.density != nullptr && tasks > max_lanes;
     all_many &= v.density != nullptr && tasks > 8;
     lane_rows += std::min(v.lanes->lane_count(), max_lanes);

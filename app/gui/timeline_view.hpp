@@ -82,6 +82,10 @@ class timeline_view {
 
   void request_fit() { fit_pending_ = true; }
 
+  // The height that shows every variant with its lanes at full height
+  // (and, where a variant has more than max_lanes, its density band).
+  float natural_height(const std::vector<variant_view>& variants) const;
+
  private:
   void handle_input(float canvas_x0, float canvas_w, nanos end);
 
