@@ -259,6 +259,39 @@ TEST_SUITE("window") {
     CHECK(runs.metrics(1).makespan >= 30 * ms);
   }
 
+  TEST_CASE("a server still serving after its load: the clock stands at the last thing that happened") {
+    const auto* lesson = lessons::find("server");
+    REQUIRE(lesson != nullptr);
+    lessons::values v = lessons::defaults(*lesson);
+    v["requests"] = 2;
+    v["delay"] = 10;
+    run_set runs;
+    runs.set_real_only(true);
+    runs.reset({1,
+                [lesson, v](std::size_t, clock_kind clock) {
+                  lessons::run_setup s;
+                  s.loop.clock = clock;
+                  return lessons::make_run(*lesson, lesson->variants.front(), v, s);
+                },
+                {}},
+               false);
+    until_prepared(runs);
+    runs.play();
+    for (int i = 0; i < 2000 && !runs.finished(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      runs.tick(0);
+    }
+    REQUIRE(runs.finished());
+    runs.tick(0);
+    const nanos at = runs.cursor();
+    const double busy = runs.metrics(0).loop_busy_fraction;
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    runs.tick(0);
+    CHECK(runs.cursor() == at);  // the server's loop went on; nothing happened on it
+    CHECK(runs.metrics(0).loop_busy_fraction == busy);
+    CHECK(runs.run(0).now() > at);
+  }
+
   TEST_CASE("a run that cannot be made says why and shows nothing") {
     run_set runs;
     runs.reset({1,

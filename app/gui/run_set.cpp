@@ -384,7 +384,9 @@ nanos run_set::cursor() const {
   nanos t = 0;
   for (std::size_t i = 0; i < panels_.size() && i < next_start_; ++i) {  // a run not started has no time yet
     const auto& p = panels_[i];
-    t = std::max(t, p->run->finished() ? p->metrics.window : p->run->now());
+    // Every main done, a server still serves: its clock stands at the last
+    // thing that happened (a request made later moves it on), not at now.
+    t = std::max(t, p->run->finished() ? p->metrics.window : ended_ ? p->lanes.last_time() : p->run->now());
   }
   return t;
 }
@@ -418,7 +420,7 @@ void run_set::sync() {
     p->lanes.sync(p->run->trace());
     // Figures as of the cursor: the loop can be ahead of it (a blocking
     // slice runs whole), a recording always is.
-    const nanos loop_now = pacer_ ? std::min(p->run->now(), pacer_->cursor()) : p->run->now();
+    const nanos loop_now = pacer_ || ended_ ? std::min(p->run->now(), cursor()) : p->run->now();
     // Metrics follow the events and the clock, but no more often than a few
     // times a second, and never taking more than a fifth of the time.
     if (large_) {  // a complete recording: read from another thread, nothing writes it
