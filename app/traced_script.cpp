@@ -9,10 +9,12 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "app/paths.hpp"
@@ -222,6 +224,30 @@ void show_script(cpython_run& run) {
   int lines = 0;
   for (std::string line; std::getline(in, line);) ++lines;
   run.show_code({run.script(), 1, lines});
+}
+
+trace_request twin_request(const lessons::lesson& l, const std::string& variant, const lessons::values& values) {
+  char folder[8];
+  std::snprintf(folder, sizeof folder, "%02d_", l.number);
+  trace_request r;
+  r.script = (lesson_dir() / (folder + l.id) / "lesson.py").string();
+  r.args = {"--variant", variant};
+  for (const auto& [name, value] : values) r.args.push_back("--set=" + name + "=" + std::to_string(value));
+  r.limit_seconds = 60;
+  r.discard_stdout = true;  // the harness's own summary
+  return r;
+}
+
+void take_harness_outcome(cpython_run& run) {
+  for (auto line = run.output().rbegin(); line != run.output().rend(); ++line) {
+    if (line->stream != 1) continue;
+    const auto summary = nlohmann::json::parse(line->text, nullptr, false);
+    if (!summary.is_object() || !summary.contains("returned_s") || !summary["returned_s"].is_number()) continue;
+    const auto& error = summary["error"];
+    run.set_caller_outcome(static_cast<nanos>(std::llround(summary["returned_s"].get<double>() * 1e9)),
+                           error.is_string() ? error.get<std::string>() : std::string());
+    return;
+  }
 }
 
 }  // namespace loopscope

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/cpython_run.hpp"
+#include "lessons/lesson.hpp"
 
 namespace loopscope {
 
@@ -45,5 +46,14 @@ traced_script trace_script(const trace_request& r, const std::function<bool()>& 
 
 // The script's lines are the code a learner is shown: its waits name them.
 void show_script(cpython_run& run);
+
+// A lesson variant's Python twin (lessons/NN_id/lesson.py) with these
+// values: on the virtual clock, within a minute, the harness's summary
+// not printed.
+trace_request twin_request(const lessons::lesson& l, const std::string& variant, const lessons::values& values);
+// What reached the variant's await in a traced twin, as its harness
+// printed it: main returned then, or raised that (the harness's own task
+// goes on, to see every task end). Nothing when there is no summary.
+void take_harness_outcome(cpython_run& run);
 
 }  // namespace loopscope

@@ -63,6 +63,10 @@ class cpython_run final : public scenario_run {
   const std::optional<script_end>& ending() const { return end_; }  // none: the process died
   bool truncated() const { return truncated_; }                     // its last line was cut short
   std::size_t lines_read() const { return lines_; }
+  // Where the awaited work ended for the script's caller, when the script's
+  // own main catches it (a lesson twin's harness): main returned at that
+  // time, or raised `error` there.
+  void set_caller_outcome(nanos returned, std::string error) { set_outcome(returned, std::move(error)); }
 
   clock_kind clock() const override { return clock_; }
   const loopscope::trace& trace() const override { return trace_; }

@@ -32,20 +32,12 @@ namespace {
 // run. Throws when the twin cannot be run.
 std::vector<agreement> against_cpython(const lessons::lesson& l, const lessons::values& values,
                                        const lessons::lesson_run& done) {
-  char folder[8];
-  std::snprintf(folder, sizeof folder, "%02d_", l.number);
-  const std::string twin = (lesson_dir() / (folder + l.id) / "lesson.py").string();
   if (const auto problem = python_problem("python3")) throw std::runtime_error(*problem);
   std::vector<agreement> out;
   for (std::size_t i = 0; i < done.runs.size(); ++i) {
     const agreement_options options = options_for(*done.runs[i], done.metrics[i]);
-    trace_request r;
-    r.script = twin;
-    r.args = {"--variant", l.variants[i].name};
-    for (const auto& [name, value] : values) r.args.push_back("--set=" + name + "=" + std::to_string(value));
-    r.limit_seconds = 60;
+    trace_request r = twin_request(l, l.variants[i].name, values);
     r.step_time = !options.check_order;  // a twin that computes nothing is exact however busy the machine is
-    r.discard_stdout = true;             // the harness's own summary
     // A twin that computes measures this machine, and a busy machine
     // stretches its times: it gets three tries to run undisturbed.
     for (int tries = 1;; ++tries) {

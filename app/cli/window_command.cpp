@@ -89,14 +89,7 @@ int open_window(const CLI::App& app, const window_flags& f) {
   if (!python_problem("python3")) {
     o.twin = [](const lessons::lesson& l, const std::string& variant,
                 const lessons::values& values) -> std::unique_ptr<scenario_run> {
-      char folder[8];
-      std::snprintf(folder, sizeof folder, "%02d_", l.number);
-      trace_request r;
-      r.script = (lesson_dir() / (folder + l.id) / "lesson.py").string();
-      r.args = {"--variant", variant};
-      for (const auto& [name, value] : values) r.args.push_back("--set=" + name + "=" + std::to_string(value));
-      r.limit_seconds = 60;
-      r.discard_stdout = true;  // the harness's own summary
+      trace_request r = twin_request(l, variant, values);
       r.name = "CPython: " + variant;
       // A twin that computes nothing is traced with no step taking time:
       // exact however busy the machine is.
@@ -109,6 +102,7 @@ int open_window(const CLI::App& app, const window_flags& f) {
       if (!t.run->ending() || t.run->ending()->code != 0)
         throw std::runtime_error("the Python twin of '" + variant + "' did not run to its end (exit status " +
                                  std::to_string(t.status) + ")");
+      take_harness_outcome(*t.run);  // main ends where the variant's await did
       // Its waits point at lines of the lesson's Python, as the window shows it.
       t.run->show_code({r.script, 1, static_cast<int>(std::count(l.python.begin(), l.python.end(), '\n')) + 1});
       return std::move(t.run);

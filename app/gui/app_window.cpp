@@ -289,18 +289,32 @@ bool write_picture(const std::string& path, float width, float height, const std
 }
 
 // Where each variant's header was drawn, for the layout tests: JSON.
-bool write_layout(const std::string& path, ImVec2 size, const std::vector<header_rect>& headers) {
+// And what each run's main got: when it returned or raised, and what.
+bool write_layout(const std::string& path, ImVec2 size, const std::vector<header_rect>& headers, const run_set& runs) {
+  auto quoted = [](const std::string& text) {
+    std::string q = "\"";
+    for (char c : text) {
+      if (c == '"' || c == '\\') q.push_back('\\');
+      q.push_back(c == '\n' ? ' ' : c);
+    }
+    return q + "\"";
+  };
   std::ofstream out(path);
   out << "{\"width\": " << size.x << ", \"height\": " << size.y << ", \"headers\": [";
   for (std::size_t i = 0; i < headers.size(); ++i) {
     const header_rect& h = headers[i];
-    std::string title;
-    for (char c : h.title) {
-      if (c == '"' || c == '\\') title.push_back('\\');
-      title.push_back(c);
-    }
-    out << (i ? ", " : "") << "{\"title\": \"" << title << "\", \"x0\": " << h.x0 << ", \"y0\": " << h.y0
+    out << (i ? ", " : "") << "{\"title\": " << quoted(h.title) << ", \"x0\": " << h.x0 << ", \"y0\": " << h.y0
         << ", \"x1\": " << h.x1 << ", \"y1\": " << h.y1 << ", \"visible\": " << (h.visible ? "true" : "false") << "}";
+  }
+  out << "], \"runs\": [";
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const scenario_run& r = runs.run(i);
+    out << (i ? ", " : "") << "{\"variant\": " << quoted(r.variant()) << ", \"returned_s\": ";
+    if (r.main_done())
+      out << static_cast<double>(r.returned()) / 1e9;
+    else
+      out << "null";
+    out << ", \"error\": " << quoted(r.error_text()) << "}";
   }
   out << "]}\n";
   return static_cast<bool>(out);
@@ -509,7 +523,7 @@ int run_app(const gui_options& options) {
           std::cerr << "loopscope: error: " << error << "\n";
           status = 1;
         }
-        if (!options.layout.empty() && !write_layout(options.layout, io.DisplaySize, all.headers(s.page))) {
+        if (!options.layout.empty() && !write_layout(options.layout, io.DisplaySize, all.headers(s.page), shown)) {
           std::cerr << "loopscope: error: could not write " << options.layout << "\n";
           status = 1;
         }
