@@ -430,8 +430,14 @@ void run_set::sync() {
         p->density = std::move(f.density);
         p->metrics_now = p->computing_now;
         p->metrics_events = p->lanes.event_count();
+        p->metrics_cost_s = std::chrono::duration<double>(now - p->metrics_at).count();
+        p->metrics_at = now;
       }
-      if (!p->computing.valid() && p->metrics_now != loop_now) {
+      // While it plays, at most a fifth of a core: a computation waits for
+      // four times the last one's length after it.
+      const double since = std::chrono::duration<double>(now - p->metrics_at).count();
+      if (!p->computing.valid() && p->metrics_now != loop_now && since >= 4 * p->metrics_cost_s) {
+        p->metrics_at = now;
         p->computing_now = loop_now;
         p->computing = std::async(std::launch::async, [run = p->run.get(), lanes = &p->lanes, loop_now] {
           return panel::figures_at{compute_metrics(run->trace(), loop_now), compute_density(*lanes, loop_now)};
