@@ -417,7 +417,9 @@ bool run_set::figures_pending() const {
 void run_set::sync() {
   const auto now = steady::now();
   for (auto& p : panels_) {
-    p->lanes.sync(p->run->trace());
+    // A large recording's lanes were read in full when it was made; its
+    // figures' thread reads them.
+    if (!large_) p->lanes.sync(p->run->trace());
     // Figures as of the cursor: the loop can be ahead of it (a blocking
     // slice runs whole), a recording always is.
     const nanos loop_now = pacer_ || ended_ ? std::min(p->run->now(), cursor()) : p->run->now();
