@@ -688,8 +688,14 @@ bool event_loop::spend(nanos d, run_kind kind) {
 void event_loop::async_join(lane_id lane, wait_handler h) {
   auto slot = asio::get_associated_cancellation_slot(h);
   // Cancelling the awaiter cancels the awaited task, as in asyncio; the
-  // awaiter then wakes when that task has unwound.
-  if (slot.is_connected()) slot.assign([this, lane](asio::cancellation_type) { cancel(lane); });
+  // awaiter then wakes when that task has unwound, and until then it still
+  // waits for that task.
+  const lane_id awaiter = current_lane();
+  if (slot.is_connected())
+    slot.assign([this, lane, awaiter](asio::cancellation_type) {
+      cancel(lane);
+      if (awaiter != no_lane) core(awaiter).reason = wait_reason::child;
+    });
   on_task_end(
       lane, [this, h = std::move(h)]() mutable { complete(std::move(h), {}, now()); }, true);
 }

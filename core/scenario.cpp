@@ -32,6 +32,7 @@ void scenario_run::set_identity(std::string variant, lane_id main_lane, std::vec
 void scenario_run::set_outcome(nanos returned, std::string error_text) {
   returned_ = returned;
   error_text_ = std::move(error_text);
+  main_returned_.store(true, std::memory_order_release);
   main_done_.store(true, std::memory_order_release);
 }
 
@@ -81,6 +82,7 @@ struct scenario_setup {
       run.error_ = std::current_exception();
     }
     run.returned_ = l.now();
+    run.main_returned_.store(true, std::memory_order_release);
     // Only main's own cancellation ends it here; a child's CancelledError that
     // gather passed on is an error like any other, as in asyncio.
     if (is_cancellation(run.error_) && l.cancelling(run.main_lane_) > 0) {

@@ -57,6 +57,9 @@ class scenario_run {
   virtual std::size_t live_tasks() const;
   virtual std::size_t handlers_run() const;
   bool main_done() const { return main_done_.load(std::memory_order_acquire); }
+  // Main's await has returned or raised: returned() and what reached it are
+  // known, though main may still watch its tasks end (main_done() then).
+  bool main_returned() const { return main_returned_.load(std::memory_order_acquire); }
   // When main's await returned or raised (-1 until then), and what reached
   // it. Read them once main_done().
   nanos returned() const { return returned_; }
@@ -124,6 +127,7 @@ class scenario_run {
   std::exception_ptr error_;
   std::string error_text_;  // a recorded run's, as it was reported
   std::atomic<bool> main_done_{false};
+  std::atomic<bool> main_returned_{false};
   shown_code shown_;
 };
 

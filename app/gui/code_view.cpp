@@ -160,15 +160,18 @@ std::vector<line_note> notes_of(const std::vector<code_mark>& marks, const std::
   return out;
 }
 
-void draw_notes_summary(const std::vector<line_note>& notes) {
+void draw_notes_summary(const std::vector<line_note>& notes, const std::string& whose) {
+  const std::string tasks = whose.empty() ? std::string("tasks") : "the tasks of " + whose;
   if (notes.empty()) {
-    ImGui::TextDisabled("At the cursor, no task waits in this code.");
+    ImGui::TextDisabled("At the cursor, none of %s waits in this code.", tasks.c_str());
     return;
   }
   std::string lines;
   for (std::size_t i = 0; i < notes.size() && i < 8; ++i) lines += (i ? ", " : "") + std::to_string(notes[i].line);
   if (notes.size() > 8) lines += ", ...";
-  ImGui::TextDisabled("At the cursor, tasks are at line%s %s", notes.size() > 1 ? "s" : "", lines.c_str());
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextDisabled("At the cursor, %s are at line%s %s", tasks.c_str(), notes.size() > 1 ? "s" : "", lines.c_str());
+  ImGui::PopTextWrapPos();
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip(
         "Each marked line is where tasks wait (or resumed from), in their state's colour.\n"

@@ -48,7 +48,9 @@ int draw_code(std::string_view code, const std::vector<code_token>& tokens, cons
 
 // One line over the code saying which lines are noted, so that a learner
 // knows to scroll to them: "At the cursor, tasks are at lines 13, 17, 23".
-void draw_notes_summary(const std::vector<line_note>& notes);
+// `whose`: whose tasks they are, where that needs saying ("CPython's run
+// of gather").
+void draw_notes_summary(const std::vector<line_note>& notes, const std::string& whose = {});
 
 // An editor of `buffer` (a NUL-terminated text of buffer.size() bytes at
 // most) as ImGui's multiline input, with line numbers beside it, its text

@@ -203,6 +203,7 @@ std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_n
       });
     return out;
   };
+  if (twin_of_) texts_.set_python_marks_of("CPython's run of " + lesson_.variants[*twin_of_].name);
   // The Loop tab shows the loop and the code under it: it takes more room.
   const float texts_h = ImGui::GetContentRegionAvail().y * (texts_.loop_open() ? 0.66f : 0.46f);
   loop_pick loop_picked;

@@ -69,7 +69,7 @@ lesson_texts::hovered_line lesson_texts::draw(float width, float height, const p
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem("Python", nullptr, opened("python"))) {
-      draw_notes_summary(python_notes);
+      draw_notes_summary(python_notes, python_whose_);
       ImGui::BeginChild("##py", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
       ImGui::PushTextWrapPos(0);
       ImGui::TextDisabled(

@@ -32,6 +32,8 @@ class lesson_texts {
                     const std::vector<line_note>& python_notes, const std::function<void()>& loop);
   // Opens a tab at the next draw: "lesson", "cpp", "python" or "loop".
   void show_tab(const std::string& tab) { select_ = tab; }
+  // Whose tasks the Python's marks are: "the CPython run of gather".
+  void set_python_marks_of(std::string whose) { python_whose_ = std::move(whose); }
   // Whether the Loop tab was the one drawn last: it wants more room.
   bool loop_open() const { return loop_open_; }
 
@@ -43,6 +45,7 @@ class lesson_texts {
   std::string select_;                         // a tab to open at the next draw
   std::vector<int> cpp_lines_, python_lines_;  // the lines noted at the last draw: have they moved?
   bool loop_open_ = false;
+  std::string python_whose_;
 };
 
 }  // namespace loopscope::gui

@@ -6,6 +6,7 @@
 
 #include "app/gui/loop_state.hpp"
 #include "app/gui/narration.hpp"
+#include "app/gui/timeline_model.hpp"
 #include "core/metrics.hpp"
 
 namespace loopscope::gui {
@@ -38,8 +39,12 @@ void draw_one(const run_set& runs, std::size_t i, const palette& p, loop_pick& p
               const std::optional<timeline_view::lane_ref>& selected) {
   const lane_store& lanes = runs.lanes(i);
   const nanos t = runs.cursor();
-  const loop_state s = loop_at(lanes, t);
+  const loop_state s = loop_at(lanes, t, runs.whole_lanes(i));
   auto name = [&](lane_id lane) { return lanes.info(lane).name; };
+  if (runs.ended_by_cursor(i)) {
+    ImGui::TextDisabled("Every task has ended: the loop has nothing left to run.");
+    return;
+  }
 
   if (s.running) {
     const bool blocking = s.running->detail == static_cast<std::uint8_t>(run_kind::blocking) ||
@@ -72,8 +77,8 @@ void draw_one(const run_set& runs, std::size_t i, const palette& p, loop_pick& p
   ImGui::Text("Timers: %zu", s.timers.size());
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip(
-        "Tasks asleep in a sleep or a timeout, the soonest first, with when each fires (where the run "
-        "has got that far)");
+        "Tasks asleep in a sleep or a timeout, the soonest first, with when each fires (on the real "
+        "clock, not known before it does)");
   for (std::size_t k = 0; k < s.timers.size() && k < listed; ++k) {
     const loop_entry& e = s.timers[k];
     ImGui::Indent();
@@ -90,11 +95,11 @@ void draw_one(const run_set& runs, std::size_t i, const palette& p, loop_pick& p
       others += (others.empty() ? "" : ", ") + std::to_string(s.waiting[r]) + " for " +
                 waited_for(static_cast<wait_reason>(r));
   if (!others.empty()) ImGui::TextWrapped("Waiting: %s", others.c_str());
-  if (s.done > 0 || s.not_started > 0)
-    ImGui::TextDisabled("Tasks ended: %d   not started yet: %d (main counts as one)", s.done, s.not_started);
+  if (s.done > 0 || s.not_started > 0) ImGui::TextDisabled("Ended: %d   not yet created: %d", s.done, s.not_started);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Tasks, main among them");
   if (s.last) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    entry(p.running, s.last->lane,
+    entry(span_color(p, lane_state::running, s.last->detail), s.last->lane,
           "Last slice: " + name(s.last->lane) + ", " + format_duration(s.last_end - s.last->since), i, pick, selected);
     ImGui::PopStyleColor();
   }
@@ -103,12 +108,13 @@ void draw_one(const run_set& runs, std::size_t i, const palette& p, loop_pick& p
   const auto story = narrate(marked_run{&runs.run(i), &lanes}, t, 8);
   if (!story.empty()) {
     ImGui::Spacing();
-    ImGui::Text("What happened (the last %zu changes)", story.size());
+    ImGui::Text("What happened (the last %zu changes, newest first)", story.size());
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip(
-          "The last changes up to the cursor, in the order the loop made them. Step (Right arrow) "
-          "and go back (Left arrow) to read on.");
-    for (const narrated& n : story) {
+          "The last changes up to the cursor, the newest at the top. Step (Right arrow) and go back "
+          "(Left arrow) to read on.");
+    for (auto it = story.rbegin(); it != story.rend(); ++it) {
+      const narrated& n = *it;
       swatch(span_color(p, n.state, n.detail));
       ImGui::PushTextWrapPos(0);
       ImGui::TextUnformatted(n.text.c_str());

@@ -4,7 +4,7 @@
 
 namespace loopscope::gui {
 
-loop_state loop_at(const lane_store& lanes, nanos t) {
+loop_state loop_at(const lane_store& lanes, nanos t, const lane_store* whole) {
   loop_state s;
   for (lane_id lane = 0; lane < lanes.lane_count(); ++lane) {
     if (!is_task_lane(lanes.info(lane).kind)) continue;
@@ -38,7 +38,12 @@ loop_state loop_at(const lane_store& lanes, nanos t) {
         break;
       case lane_state::waiting:
         if (static_cast<wait_reason>(now.detail) == wait_reason::timer) {
-          if (after != events.end()) entry.due = after->t;
+          if (after != events.end()) {
+            entry.due = after->t;
+          } else if (whole != nullptr && lane < whole->lane_count()) {
+            const auto& all = whole->events(lane);
+            if (const auto next = first_after(all, t); next != all.end()) entry.due = next->t;
+          }
           s.timers.push_back(entry);
         } else if (now.detail < s.waiting.size()) {
           ++s.waiting[now.detail];

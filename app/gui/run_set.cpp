@@ -25,6 +25,7 @@ constexpr std::size_t record_from = 5'000;
 struct run_set::panel {
   std::unique_ptr<scenario_run> run;
   lane_store lanes;
+  lane_store whole;  // a virtual run's lanes to its end, read when it was prepared (none: unknown)
   run_metrics metrics;
   density_steps density;
   std::vector<figure> figures;
@@ -54,6 +55,10 @@ run_set::~run_set() {
 const scenario_run& run_set::run(std::size_t i) const { return *panels_[i]->run; }
 const run_metrics& run_set::metrics(std::size_t i) const { return panels_[i]->metrics; }
 const lane_store& run_set::lanes(std::size_t i) const { return panels_[i]->lanes; }
+const lane_store* run_set::whole_lanes(std::size_t i) const {
+  if (large_) return &panels_[i]->lanes;  // a recording has them all
+  return panels_[i]->whole.lane_count() > 0 ? &panels_[i]->whole : nullptr;
+}
 const density_steps& run_set::density(std::size_t i) const { return panels_[i]->density; }
 const std::vector<figure>& run_set::figures(std::size_t i) const { return panels_[i]->figures; }
 
@@ -123,6 +128,10 @@ void run_set::reset(run_plan plan, bool keep_cursor) {
             out.runs = std::move(shadows);
             for (const auto& r : out.runs) out.lanes.emplace_back().sync(r->trace());
           } else if (!plan.recorded) {
+            // The whole run, known ahead of the cursor: when each timer
+            // will fire (the runs shown are the same, step by step).
+            if (!real)
+              for (const auto& shadow : shadows) out.whole.emplace_back().sync(shadow->trace());
             shadows.clear();
             for (std::size_t i = 0; i < plan.count; ++i)
               out.runs.push_back(plan.make(i, real ? clock_kind::real_clock : clock_kind::virtual_clock));
@@ -165,6 +174,7 @@ void run_set::install(prepared p) {
     auto panel_ptr = std::make_unique<panel>();
     panel_ptr->run = std::move(p.runs[i]);
     if (i < p.lanes.size()) panel_ptr->lanes = std::move(p.lanes[i]);
+    if (i < p.whole.size()) panel_ptr->whole = std::move(p.whole[i]);
     panels_.push_back(std::move(panel_ptr));
   }
   if (real_clock_) {
@@ -337,7 +347,7 @@ bool run_set::ended_by_cursor(std::size_t i) const {
 }
 
 bool run_set::returned_by_cursor(std::size_t i) const {
-  return run(i).main_done() && (!pacer_ || pacer_->cursor() >= run(i).returned());
+  return run(i).main_returned() && (!pacer_ || pacer_->cursor() >= run(i).returned());
 }
 
 void run_set::travel_to(nanos t) {
@@ -480,7 +490,9 @@ void run_set::sync() {
 // ---- Acting ----
 
 void run_set::cancel(std::size_t variant, lane_id lane) {
-  if (variant < panels_.size()) panels_[variant]->run->cancel(lane);
+  if (variant >= panels_.size()) return;
+  panels_[variant]->run->cancel(lane);
+  panels_[variant]->whole = lane_store{};  // the run goes its own way now: its future is not known
 }
 
 notice run_set::export_trace(const std::string& path) const {

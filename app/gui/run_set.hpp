@@ -120,6 +120,9 @@ class run_set {
   bool returned_by_cursor(std::size_t i) const;
   const run_metrics& metrics(std::size_t i) const;
   const lane_store& lanes(std::size_t i) const;
+  // Its lanes to the run's end, ahead of the cursor, where known (a virtual
+  // run, or a recording): when a timer will fire. None on the real clock.
+  const lane_store* whole_lanes(std::size_t i) const;
   const density_steps& density(std::size_t i) const;
   // What it measured of itself, taken once a frame once its main is done.
   const std::vector<figure>& figures(std::size_t i) const;
@@ -148,6 +151,7 @@ class run_set {
     bool abandoned = false;
     bool recorded = false;          // large: the runs were made to their end, and are replayed as recordings
     std::vector<lane_store> lanes;  // then, each run's lanes, read here too
+    std::vector<lane_store> whole;  // otherwise, on the virtual clock: each run's lanes to its end
   };
   void install(prepared p);
   void replay_to(nanos t);

@@ -37,7 +37,7 @@ runs_request runs_view::draw(run_set& runs, bool dark, const std::function<void(
     v.peak = runs.metrics(i).peak_concurrency;
     const scenario_run& run = runs.run(i);
     v.main_lane = run.main_lane();
-    v.returned = !o.conceal && run.main_done() ? run.returned() : -1;
+    v.returned = !o.conceal && runs.returned_by_cursor(i) ? run.returned() : -1;
     v.raised = v.returned >= 0 ? run.error_text() : std::string();
     v.run = &run;
     v.code = o.code;

@@ -343,6 +343,13 @@ std::optional<timeline_view::cancel_request> timeline_view::draw(const std::vect
       }
     }
     y += static_cast<float>(shown) * lane_h_;
+    if (shown > 0 && v.lanes->lane_count() > shown) {  // said, not left for the eye to miss
+      char more[96];
+      std::snprintf(more, sizeof more, "lanes for the first %zu of %zu; the band above counts every task", shown,
+                    v.lanes->lane_count());
+      const float w = ImGui::CalcTextSize(more).x;
+      dl->AddText(ImVec2(canvas_x0 + canvas_w - w - 4, y + 2), p.text_dim, more);
+    }
 
     // ---- Concurrency band: tasks in flight over time ----
     if (v.concurrency != nullptr && v.peak > 0 && !conceal && !compact) {
