@@ -81,6 +81,38 @@ TEST_SUITE("metrics") {
     CHECK(warnings_of(b.m).size() == 1);
   }
 
+  TEST_CASE("the speedup's reference, summed or run untraced, is the sequential run's makespan") {
+    // What the reference was before it was summed: the traced sequential
+    // run of every task, measured.
+    auto traced = [](const workload& w) {
+      auto run = make_sandbox(strategy::sequential, w, loop_options{}, true);
+      run->run_to_end();
+      return compute_metrics(run->trace(), run->now()).makespan;
+    };
+    std::vector<workload> cases;
+    for (nanos d : {nanos{0}, 300 * ms, sec})
+      for (bool fails : {false, true})
+        for (std::optional<nanos> timeout : {std::optional<nanos>{}, std::optional<nanos>{500 * ms},
+                                             std::optional<nanos>{sec}, std::optional<nanos>{2 * sec}})
+          for (int extra = 0; extra < 3; ++extra) {
+            workload w;
+            w.tasks = 4;
+            w.durations = {d, 2 * d, 0, sec};
+            if (fails) w.fail = {1, 3};
+            w.timeout = timeout;
+            if (extra == 1) w.block = {{1, 700 * ms}, {4, 2 * sec}};
+            if (extra == 2) w.cpu = {{2, sec}, {3, 250 * ms}};
+            cases.push_back(w);
+          }
+    for (const workload& w : cases) {
+      CHECK(sequential_makespan(w) == traced(w));
+      CHECK(sequential_sum(w).has_value() == !w.timeout);
+      auto untraced = make_sequential_reference(w);
+      untraced->run_to_end();
+      CHECK(untraced->returned() == traced(w));
+    }
+  }
+
   TEST_CASE("the completion order follows the loop") {
     workload w;
     w.durations = {3 * sec, 1 * sec, 2 * sec, 1 * sec, 5 * sec};
