@@ -6,6 +6,7 @@
 
 #include "core/chrome_trace.hpp"
 #include "core/duration.hpp"
+#include "core/report.hpp"
 #include "helpers.hpp"
 
 using namespace loopscope;
@@ -110,6 +111,28 @@ TEST_SUITE("metrics") {
       auto untraced = make_sequential_reference(w);
       untraced->run_to_end();
       CHECK(untraced->returned() == traced(w));
+    }
+  }
+
+  TEST_CASE("the streamed summary is the bytes nlohmann::json would write for it") {
+    // Written as it goes, the summary must still read as a document dumped
+    // whole: sorted keys, its indents, its numbers, its escapes.
+    std::vector<std::pair<strategy, workload>> cases;
+    cases.emplace_back(strategy::gather, workload{});
+    workload mixed;
+    mixed.tasks = 6;
+    mixed.durations = {sec, 0, 333 * ms, 1, 2 * sec, 17 * ms};
+    mixed.block[2] = 150 * ms;
+    mixed.cpu[3] = 7 * ms;
+    mixed.fail = {4};
+    mixed.timeout = 1500 * ms;
+    for (strategy how : all_strategies()) cases.emplace_back(how, mixed);
+    for (const auto& [how, w] : cases) {
+      auto o = run_sandbox(how, w);
+      for (std::optional<nanos> reference : {std::optional<nanos>{}, std::optional<nanos>{sequential_makespan(w)}}) {
+        const std::string streamed = summary_json(*o.run, o.m, reference);
+        CHECK(nlohmann::json::parse(streamed).dump(2) == streamed);
+      }
     }
   }
 

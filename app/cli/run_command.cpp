@@ -56,7 +56,8 @@ int run_sandbox(const run_flags& f) {
 
   if (const int failed = write_trace(trace_file, f.trace_path, {source_of(run)})) return failed;
   if (f.json) {
-    std::cout << summary_json(*run.run, run.metrics, sequential) << "\n";
+    write_summary_json(std::cout, *run.run, run.metrics, sequential);
+    std::cout << "\n";
     return finish_status();
   }
   print_summary(std::cout, *run.run, run.metrics, sequential);
