@@ -1,8 +1,12 @@
 // Benchmarks that print ratios measured in one run, each against its target.
 //
 //   loopscope_bench             every benchmark
+//   loopscope_bench --process   only the whole process against CPython
 //   loopscope_bench --memory N  (internal) peak RSS of N live coroutines
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -121,11 +125,132 @@ std::string yield_stream(int tasks, std::size_t& events) {
   return s;
 }
 
+// ---- The whole process: `loopscope run` beside the same program on CPython ----
+
+struct process_cost {
+  double cpu_s = -1;  // user + system of the child
+  long peak_kib = 0;  // its ru_maxrss
+  bool ok = false;
+};
+
+// Runs argv to its end with stdout to /dev/null, and measures what the
+// kernel accounts to it alone.
+process_cost measure_process(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) return {};
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    if (null >= 0) ::dup2(null, STDOUT_FILENO);
+    ::execvp(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  rusage ru{};
+  if (::wait4(pid, &status, 0, &ru) != pid) return {};
+  process_cost c;
+  c.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+            static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  c.peak_kib = ru.ru_maxrss;
+  c.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  return c;
+}
+
+constexpr double target_speedup = 10;        // against CPython, whole process
+constexpr double target_kib_per_task = 1.4;  // peak RSS at 1M tasks, below CPython's
+constexpr double target_flatness = 1.5;      // µs per task, most over least, 10k..1M
+
+std::string grouped_count(int n) {
+  const std::string digits = std::to_string(n);
+  std::string s;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) s += ',';
+    s += digits[i];
+  }
+  return s;
+}
+
+// One strategy at 10k, 100k and 1M tasks: the app as text and as --json,
+// CPython's asyncio running the same program, each its own process.
+void whole_process(const char* strategy, int limit, int max_tasks) {
+  const std::vector<int> counts{10'000, 100'000, 1'000'000};
+  std::printf(
+      "Whole process, `loopscope run --strategy %s%s --tasks N --duration 1ms` against CPython asyncio "
+      "(bench/asyncio_gather_sleep.py), CPU time (user + sys) and peak RSS of each process\n",
+      strategy, limit > 0 ? (" --limit " + std::to_string(limit)).c_str() : "");
+  std::vector<double> per_task;  // µs per task of the text run, by N
+  std::string counted;           // "10k / 100k / 1M"
+  for (int n : counts) {
+    if (n > max_tasks) continue;
+    std::vector<std::string> app{LOOPSCOPE_APP,     "run",        "--strategy", strategy, "--tasks",
+                                 std::to_string(n), "--duration", "1ms"};
+    if (limit > 0) app.insert(app.end(), {"--limit", std::to_string(limit)});
+    std::vector<std::string> app_json = app;
+    app_json.push_back("--json");
+    std::vector<std::string> py{"python3", LOOPSCOPE_BENCH_DIR "/asyncio_gather_sleep.py", std::to_string(n)};
+    if (limit > 0) py.push_back(std::to_string(limit));
+    const process_cost text = measure_process(app), json = measure_process(app_json), cpython = measure_process(py);
+    const double kn = static_cast<double>(n);
+    std::printf("  N = %s\n", grouped_count(n).c_str());
+    if (!cpython.ok)
+      std::printf("    CPython: python3 did not run\n");
+    else
+      std::printf("    CPython asyncio   %7.2f s CPU  %6.2f µs/task  peak %7.1f MiB  %5.2f KiB/task\n", cpython.cpu_s,
+                  cpython.cpu_s * 1e6 / kn, static_cast<double>(cpython.peak_kib) / 1024,
+                  static_cast<double>(cpython.peak_kib) / kn);
+    for (const auto& [what, c] : {std::pair{"text  ", text}, std::pair{"--json", json}}) {
+      if (!c.ok) {
+        std::printf("    loopscope %s: the run failed\n", what);
+        continue;
+      }
+      std::printf("    loopscope %s  %7.2f s CPU  %6.2f µs/task  peak %7.1f MiB  %5.2f KiB/task\n", what, c.cpu_s,
+                  c.cpu_s * 1e6 / kn, static_cast<double>(c.peak_kib) / 1024, static_cast<double>(c.peak_kib) / kn);
+      if (cpython.ok && c.cpu_s > 0) {
+        const double ratio = cpython.cpu_s / c.cpu_s;
+        std::printf("      CPython / loopscope %s = %.1fx faster   target >= %.0fx   %s\n", what, ratio, target_speedup,
+                    verdict(ratio >= target_speedup));
+      }
+    }
+    if (text.ok) {
+      per_task.push_back(text.cpu_s * 1e6 / kn);
+      counted += (counted.empty() ? "" : " / ") +
+                 (n >= 1'000'000 ? std::to_string(n / 1'000'000) + "M" : std::to_string(n / 1'000) + "k");
+    }
+    if (n == 1'000'000 && text.ok && json.ok) {
+      const double kib = static_cast<double>(std::max(text.peak_kib, json.peak_kib)) / kn;
+      std::printf("      peak RSS per task at 1M (text and --json) = %.2f KiB   target <= %.1f KiB   %s\n", kib,
+                  target_kib_per_task, verdict(kib <= target_kib_per_task));
+    }
+  }
+  if (per_task.size() > 1) {
+    const auto [lo, hi] = std::minmax_element(per_task.begin(), per_task.end());
+    std::printf("  cost per task, text runs: ");
+    for (std::size_t i = 0; i < per_task.size(); ++i) std::printf("%s%.2f", i ? " / " : "", per_task[i]);
+    std::printf(" µs (N = %s)   most / least = %.2fx   target <= %.1fx (flat)   %s\n", counted.c_str(), *hi / *lo,
+                target_flatness, verdict(*hi / *lo <= target_flatness));
+  }
+  std::printf("\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   tune_allocator();  // as the app does
   if (argc == 3 && std::strcmp(argv[1], "--memory") == 0) return memory_child(std::atoi(argv[2]));
+  // The 1M runs on CPython take about half a minute each: --max-tasks 100000 leaves them out.
+  int max_tasks = 1'000'000;
+  bool process_only = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--process") == 0) process_only = true;
+    if (std::strcmp(argv[i], "--max-tasks") == 0 && i + 1 < argc) max_tasks = std::atoi(argv[++i]);
+  }
+  if (process_only) {
+    whole_process("gather", 0, max_tasks);
+    whole_process("bounded", 100, max_tasks);
+    return 0;
+  }
 
 #ifdef LOOPSCOPE_MIMALLOC
   const char* allocator = "mimalloc, as the app";
@@ -209,5 +334,8 @@ int main(int argc, char** argv) {
   } else {
     std::printf("  memory child failed: %s\n", mem.c_str());
   }
+  std::printf("\n");
+  whole_process("gather", 0, max_tasks);
+  whole_process("bounded", 100, max_tasks);
   return 0;
 }

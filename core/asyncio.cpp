@@ -67,24 +67,31 @@ std::string describe(const std::exception_ptr& e) {
 
 namespace {
 
+// A real timer: a coroutine of its own, so that a wait on the virtual clock
+// (every sleep of a run of a million tasks) does not carry a steady_timer
+// in its frame.
+awaitable<void> wait_until_real(event_loop& l, nanos deadline) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  timer.expires_after(nanoseconds(deadline - l.now()));
+  co_await timer.async_wait(asio::use_awaitable);
+}
+
 // A timer on the loop's clock that does not say why the task waits: what
 // sleep's, on either clock. The deadline is absolute.
 awaitable<void> wait_until(event_loop& l, nanos deadline) {
-  if (l.clock() == clock_kind::virtual_clock) {
-    event_loop::timer_key key = 0;
-    std::exception_ptr e;
-    try {
-      co_await async_wait_op([&l, &key, deadline](auto h) { key = l.async_wait_until(deadline, std::move(h)); });
-    } catch (...) {
-      e = std::current_exception();
-    }
-    l.cancel_timer(key);  // sleep's finally: h.cancel()
-    if (e) std::rethrow_exception(e);
-  } else {
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    timer.expires_after(nanoseconds(deadline - l.now()));
-    co_await timer.async_wait(asio::use_awaitable);
+  if (l.clock() != clock_kind::virtual_clock) {
+    co_await wait_until_real(l, deadline);
+    co_return;
   }
+  event_loop::timer_key key = 0;
+  std::exception_ptr e;
+  try {
+    co_await async_wait_op([&l, &key, deadline](auto h) { key = l.async_wait_until(deadline, std::move(h)); });
+  } catch (...) {
+    e = std::current_exception();
+  }
+  l.cancel_timer(key);  // sleep's finally: h.cancel()
+  if (e) std::rethrow_exception(e);
 }
 
 // A waiter someone else wakes: a semaphore's, an event's. Whoever holds the

@@ -3,6 +3,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "core/lane_events.hpp"
 #include "metrics.hpp"
 
 namespace loopscope {
@@ -81,21 +82,22 @@ void write_chrome_trace(std::ostream& out, const std::vector<trace_source>& vari
     emit("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":" + pid +
          ",\"args\":{\"name\":" + json_quote(variants[v].name) + "}}");
     emit("{\"name\":\"process_sort_index\",\"ph\":\"M\",\"pid\":" + pid + ",\"args\":{\"sort_index\":" + pid + "}}");
-    const auto per_lane = tr.by_lane();
+    const lane_events per_lane = group_by_lane(tr);
     const auto messages = tr.messages();
-    for (lane_id id = 0; id < per_lane.size(); ++id) {
+    for (lane_id id = 0; id < per_lane.end_lane(); ++id) {
+      const auto events = per_lane.of(id);
       const std::string tid = std::to_string(id + 1);
       const std::string where = ",\"pid\":" + pid + ",\"tid\":" + tid;
       emit("{\"name\":\"thread_name\",\"ph\":\"M\"" + where + ",\"args\":{\"name\":" + json_quote(tr.lane(id).name) +
            "}}");
       emit("{\"name\":\"thread_sort_index\",\"ph\":\"M\"" + where + ",\"args\":{\"sort_index\":" + tid + "}}");
-      for (const span& s : lane_spans(per_lane[id], variants[v].now)) {
+      for (const span& s : lane_spans(events, variants[v].now)) {
         if (s.state == lane_state::idle || s.t1 <= s.t0) continue;
         emit("{\"name\":" + json_quote(span_name(s)) + ",\"cat\":\"" + std::string(to_string(s.state)) +
              "\",\"ph\":\"X\"" + where + ",\"ts\":" + micros(s.t0) + ",\"dur\":" + micros(s.t1 - s.t0) + "}");
       }
-      if (!per_lane[id].empty() && is_terminal(per_lane[id].back().state)) {
-        const trace_event& e = per_lane[id].back();
+      if (!events.empty() && is_terminal(events.back().state)) {
+        const trace_event& e = events.back();
         std::string args;
         if (!messages[id].empty()) args = ",\"args\":{\"message\":" + json_quote(messages[id]) + "}";
         emit("{\"name\":\"" + std::string(to_string(e.state)) + "\",\"ph\":\"i\",\"s\":\"t\"" + where +

@@ -8,6 +8,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <cassert>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <new>
 
@@ -117,7 +118,29 @@ void event_loop::drain_for_shutdown() {
   pool_queue_.clear();
 }
 
+// With recording off nobody looks back at a lane, and a server spawns a
+// helper per connection: were every lane kept, its memory would grow with
+// every connection it ever had (and lane ids run out after four million).
+// An ended helper's lane is taken again once a few more have ended after
+// it, and only when no handler is queued for its old task any more (what
+// co_spawn runs after the end, an operation cancelled late). The trace
+// keeps the lane's first name: no event is recorded under it.
+std::optional<lane_id> event_loop::reuse_helper_lane() {
+  constexpr std::size_t kept_back = 64;
+  if (ended_helpers_.size() <= kept_back) return std::nullopt;
+  const lane_id lane = ended_helpers_.front();
+  task_core& c = core(lane);
+  if (c.pending > 0 || c.depth > 0) return std::nullopt;
+  ended_helpers_.pop_front();
+  std::destroy_at(&c);
+  std::construct_at(&c);
+  c.last_t = now();
+  return lane;
+}
+
 lane_id event_loop::add_lane(lane_kind kind, std::string name, lane_id parent) {
+  if (kind == lane_kind::helper && !options_.record)
+    if (const auto lane = reuse_helper_lane()) return *lane;
   const lane_id id = trace_.add_lane(kind, std::move(name), parent);
   tasks_.push_back(&task_storage_.emplace_back());
   tasks_.back()->last_t = now();
@@ -227,12 +250,14 @@ void event_loop::end_task(lane_id lane, const std::exception_ptr& e) {
   if (c.ended) return;
   c.ended = true;
   lane_state s = lane_state::done;
+  // Unrecorded, a lane's end leaves no note either: a server's aborted
+  // connections would add up.
   if (is_cancellation(e)) {
     s = lane_state::cancelled;
-    trace_.add_note(lane, "cancelled (CancelledError)");
+    if (trace_.recording()) trace_.add_note(lane, "cancelled (CancelledError)");
   } else if (e) {  // a timeout too: the task fails with TimeoutError, as in asyncio
     s = lane_state::failed;
-    trace_.add_note(lane, describe(e));
+    if (trace_.recording()) trace_.add_note(lane, describe(e));
   }
   record(lane, now(), s);
   c.terminal = true;
@@ -256,6 +281,7 @@ void event_loop::finish(lane_id lane, std::exception_ptr e) {
   if (c.on_end.cb) notify(c.on_end);
   for (auto& l : std::exchange(c.on_end_more, {})) notify(l);
   c.on_end = {};
+  if (!options_.record && trace_.lane(lane).kind == lane_kind::helper) ended_helpers_.push_back(lane);
   if (live_ == 0 && options_.clock == clock_kind::real_clock) work_.reset();
 }
 

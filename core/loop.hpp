@@ -81,7 +81,10 @@ class event_loop {
   // has its lane (shown as not started).
   lane_id plan_task(std::string name, lane_id parent);
   // Spawns a task on its own lane (or the planned lane of that name).
-  // Callable from inside the loop, or from outside before it runs.
+  // Callable from inside the loop, or from outside before it runs. With
+  // recording off (a server that runs for days), a helper's lane is used
+  // again some time after its task has ended: keep no handle to a helper
+  // past its end there.
   task_handle spawn(awaitable<void> body, std::string name, lane_kind kind = lane_kind::task);
   task_handle spawn_on(lane_id lane, awaitable<void> body);
 
@@ -229,6 +232,7 @@ class event_loop {
   };
 
   task_core& core(lane_id lane);
+  std::optional<lane_id> reuse_helper_lane();
   void record(lane_id lane, nanos t, lane_state s, std::uint8_t detail = 0, site_id site = no_site);
   void finish(lane_id lane, std::exception_ptr e);
   bool on_loop_thread() const;
@@ -249,6 +253,7 @@ class event_loop {
   std::deque<task_core> task_storage_;                            // stable addresses
   std::vector<task_core*> tasks_;                                 // by lane id: one load, not deque arithmetic
   std::unordered_map<std::string, std::deque<lane_id>> planned_;  // name -> planned lanes not yet spawned
+  std::deque<lane_id> ended_helpers_;  // recording off: helpers' lanes to use again, oldest first
 
   // Places in the code, by the call_site that names them: a few per
   // program, looked up at every wait, so a small direct-mapped cache sits

@@ -5,11 +5,14 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/lane_events.hpp"
+
 namespace loopscope {
 
-std::vector<span> lane_spans(const std::vector<trace_event>& events, nanos now) {
-  std::vector<span> out;
-  out.reserve(events.size());
+namespace {
+// lane_spans() into a buffer that a reader of many lanes reuses.
+void spans_into(std::span<const trace_event> events, nanos now, std::vector<span>& out) {
+  out.clear();
   for (std::size_t i = 0; i < events.size(); ++i) {
     const trace_event& e = events[i];
     if (is_terminal(e.state)) break;
@@ -20,6 +23,13 @@ std::vector<span> lane_spans(const std::vector<trace_event>& events, nanos now) 
     }
     out.push_back(span{e.t, t1, e.state, e.detail});
   }
+}
+}  // namespace
+
+std::vector<span> lane_spans(std::span<const trace_event> events, nanos now) {
+  std::vector<span> out;
+  out.reserve(events.size());
+  spans_into(events, now, out);
   return out;
 }
 
@@ -49,13 +59,13 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
   run_metrics m;
   // What happened by `now` only: a view behind the loop (a cursor inside a
   // blocking slice the loop has already run) sees the run as it was then.
-  auto per_lane = tr.by_lane();
-  for (auto& events : per_lane)
-    events.erase(
-        std::upper_bound(events.begin(), events.end(), now, [](nanos t, const trace_event& e) { return t < e.t; }),
-        events.end());
-  const auto messages = tr.messages();
-  m.lanes.resize(per_lane.size());
+  // Every lane's events in one array, walked lane by lane: no vector per
+  // lane, and one buffer for the spans of the lane at hand.
+  const lane_events grouped = group_by_lane(tr);
+  auto messages = tr.messages();
+  const lane_id lanes = grouped.end_lane();
+  m.lanes.resize(lanes);
+  std::vector<span> spans;
 
   std::vector<std::pair<nanos, int>> deltas;
   std::vector<nanos> latencies;
@@ -63,14 +73,17 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
   bool any_task = false;
   bool any_alive = false;  // a task spawned and not ended: the run is live
 
-  for (lane_id id = 0; id < per_lane.size(); ++id) {
-    const auto& events = per_lane[id];
+  for (lane_id id = 0; id < lanes; ++id) {
+    std::span<const trace_event> events = grouped.of(id);
+    events = events.first(static_cast<std::size_t>(
+        std::upper_bound(events.begin(), events.end(), now, [](nanos t, const trace_event& e) { return t < e.t; }) -
+        events.begin()));
     const lane_info& info = tr.lane(id);
     lane_stats& st = m.lanes[id];
     st.lane = id;
     st.kind = info.kind;
     st.name = info.name;
-    st.message = messages[id];
+    st.message = std::move(messages[id]);
     if (events.empty()) continue;
     st.spawned = true;
     st.created = events.front().t;
@@ -97,7 +110,7 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
     };
     nanos active_since = -1;
     bool after_semaphore = false;  // the span before was a wait for a permit
-    const auto spans = lane_spans(events, now);
+    spans_into(events, now, spans);
     for (std::size_t k = 0; k < spans.size(); ++k) {
       const span& s = spans[k];
       const bool before_semaphore = k + 1 < spans.size() && spans[k + 1].state == lane_state::waiting &&

@@ -1,6 +1,7 @@
 // Metrics of one variant, computed from its trace.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,7 +22,7 @@ struct span {
 
 // Spans of one lane's events; a lane still alive is cut at `now`. Terminal
 // states are instants, not spans.
-std::vector<span> lane_spans(const std::vector<trace_event>& events, nanos now);
+std::vector<span> lane_spans(std::span<const trace_event> events, nanos now);
 
 struct lane_stats {
   lane_id lane = no_lane;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include "core/metrics.hpp"
@@ -18,5 +19,9 @@ std::optional<std::string> speedup_withheld(const scenario_run& run, const run_m
 // One JSON object (pretty-printed). `sequential_reference` is the makespan
 // of the same workload run sequentially, for the speedup.
 std::string summary_json(const scenario_run& run, const run_metrics& m, std::optional<nanos> sequential_reference);
+// The same, written to `out` as it is made: a million tasks' summary is
+// never held whole.
+void write_summary_json(std::ostream& out, const scenario_run& run, const run_metrics& m,
+                        std::optional<nanos> sequential_reference);
 
 }  // namespace loopscope

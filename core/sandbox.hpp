@@ -60,9 +60,19 @@ struct sandbox_run : scenario_run {
 std::unique_ptr<sandbox_run> make_sandbox(strategy how, workload work, const loop_options& options,
                                           bool keep_going = false);
 
-// Runs the same tasks one after another on the virtual clock, every one of
-// them whatever the others raise, and returns the makespan: the reference
-// every speedup is measured against.
+// The makespan of the same tasks run one after another on the virtual
+// clock, every one of them whatever the others raise: the reference every
+// speedup is measured against. Without a timeout nothing a task does
+// depends on another, so it is the sum of what each blocks, burns and
+// sleeps; with one, the tasks are run, untraced.
 nanos sequential_makespan(const workload& work);
+
+// That sum, where the workload allows it (no timeout, and no overflow).
+std::optional<nanos> sequential_sum(const workload& work);
+
+// The reference run sequential_makespan() falls back on: untraced, every
+// task run whatever the others raise. Driven to its end, its returned()
+// is the makespan (main returns in the pass the last task ends).
+std::unique_ptr<sandbox_run> make_sequential_reference(const workload& work);
 
 }  // namespace loopscope

@@ -6,6 +6,7 @@
 
 #include "core/chrome_trace.hpp"
 #include "core/duration.hpp"
+#include "core/report.hpp"
 #include "helpers.hpp"
 
 using namespace loopscope;
@@ -79,6 +80,60 @@ TEST_SUITE("metrics") {
     auto b = run_sandbox(strategy::gather, blocking);
     CHECK(b.m.loop_busy_fraction == doctest::Approx(0.5));
     CHECK(warnings_of(b.m).size() == 1);
+  }
+
+  TEST_CASE("the speedup's reference, summed or run untraced, is the sequential run's makespan") {
+    // What the reference was before it was summed: the traced sequential
+    // run of every task, measured.
+    auto traced = [](const workload& w) {
+      auto run = make_sandbox(strategy::sequential, w, loop_options{}, true);
+      run->run_to_end();
+      return compute_metrics(run->trace(), run->now()).makespan;
+    };
+    std::vector<workload> cases;
+    for (nanos d : {nanos{0}, 300 * ms, sec})
+      for (bool fails : {false, true})
+        for (std::optional<nanos> timeout : {std::optional<nanos>{}, std::optional<nanos>{500 * ms},
+                                             std::optional<nanos>{sec}, std::optional<nanos>{2 * sec}})
+          for (int extra = 0; extra < 3; ++extra) {
+            workload w;
+            w.tasks = 4;
+            w.durations = {d, 2 * d, 0, sec};
+            if (fails) w.fail = {1, 3};
+            w.timeout = timeout;
+            if (extra == 1) w.block = {{1, 700 * ms}, {4, 2 * sec}};
+            if (extra == 2) w.cpu = {{2, sec}, {3, 250 * ms}};
+            cases.push_back(w);
+          }
+    for (const workload& w : cases) {
+      CHECK(sequential_makespan(w) == traced(w));
+      CHECK(sequential_sum(w).has_value() == !w.timeout);
+      auto untraced = make_sequential_reference(w);
+      untraced->run_to_end();
+      CHECK(untraced->returned() == traced(w));
+    }
+  }
+
+  TEST_CASE("the streamed summary is the bytes nlohmann::json would write for it") {
+    // Written as it goes, the summary must still read as a document dumped
+    // whole: sorted keys, its indents, its numbers, its escapes.
+    std::vector<std::pair<strategy, workload>> cases;
+    cases.emplace_back(strategy::gather, workload{});
+    workload mixed;
+    mixed.tasks = 6;
+    mixed.durations = {sec, 0, 333 * ms, 1, 2 * sec, 17 * ms};
+    mixed.block[2] = 150 * ms;
+    mixed.cpu[3] = 7 * ms;
+    mixed.fail = {4};
+    mixed.timeout = 1500 * ms;
+    for (strategy how : all_strategies()) cases.emplace_back(how, mixed);
+    for (const auto& [how, w] : cases) {
+      auto o = run_sandbox(how, w);
+      for (std::optional<nanos> reference : {std::optional<nanos>{}, std::optional<nanos>{sequential_makespan(w)}}) {
+        const std::string streamed = summary_json(*o.run, o.m, reference);
+        CHECK(nlohmann::json::parse(streamed).dump(2) == streamed);
+      }
+    }
   }
 
   TEST_CASE("the completion order follows the loop") {

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/process_stats.hpp"
 #include "helpers.hpp"
 #include "lessons/lesson.hpp"
 #include "lessons/web/server.hpp"
@@ -437,6 +438,41 @@ TEST_SUITE("real_lessons") {
     CHECK(r.open_connections == 0);
     CHECK(srv.server->live_tasks() == tasks_before);  // the listener alone
     CHECK(open_descriptors() == fds_before);
+    CHECK(status_line(http_exchange(port, "GET /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) ==
+          "HTTP/1.1 200 OK");
+  }
+
+  TEST_CASE("loopscope serve: 100,000 connections later, its lanes and its memory have not grown") {
+    serving srv({}, false);  // as loopscope serve runs it: counted, not traced
+    const auto port = srv.server->port();
+    std::uint64_t made = 0;
+    // Connections opened and reset at once (no TIME_WAIT to run the ports
+    // out), then every one of them served to its end.
+    auto churn = [&](int n) {
+      for (int i = 0; i < n; ++i) {
+        const int fd = connect_to(port);
+        const linger reset{1, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+        ::close(fd);
+      }
+      made += static_cast<std::uint64_t>(n);
+      for (int i = 0; i < 500 && (srv.server->report().connections < made || srv.server->report().open_connections > 0);
+           ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      REQUIRE(srv.server->report().connections == made);
+    };
+    churn(10'000);
+    const std::size_t lanes_before = srv.server->trace().lane_count();
+    const std::int64_t rss_before = read_process_stats().rss_bytes;
+    churn(100'000);
+    const std::size_t lanes_after = srv.server->trace().lane_count();
+    const std::int64_t rss_after = read_process_stats().rss_bytes;
+    INFO("lanes " << lanes_before << " then " << lanes_after << "; VmRSS " << rss_before / 1024 << " KiB then "
+                  << rss_after / 1024 << " KiB");
+    // Kept, the lanes and tasks of 100,000 ended connections came to some 17 MB.
+    CHECK(lanes_after <= lanes_before + 1'000);
+    CHECK(rss_after - rss_before < 8 * 1024 * 1024);
+    CHECK(srv.server->live_tasks() == 1);  // the listener alone
     CHECK(status_line(http_exchange(port, "GET /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) ==
           "HTTP/1.1 200 OK");
   }

@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "core/lane_events.hpp"
 #include "helpers.hpp"
 
 using namespace loopscope;
@@ -76,5 +77,37 @@ TEST_SUITE("trace") {
     tr.set_recording(false);
     tr.record(0, trace_event{0, lane, lane_state::ready, 0});
     CHECK(tr.by_lane()[lane].size() == 10);
+  }
+
+  TEST_CASE("events grouped in one array are the events of each lane, in order") {
+    auto equal = [](std::span<const trace_event> a, const std::vector<trace_event>& b) {
+      return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](const auto& x, const auto& y) {
+               return x.t == y.t && x.lane == y.lane && x.state == y.state && x.detail == y.detail && x.site == y.site;
+             });
+    };
+    workload w;
+    w.tasks = 12;
+    w.limit = 3;
+    w.block[2] = sec;
+    w.fail = {5};
+    auto o = run_sandbox(strategy::bounded, w);
+    const trace& tr = o.run->trace();
+    const auto per_lane = tr.by_lane();
+    const lane_events all = group_by_lane(tr);
+    CHECK(all.first_lane() == 0);
+    CHECK(all.end_lane() == tr.lane_count());
+    std::size_t total = 0;
+    for (lane_id l = 0; l < per_lane.size(); ++l) {
+      CHECK(equal(all.of(l), per_lane[l]));
+      total += per_lane[l].size();
+    }
+    CHECK(all.size() == total);
+    const lane_events some = group_by_lane(tr, 3, 7);
+    CHECK(some.first_lane() == 3);
+    CHECK(some.end_lane() == 7);
+    for (lane_id l = 0; l < per_lane.size(); ++l)
+      CHECK(equal(some.of(l), l >= 3 && l < 7 ? per_lane[l] : std::vector<trace_event>{}));
+    CHECK(group_by_lane(tr, 5, 1'000'000).end_lane() == tr.lane_count());
+    CHECK(group_by_lane(tr, 1'000'000).size() == 0);
   }
 }

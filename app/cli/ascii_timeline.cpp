@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstdlib>
 
+#include "core/lane_events.hpp"
 #include "core/metrics.hpp"
 
 namespace loopscope {
@@ -114,17 +116,26 @@ std::string ascii_timeline(const std::vector<ascii_variant>& variants, nanos t_e
          right + "\n";
   for (const auto& v : variants) {
     out += "-- " + v.title + "\n";
-    const auto per_lane = v.tr->by_lane();
+    // Only the lanes it may print are read: every lane but an unused
+    // pool's worker is printed, so the lanes up to the one past the first
+    // max_lanes of those are all it can reach.
+    const lane_id lanes = static_cast<lane_id>(v.tr->lane_count());
+    lane_id reach = 0;
+    for (int others = 0; reach < lanes && others <= max_lanes; ++reach)
+      if (v.tr->lane(reach).kind != lane_kind::worker) ++others;
+    const lane_events per_lane = group_by_lane(*v.tr, 0, reach);
     int shown = 0;
-    for (lane_id id = 0; id < per_lane.size(); ++id) {
-      if (v.tr->lane(id).kind == lane_kind::worker && per_lane[id].size() <= 1) continue;  // a pool never used
+    for (lane_id id = 0; id < lanes; ++id) {
+      assert(id < reach);
+      const auto events = per_lane.of(id);
+      if (v.tr->lane(id).kind == lane_kind::worker && events.size() <= 1) continue;  // a pool never used
       if (shown == max_lanes) {
-        out += std::string(label, ' ') + "  ... and " + std::to_string(per_lane.size() - id) + " more lanes\n";
+        out += std::string(label, ' ') + "  ... and " + std::to_string(lanes - id) + " more lanes\n";
         break;
       }
       ++shown;
       std::vector<std::array<nanos, g_count>> time(static_cast<std::size_t>(cells), std::array<nanos, g_count>{});
-      for (const span& s : lane_spans(per_lane[id], v.now)) {
+      for (const span& s : lane_spans(events, v.now)) {
         const glyph_kind k = kind_of(s);
         for (int c = cell_of(s.t0); c <= cell_of(std::max(s.t0, s.t1 - 1)); ++c) {
           const nanos c0 = scaled(total, c, cells), c1 = scaled(total, c + 1, cells);
@@ -140,8 +151,8 @@ std::string ascii_timeline(const std::vector<ascii_variant>& variants, nanos t_e
           if (t[k] > 0 && (best < 0 || t[k] > t[best])) best = k;
         if (best >= 0) row[static_cast<std::size_t>(c)] = glyphs[static_cast<std::size_t>(best)];
       }
-      if (!per_lane[id].empty() && is_terminal(per_lane[id].back().state))
-        row[static_cast<std::size_t>(cell_of(per_lane[id].back().t))] = end_glyph(per_lane[id].back().state);
+      if (!events.empty() && is_terminal(events.back().state))
+        row[static_cast<std::size_t>(cell_of(events.back().t))] = end_glyph(events.back().state);
       out += fit(v.tr->lane(id).name, label) + " |" + row + "|\n";
     }
   }

@@ -21,13 +21,16 @@ finished_run run_one(strategy how, const workload& w, clock_kind clock) {
 trace_source source_of(const finished_run& f) { return {f.run->variant(), &f.run->trace(), f.run->now()}; }
 
 // The makespan of the same tasks run one after another, every one of them:
-// what a speedup is measured against (sequential_makespan()), driven here
-// so that Ctrl-C stops it too. Nothing once Ctrl-C has come: no speedup then.
+// what a speedup is measured against (sequential_makespan()). Where it is
+// not a sum, its run is driven here so that Ctrl-C stops it too. Nothing
+// once Ctrl-C has come: no speedup then.
 std::optional<nanos> reference_makespan(const workload& w) {
   if (was_interrupted()) return std::nullopt;
-  const finished_run reference = run_to_end(make_sandbox(strategy::sequential, w, loop_options{}, true));
+  if (const auto sum = sequential_sum(w)) return sum;
+  const auto reference = make_sequential_reference(w);
+  drive(*reference);
   if (was_interrupted()) return std::nullopt;
-  return reference.metrics.makespan;
+  return reference->returned();
 }
 
 int width_or_terminal(int width) { return width > 0 ? width : terminal_width(); }
@@ -53,7 +56,8 @@ int run_sandbox(const run_flags& f) {
 
   if (const int failed = write_trace(trace_file, f.trace_path, {source_of(run)})) return failed;
   if (f.json) {
-    std::cout << summary_json(*run.run, run.metrics, sequential) << "\n";
+    write_summary_json(std::cout, *run.run, run.metrics, sequential);
+    std::cout << "\n";
     return finish_status();
   }
   print_summary(std::cout, *run.run, run.metrics, sequential);

@@ -1,0 +1,40 @@
+#include "core/lane_events.hpp"
+
+#include <algorithm>
+
+namespace loopscope {
+
+lane_events group_by_lane(const trace& tr, lane_id first, lane_id last) {
+  lane_events out;
+  last = std::min(last, static_cast<lane_id>(tr.lane_count()));
+  first = std::min(first, last);
+  out.first_ = first;
+  const std::size_t lanes = last - first;
+  // Counted, then placed: starts[i + 2] first counts lane i's events, the
+  // running sums make starts[i + 1] where lane i begins, and placing an
+  // event moves that on by one, so that at the end starts[i + 1] is where
+  // lane i ends and the next begins.
+  std::vector<std::size_t>& starts = out.starts_;
+  starts.assign(lanes + 2, 0);
+  const std::size_t writers = tr.writer_count();
+  std::vector<std::size_t> sizes(writers);  // what the first pass saw: a writer may go on meanwhile
+  for (std::size_t w = 0; w < writers; ++w) {
+    const auto& log = tr.events(w);
+    sizes[w] = log.size();
+    for (std::size_t i = 0; i < sizes[w]; ++i)
+      if (const lane_id l = log[i].lane; l >= first && l < last) ++starts[l - first + 2];
+  }
+  for (std::size_t i = 2; i < starts.size(); ++i) starts[i] += starts[i - 1];
+  out.events_.resize(starts.back());
+  // A lane is written by one writer, in time order: placed in the order
+  // read, its events stay in order.
+  for (std::size_t w = 0; w < writers; ++w) {
+    const auto& log = tr.events(w);
+    for (std::size_t i = 0; i < sizes[w]; ++i)
+      if (const lane_id l = log[i].lane; l >= first && l < last) out.events_[starts[l - first + 1]++] = log[i];
+  }
+  starts.pop_back();
+  return out;
+}
+
+}  // namespace loopscope
