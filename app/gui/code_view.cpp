@@ -163,7 +163,10 @@ std::vector<line_note> notes_of(const std::vector<code_mark>& marks, const std::
 void draw_notes_summary(const std::vector<line_note>& notes, const std::string& whose) {
   const std::string tasks = whose.empty() ? std::string("tasks") : "the tasks of " + whose;
   if (notes.empty()) {
-    ImGui::TextDisabled("At the cursor, none of %s waits in this code.", tasks.c_str());
+    if (whose.empty())
+      ImGui::TextDisabled("At the cursor, no task waits in this code.");
+    else
+      ImGui::TextDisabled("At the cursor, none of %s waits in this code.", tasks.c_str());
     return;
   }
   std::string lines;

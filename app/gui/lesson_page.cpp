@@ -207,9 +207,10 @@ std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_n
   // The Loop tab shows the loop and the code under it: it takes more room.
   const float texts_h = ImGui::GetContentRegionAvail().y * (texts_.loop_open() ? 0.66f : 0.46f);
   loop_pick loop_picked;
-  const auto hovered_line = texts_.draw(
-      0, std::max(texts_h, 140 * em), p, prediction_.reveals(), notes(engine_marks, engine_runs, engine_index),
-      notes(twin_marks, twin_runs, twin_index), [&] { loop_picked = draw_loop_panel(runs_, p, selected_); });
+  const auto hovered_line =
+      texts_.draw(0, std::max(texts_h, 140 * em), p, prediction_.reveals(),
+                  notes(engine_marks, engine_runs, engine_index), notes(twin_marks, twin_runs, twin_index),
+                  [&] { loop_picked = draw_loop_panel(runs_, p, selected_, prediction_.asking()); });
   if (loop_picked.clicked) selected_ = loop_picked.clicked == selected_ ? std::nullopt : loop_picked.clicked;
   if (selected_ && (selected_->variant >= runs_.size() || !runs_.started(selected_->variant))) selected_.reset();
   std::vector<timeline_view::lane_ref> picked;

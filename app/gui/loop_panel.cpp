@@ -36,10 +36,10 @@ void entry(ImU32 color, lane_id lane, const std::string& words, std::size_t i, l
 }
 
 void draw_one(const run_set& runs, std::size_t i, const palette& p, loop_pick& pick,
-              const std::optional<timeline_view::lane_ref>& selected) {
+              const std::optional<timeline_view::lane_ref>& selected, bool conceal) {
   const lane_store& lanes = runs.lanes(i);
   const nanos t = runs.cursor();
-  const loop_state s = loop_at(lanes, t, runs.whole_lanes(i));
+  const loop_state s = loop_at(lanes, t, conceal ? nullptr : runs.whole_lanes(i));
   auto name = [&](lane_id lane) { return lanes.info(lane).name; };
   if (runs.ended_by_cursor(i)) {
     ImGui::TextDisabled("Every task has ended: the loop has nothing left to run.");
@@ -108,7 +108,10 @@ void draw_one(const run_set& runs, std::size_t i, const palette& p, loop_pick& p
   const auto story = narrate(marked_run{&runs.run(i), &lanes}, t, 8);
   if (!story.empty()) {
     ImGui::Spacing();
-    ImGui::Text("What happened (the last %zu changes, newest first)", story.size());
+    if (story.size() == 1)
+      ImGui::TextUnformatted("What happened (the one change so far)");
+    else
+      ImGui::Text("What happened (the last %zu changes, newest first)", story.size());
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip(
           "The last changes up to the cursor, the newest at the top. Step (Right arrow) and go back "
@@ -126,8 +129,8 @@ void draw_one(const run_set& runs, std::size_t i, const palette& p, loop_pick& p
 
 }  // namespace
 
-loop_pick draw_loop_panel(const run_set& runs, const palette& p,
-                          const std::optional<timeline_view::lane_ref>& selected) {
+loop_pick draw_loop_panel(const run_set& runs, const palette& p, const std::optional<timeline_view::lane_ref>& selected,
+                          bool conceal) {
   loop_pick pick;
   if (runs.size() == 0) {
     ImGui::TextDisabled("The loop's queues appear here once the runs are made.");
@@ -138,7 +141,7 @@ loop_pick draw_loop_panel(const run_set& runs, const palette& p,
     if (!runs.started(i)) continue;
     ImGui::PushID(static_cast<int>(i));
     if (ImGui::CollapsingHeader(runs.run(i).variant().c_str(), ImGuiTreeNodeFlags_DefaultOpen))
-      draw_one(runs, i, p, pick, selected);
+      draw_one(runs, i, p, pick, selected, conceal);
     ImGui::PopID();
   }
   return pick;

@@ -19,7 +19,9 @@ struct loop_pick {
   std::optional<timeline_view::lane_ref> clicked;
 };
 
+// `conceal`: a guess is asked for: nothing ahead of the cursor (when a
+// timer will fire) is told.
 loop_pick draw_loop_panel(const run_set& runs, const palette& p,
-                          const std::optional<timeline_view::lane_ref>& selected = std::nullopt);
+                          const std::optional<timeline_view::lane_ref>& selected = std::nullopt, bool conceal = false);
 
 }  // namespace loopscope::gui
