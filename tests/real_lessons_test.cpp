@@ -471,7 +471,13 @@ TEST_SUITE("real_lessons") {
                   << rss_after / 1024 << " KiB");
     // Kept, the lanes and tasks of 100,000 ended connections came to some 17 MB.
     CHECK(lanes_after <= lanes_before + 1'000);
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer holds freed memory back (its quarantine) to catch a
+    // use after free: resident memory says nothing here. The lanes do.
+    MESSAGE("VmRSS not compared under AddressSanitizer");
+#else
     CHECK(rss_after - rss_before < 8 * 1024 * 1024);
+#endif
     CHECK(srv.server->live_tasks() == 1);  // the listener alone
     CHECK(status_line(http_exchange(port, "GET /async HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) ==
           "HTTP/1.1 200 OK");

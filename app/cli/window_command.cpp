@@ -35,6 +35,9 @@ bool read_size(std::string_view text, int& w, int& h) {
 }
 
 int open_window(const CLI::App& app, const window_flags& f) {
+  // Ctrl-C and SIGTERM close the window, its settings saved, from the start:
+  // what comes before it opens (looking for a CPython) can take a while.
+  gui::catch_close_signals();
   gui::gui_options o;
   o.page = f.lesson;
   // A lesson by its number, as loopscope list prints it: --lesson 3.
@@ -86,7 +89,8 @@ int open_window(const CLI::App& app, const window_flags& f) {
   }
   // CPython beside the engine in every lesson: its twin traced on the
   // virtual clock, when a CPython 3.11+ is there to run it.
-  if (!python_problem("python3")) {
+  const bool python = !python_problem("python3");
+  if (python) {
     o.twin = [](const lessons::lesson& l, const std::string& variant,
                 const lessons::values& values) -> std::unique_ptr<scenario_run> {
       trace_request r = twin_request(l, variant, values);
@@ -109,7 +113,7 @@ int open_window(const CLI::App& app, const window_flags& f) {
     };
   }
   o.examples = example_dir().string();
-  if (!python_problem("python3")) {
+  if (python) {
     o.trace_file = [](const std::string& script, clock_kind clock, double limit,
                       std::function<bool()> stop) -> std::unique_ptr<scenario_run> {
       trace_request r;

@@ -435,6 +435,11 @@ const std::vector<std::string>& page_names() {
   return names;
 }
 
+void catch_close_signals() {
+  std::signal(SIGINT, on_close_signal);
+  std::signal(SIGTERM, on_close_signal);
+}
+
 int run_app(const gui_options& options) {
   if (std::find(page_names().begin(), page_names().end(), options.page) == page_names().end()) {
     std::cerr << "loopscope: error: no lesson or page named '" << options.page << "' (loopscope list shows them)\n";
@@ -459,8 +464,7 @@ int run_app(const gui_options& options) {
   // Taken before the window opens (which can take seconds on a software
   // renderer): a stop asked for meanwhile closes it at its first frame,
   // the settings saved.
-  std::signal(SIGINT, on_close_signal);
-  std::signal(SIGTERM, on_close_signal);
+  catch_close_signals();
   auto w = open_window(s, capture_only);
   if (!w) return 1;
 

@@ -49,6 +49,9 @@ const std::vector<std::string>& page_names();
 
 // Opens the window; returns the process exit code.
 int run_app(const gui_options& options);
+// From here on, SIGINT and SIGTERM close the window as its close button
+// does (the settings saved), at its first frame if it is not open yet.
+void catch_close_signals();
 
 // Headless: CPU time to build frames of a large timeline, with percentiles.
 int bench_frames(int frames, int tasks, int rerun_tasks);
