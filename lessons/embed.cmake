@@ -1,4 +1,5 @@
 cmake_policy(SET CMP0057 NEW)  # if(... IN_LIST ...)
+include("${CMAKE_CURRENT_LIST_DIR}/../cmake/region.cmake")
 # Finds the lesson folders (lessons/NN_id/) and generates, at build time, the
 # source that registers them in the order of their numbers with their texts:
 #   cmake -DDIR=<lessons dir> -DOUT=<generated .cpp> -P embed.cmake
@@ -43,20 +44,9 @@ foreach(d IN LISTS dirs)
   endif()
   get_filename_component(shown "${shown}" ABSOLUTE)
   file(RELATIVE_PATH shown_file "${DIR}/.." "${shown}")
-  string(FIND "${cpp}" "// [lesson]\n" from)
-  string(FIND "${cpp}" "// [/lesson]" to)
-  if(from EQUAL -1 OR to EQUAL -1)
-    message(FATAL_ERROR "${shown} needs a // [lesson] ... // [/lesson] region")
-  endif()
-  math(EXPR from "${from} + 12")
-  math(EXPR len "${to} - ${from}")
-  string(SUBSTRING "${cpp}" ${from} ${len} code)
   # The line of the file the shown code starts on, so that a place in the
   # code (a wait's call_site) maps onto a line of what is shown.
-  string(SUBSTRING "${cpp}" 0 ${from} before)
-  string(REGEX MATCHALL "\n" newlines "${before}")
-  list(LENGTH newlines first_line)
-  math(EXPR first_line "${first_line} + 1")
+  read_region("${cpp}" lesson "${shown}" code first_line)
   string(FIND "${py}" "# --- harness" cut)
   if(cut GREATER -1)
     string(SUBSTRING "${py}" 0 ${cut} py)

@@ -1,0 +1,21 @@
+# The region of a source text between "// [TAG]" and "// [/TAG]": code a
+# learner is shown. Sets CODE_VAR to it and FIRST_LINE_VAR to the line of
+# the text it starts on, so that a place in the code (a wait's call_site)
+# maps onto its lines. Fails, naming WHERE, when the markers are missing.
+function(read_region text tag where code_var first_line_var)
+  string(FIND "${text}" "// [${tag}]\n" from)
+  string(FIND "${text}" "// [/${tag}]" to)
+  if(from EQUAL -1 OR to EQUAL -1)
+    message(FATAL_ERROR "${where} needs a // [${tag}] ... // [/${tag}] region")
+  endif()
+  string(LENGTH "// [${tag}]\n" marker)
+  math(EXPR from "${from} + ${marker}")
+  math(EXPR len "${to} - ${from}")
+  string(SUBSTRING "${text}" ${from} ${len} code)
+  string(SUBSTRING "${text}" 0 ${from} before)
+  string(REGEX MATCHALL "\n" newlines "${before}")
+  list(LENGTH newlines first_line)
+  math(EXPR first_line "${first_line} + 1")
+  set(${code_var} "${code}" PARENT_SCOPE)
+  set(${first_line_var} ${first_line} PARENT_SCOPE)
+endfunction()
