@@ -198,7 +198,7 @@ TEST_SUITE("view") {
       run->run_to_end();
       lane_store lanes;
       lanes.sync(run->trace());
-      const loop_state s = loop_at(lanes, 1'200'000'000);
+      const loop_state s = loop_at(lanes, 1'200'000'000, &lanes);  // the whole run: deadlines known
       CHECK_FALSE(s.running);
       CHECK(s.ready.empty());
       REQUIRE(s.timers.size() == 3);
@@ -206,6 +206,8 @@ TEST_SUITE("view") {
         CHECK(e.since == 1'000'000'000);
         CHECK(e.due == std::optional<nanos>(1'500'000'000));
       }
+      // Without the whole run (a guess is asked for), nothing ahead is told.
+      for (const loop_entry& e : loop_at(lanes, 1'200'000'000).timers) CHECK_FALSE(e.due);
       CHECK(s.waiting[static_cast<std::size_t>(wait_reason::semaphore)] == 3);
       CHECK(s.waiting[static_cast<std::size_t>(wait_reason::child)] == 1);
       CHECK(s.done == 6);

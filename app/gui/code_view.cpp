@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <utility>
 
 namespace loopscope::gui {
 
@@ -147,6 +148,31 @@ int draw_code(std::string_view code, const std::vector<code_token>& tokens, cons
     ImGui::SetScrollY(std::max(0.0f, first_noted_y - ImGui::GetWindowHeight() * 0.3f));
   ImGui::PopFont();
   return hovered;
+}
+
+std::vector<timeline_view::lane_ref> lanes_at_line(const std::vector<code_mark>& marks,
+                                                   const std::vector<std::size_t>& index, int line) {
+  std::vector<timeline_view::lane_ref> out;
+  for (const code_mark& m : marks)
+    if (m.line == line)
+      for (const parked_task& t : m.tasks) out.push_back({index[t.run], t.lane});
+  return out;
+}
+
+void emphasize(std::vector<line_note>& notes, const std::vector<code_mark>& marks,
+               const std::vector<std::size_t>& index, const std::vector<timeline_view::lane_ref>& lanes) {
+  for (std::size_t k = 0; k < marks.size() && k < notes.size(); ++k)
+    notes[k].emphasis = std::any_of(marks[k].tasks.begin(), marks[k].tasks.end(), [&](const parked_task& t) {
+      return std::find(lanes.begin(), lanes.end(), timeline_view::lane_ref{index[t.run], t.lane}) != lanes.end();
+    });
+}
+
+bool notes_moved(const std::vector<line_note>& notes, std::vector<int>& last) {
+  std::vector<int> lines;
+  for (const line_note& n : notes) lines.push_back(n.line);
+  if (lines == last) return false;
+  last = std::move(lines);
+  return true;
 }
 
 std::vector<line_note> notes_of(const std::vector<code_mark>& marks, const std::vector<marked_run>& runs,

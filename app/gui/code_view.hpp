@@ -10,6 +10,7 @@
 #include "app/gui/code_marks.hpp"
 #include "app/gui/syntax.hpp"
 #include "app/gui/theme.hpp"
+#include "app/gui/timeline_view.hpp"
 
 struct ImDrawList;
 struct ImFont;
@@ -37,6 +38,18 @@ struct line_note {
 // label and the tooltip.
 std::vector<line_note> notes_of(const std::vector<code_mark>& marks, const std::vector<marked_run>& runs,
                                 const palette& p);
+
+// Between the marks and the timeline: `index` gives each marked run's place
+// among the timeline's variants. The lanes of the tasks marked at `line`
+// (0: none), and the notes of `marks` (notes_of()) picked out where one of
+// `lanes` is marked.
+std::vector<timeline_view::lane_ref> lanes_at_line(const std::vector<code_mark>& marks,
+                                                   const std::vector<std::size_t>& index, int line);
+void emphasize(std::vector<line_note>& notes, const std::vector<code_mark>& marks,
+               const std::vector<std::size_t>& index, const std::vector<timeline_view::lane_ref>& lanes);
+// Whether the noted lines differ from `last` (which then takes them): the
+// notes moved, and the pane should follow them.
+bool notes_moved(const std::vector<line_note>& notes, std::vector<int>& last);
 
 // Lines with their numbers, coloured by `tokens` (highlight() of `code`),
 // the noted ones picked out (`notes` in line order). `follow`: the notes

@@ -150,7 +150,7 @@ int bench_frames(int frames, int tasks, int rerun_tasks) {
       ImGui::Begin("##bench", nullptr, ImGuiWindowFlags_NoDecoration);
       if (f % 60 == 0 && !scrub) timeline.request_fit();
       if (scrub) {
-        const loop_state state = loop_at(lanes, cursor);
+        const loop_state state = loop_at(lanes, cursor, &lanes);
         queued += state.ready.size() + state.timers.size() + marks_at(marked, cursor).size();
       }
       timeline.draw(views, cursor, run->now(), true, false);

@@ -21,6 +21,7 @@ lesson_page::lesson_page(const lessons::lesson& l, twin_runner twin)
     twin_of_ = l.variants.size() - 1;
     for (std::size_t i = 0; i < l.variants.size(); ++i)
       if (l.variants[i].name == l.twin) twin_of_ = i;
+    texts_.set_python_marks_of("CPython's run of " + l.variants[*twin_of_].name);
   }
   if (l.real_clock_only) runs_.set_real_only(l.variants_in_turn);
   runs_.hold_real_start(true);  // predict first: on either clock, it runs when the guess is in
@@ -196,14 +197,12 @@ std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_n
   auto notes = [&](const std::vector<code_mark>& marks, const std::vector<marked_run>& runs,
                    const std::vector<std::size_t>& index) {
     std::vector<line_note> out = notes_of(marks, runs, p);
-    for (std::size_t k = 0; k < marks.size(); ++k)
-      out[k].emphasis = std::any_of(marks[k].tasks.begin(), marks[k].tasks.end(), [&](const parked_task& t) {
-        const timeline_view::lane_ref ref{index[t.run], t.lane};
-        return ref == hovered_lane || ref == selected_;
-      });
+    std::vector<timeline_view::lane_ref> lanes;
+    for (const auto& lane : {hovered_lane, selected_})
+      if (lane) lanes.push_back(*lane);
+    emphasize(out, marks, index, lanes);
     return out;
   };
-  if (twin_of_) texts_.set_python_marks_of("CPython's run of " + lesson_.variants[*twin_of_].name);
   // The Loop tab shows the loop and the code under it: it takes more room.
   const float texts_h = ImGui::GetContentRegionAvail().y * (texts_.loop_open() ? 0.66f : 0.46f);
   loop_pick loop_picked;
@@ -213,12 +212,9 @@ std::optional<png_request> lesson_page::draw(double wall_dt, bool dark, lesson_n
                   [&] { loop_picked = draw_loop_panel(runs_, p, selected_, prediction_.asking()); });
   if (loop_picked.clicked) selected_ = loop_picked.clicked == selected_ ? std::nullopt : loop_picked.clicked;
   if (selected_ && (selected_->variant >= runs_.size() || !runs_.started(selected_->variant))) selected_.reset();
-  std::vector<timeline_view::lane_ref> picked;
-  const auto& marks = hovered_line.python ? twin_marks : engine_marks;
-  const auto& index = hovered_line.python ? twin_index : engine_index;
-  for (const code_mark& m : marks)
-    if (m.line == hovered_line.line)
-      for (const parked_task& t : m.tasks) picked.push_back({index[t.run], t.lane});
+  std::vector<timeline_view::lane_ref> picked = hovered_line.python
+                                                    ? lanes_at_line(twin_marks, twin_index, hovered_line.line)
+                                                    : lanes_at_line(engine_marks, engine_index, hovered_line.line);
   if (loop_picked.hovered) picked.push_back(*loop_picked.hovered);
   if (selected_) picked.push_back(*selected_);
   body_.set_highlight(std::move(picked));

@@ -10,19 +10,6 @@
 
 namespace loopscope::gui {
 
-namespace {
-
-// Whether the noted lines differ from `last` (which then takes them).
-bool moved(const std::vector<line_note>& notes, std::vector<int>& last) {
-  std::vector<int> lines;
-  for (const line_note& n : notes) lines.push_back(n.line);
-  if (lines == last) return false;
-  last = std::move(lines);
-  return true;
-}
-
-}  // namespace
-
 lesson_texts::lesson_texts(const lessons::lesson& l)
     : lesson_(l),
       prose_(parse_markdown(l.prose)),
@@ -64,7 +51,7 @@ lesson_texts::hovered_line lesson_texts::draw(float width, float height, const p
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("The code that runs, as it is in the lesson's folder");
       draw_notes_summary(cpp_notes);
       ImGui::BeginChild("##cpp", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
-      hovered.line = draw_code(lesson_.code, cpp_tokens_, p, cpp_notes, moved(cpp_notes, cpp_lines_));
+      hovered.line = draw_code(lesson_.code, cpp_tokens_, p, cpp_notes, notes_moved(cpp_notes, cpp_lines_));
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
@@ -77,7 +64,8 @@ lesson_texts::hovered_line lesson_texts::draw(float width, float height, const p
                     ? "The same measurement in Python. The test suite runs it and checks it shows the same contrast."
                     : "The same program in asyncio. The test suite runs it and checks it agrees.");
       ImGui::PopTextWrapPos();
-      hovered = {draw_code(lesson_.python, python_tokens_, p, python_notes, moved(python_notes, python_lines_)), true};
+      hovered = {draw_code(lesson_.python, python_tokens_, p, python_notes, notes_moved(python_notes, python_lines_)),
+                 true};
       ImGui::EndChild();
       ImGui::EndTabItem();
     }

@@ -38,9 +38,7 @@ loop_state loop_at(const lane_store& lanes, nanos t, const lane_store* whole) {
         break;
       case lane_state::waiting:
         if (static_cast<wait_reason>(now.detail) == wait_reason::timer) {
-          if (after != events.end()) {
-            entry.due = after->t;
-          } else if (whole != nullptr && lane < whole->lane_count()) {
+          if (whole != nullptr && lane < whole->lane_count()) {
             const auto& all = whole->events(lane);
             if (const auto next = first_after(all, t); next != all.end()) entry.due = next->t;
           }

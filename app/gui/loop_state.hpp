@@ -34,8 +34,9 @@ struct loop_state {
 // Task lanes only (the main task counts as one). Ready tasks run in the
 // order they were woken (asyncio's ready queue is first in, first out),
 // tasks woken at the same moment in the order they were created.
-// `whole`: the same run's lanes to its end, if known: each timer's
-// deadline then, even ahead of `lanes`.
+// `whole`: the same run's lanes to its end, if known (`lanes` itself, for a
+// recording): each timer's deadline then. Without it nothing ahead of `t`
+// is told.
 loop_state loop_at(const lane_store& lanes, nanos t, const lane_store* whole = nullptr);
 
 }  // namespace loopscope::gui

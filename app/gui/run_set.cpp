@@ -56,7 +56,7 @@ const scenario_run& run_set::run(std::size_t i) const { return *panels_[i]->run;
 const run_metrics& run_set::metrics(std::size_t i) const { return panels_[i]->metrics; }
 const lane_store& run_set::lanes(std::size_t i) const { return panels_[i]->lanes; }
 const lane_store* run_set::whole_lanes(std::size_t i) const {
-  if (large_) return &panels_[i]->lanes;  // a recording has them all
+  if (recorded_) return &panels_[i]->lanes;  // a recording has them all
   return panels_[i]->whole.lane_count() > 0 ? &panels_[i]->whole : nullptr;
 }
 const density_steps& run_set::density(std::size_t i) const { return panels_[i]->density; }

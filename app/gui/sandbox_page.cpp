@@ -78,27 +78,14 @@ void sandbox_page::draw_code_section(const palette& p) {
     }
   const std::vector<code_mark> marks = marks_at(runs, runs_.cursor());
   std::vector<line_note> notes = notes_of(marks, runs, p);
-  const auto hovered_lane = body_.hovered_lane();
-  for (std::size_t k = 0; k < marks.size(); ++k)
-    notes[k].emphasis =
-        hovered_lane && std::any_of(marks[k].tasks.begin(), marks[k].tasks.end(), [&](const parked_task& t) {
-          return index[t.run] == hovered_lane->variant && t.lane == hovered_lane->lane;
-        });
+  if (const auto& hovered_lane = body_.hovered_lane()) emphasize(notes, marks, index, {*hovered_lane});
   draw_notes_summary(notes);
   const float line_h = ImGui::GetTextLineHeightWithSpacing();
   const float h = std::clamp(ImGui::GetContentRegionAvail().y * 0.35f, line_h * 5, line_h * 16);
   ImGui::BeginChild("##sandbox_code", ImVec2(0, h), true, ImGuiWindowFlags_HorizontalScrollbar);
-  std::vector<int> lines;
-  for (const line_note& n : notes) lines.push_back(n.line);
-  const bool moved = lines != code_lines_;
-  code_lines_ = std::move(lines);
-  const int hovered = draw_code(sandbox_code().code, code_tokens_, p, notes, moved);
+  const int hovered = draw_code(sandbox_code().code, code_tokens_, p, notes, notes_moved(notes, code_lines_));
   ImGui::EndChild();
-  std::vector<timeline_view::lane_ref> picked;
-  for (const code_mark& m : marks)
-    if (m.line == hovered)
-      for (const parked_task& t : m.tasks) picked.push_back({index[t.run], t.lane});
-  body_.set_highlight(std::move(picked));
+  body_.set_highlight(lanes_at_line(marks, index, hovered));
 }
 
 }  // namespace loopscope::gui
