@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <boost/asio/associated_cancellation_slot.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <cassert>
@@ -66,33 +65,6 @@ std::string describe(const std::exception_ptr& e) {
 }
 
 namespace {
-
-// A real timer: a coroutine of its own, so that a wait on the virtual clock
-// (every sleep of a run of a million tasks) does not carry a steady_timer
-// in its frame.
-awaitable<void> wait_until_real(event_loop& l, nanos deadline) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  timer.expires_after(nanoseconds(deadline - l.now()));
-  co_await timer.async_wait(asio::use_awaitable);
-}
-
-// A timer on the loop's clock that does not say why the task waits: what
-// sleep's, on either clock. The deadline is absolute.
-awaitable<void> wait_until(event_loop& l, nanos deadline) {
-  if (l.clock() != clock_kind::virtual_clock) {
-    co_await wait_until_real(l, deadline);
-    co_return;
-  }
-  event_loop::timer_key key = 0;
-  std::exception_ptr e;
-  try {
-    co_await async_wait_op([&l, &key, deadline](auto h) { key = l.async_wait_until(deadline, std::move(h)); });
-  } catch (...) {
-    e = std::current_exception();
-  }
-  l.cancel_timer(key);  // sleep's finally: h.cancel()
-  if (e) std::rethrow_exception(e);
-}
 
 // A waiter someone else wakes: a semaphore's, an event's. Whoever holds the
 // entry completes its handler; a cancellation takes the handler back first
@@ -238,22 +210,46 @@ awaitable<void> task_handle::join(call_site where) const {
 
 // ---- Primitives ----
 
-awaitable<void> sleep(nanoseconds d, call_site where) {
-  if (d.count() <= 0) {
-    co_await yield_now(where);
-    co_return;
-  }
+namespace {
+
+// asyncio.sleep wherever it is awaited, on either clock: what a sleep made
+// outside a running loop (a task's whole body, made before the run) is.
+awaitable<void> sleep_anywhere(nanoseconds d, call_site where) {
   event_loop& l = current_loop();
   const nanos deadline = l.now() + d.count();
   l.set_wait(wait_reason::timer, where);
   l.set_wake_hint(deadline);
+  if (l.clock() == clock_kind::virtual_clock) {
+    co_await async_wait_op([&l, deadline](auto h) { l.async_sleep_until(deadline, std::move(h)); });
+    co_return;  // the loop has cancelled the timer and raised a cancellation
+  }
   std::exception_ptr e;
   try {
-    co_await wait_until(l, deadline);
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    timer.expires_after(d);
+    co_await timer.async_wait(asio::use_awaitable);
   } catch (...) {
     e = std::current_exception();
   }
   settle(l, e);
+}
+
+}  // namespace
+
+awaitable<void> sleep(nanoseconds d, call_site where) {
+  if (d.count() <= 0) return yield_now(where);
+  const event_loop* running = this_thread_context().loop;
+  if (running == nullptr || running->clock() != clock_kind::virtual_clock) return sleep_anywhere(d, where);
+  // The common case, a task sleeping on the virtual clock, keeps no frame
+  // of its own: a run of a million sleeping tasks holds a million of them.
+  // All of it happens where the sleep is awaited, as a coroutine's would.
+  return async_wait_op([d, where](auto h) {
+    event_loop& l = current_loop();
+    const nanos deadline = l.now() + d.count();
+    l.set_wait(wait_reason::timer, where);
+    l.set_wake_hint(deadline);
+    l.async_sleep_until(deadline, std::move(h));
+  });
 }
 
 awaitable<void> yield_now(call_site where) {

@@ -2,10 +2,11 @@
 
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/version.hpp>
 #include <cassert>
 #include <condition_variable>
 #include <memory>
@@ -14,6 +15,10 @@
 
 #include "core/detail/executor.hpp"
 #include "core/detail/waits.hpp"
+
+// Tasks are launched as Asio 1.81 launches co_spawn's (a detail of
+// boost/asio/impl/awaitable.hpp: awaitable_thread and its entry point).
+static_assert(BOOST_VERSION / 100 == 1081, "check task_entry against this Asio's co_spawn_entry_point");
 
 namespace loopscope {
 
@@ -29,11 +34,13 @@ namespace {
 // throws std::bad_alloc at its next handler, to whoever drives it.
 std::atomic<bool> memory_exhausted{false};
 
-// Every task's coroutine starts here: it records the task's end when its
-// body returns or raises.
-awaitable<void> task_entry(awaitable<void> body) {
-  event_loop& l = current_loop();
-  const lane_id lane = l.current_lane();
+// Every task is a thread of Asio's coroutines whose bottom frame is this:
+// it runs the body and ends the task when the body returns or raises. It
+// does what co_spawn's own entry point would, less what a task of ours has
+// no use for (two work guards, a hop onto the executor, a cancellation
+// proxy, a completion handler): a run of a million tasks keeps a million of
+// these frames.
+awaitable<asio::detail::awaitable_thread_entry_point> task_entry(event_loop& l, lane_id lane, awaitable<void> body) {
   // A cancellation is raised where the task waits, once, as asyncio does
   // (event_loop::take_cancellation); Asio's own check at every co_await
   // would raise it again at each one.
@@ -46,15 +53,11 @@ awaitable<void> task_entry(awaitable<void> body) {
     co_await std::move(body);
   } catch (const std::bad_alloc&) {
     memory_exhausted = true;
-    throw;
+    throw;  // out of the handler that resumed the task, to whoever drives the loop
   } catch (...) {
     error = std::current_exception();
   }
-  // The task ends when its body does. co_spawn may post once more before it
-  // calls its completion handler (for a body that never suspended), and the
-  // task must not look ready in that gap.
-  l.end_task(lane, error);
-  if (error) std::rethrow_exception(error);
+  l.finish(lane, std::move(error));
 }
 
 }  // namespace
@@ -122,8 +125,8 @@ void event_loop::drain_for_shutdown() {
 // helper per connection: were every lane kept, its memory would grow with
 // every connection it ever had (and lane ids run out after four million).
 // An ended helper's lane is taken again once a few more have ended after
-// it, and only when no handler is queued for its old task any more (what
-// co_spawn runs after the end, an operation cancelled late). The trace
+// it, and only when no handler is queued for its old task any more (an
+// operation cancelled late). The trace
 // keeps the lane's first name: no event is recorded under it.
 std::optional<lane_id> event_loop::reuse_helper_lane() {
   constexpr std::size_t kept_back = 64;
@@ -237,11 +240,17 @@ task_handle event_loop::spawn_on(lane_id lane, awaitable<void> body) {
   c.spawned = true;
   ++live_;
   record(lane, now(), lane_state::ready);
-  asio::co_spawn(traced_executor(this, lane), task_entry(std::move(body)),
-                 asio::bind_cancellation_slot(c.cancel_signal.slot(), [this, lane](std::exception_ptr e) {
-                   if (memory_exhausted.load(std::memory_order_relaxed)) throw std::bad_alloc();
-                   finish(lane, std::move(e));
-                 }));
+  // The first step is queued, as asyncio's create_task queues it: the
+  // thread is made and launched there, on the task's executor, with the
+  // lane's cancellation signal as its own.
+  asio::require(traced_executor(this, lane), asio::execution::blocking.never)
+      .execute([this, lane, body = std::move(body)]() mutable {
+        const asio::cancellation_slot slot = core(lane).cancel_signal.slot();
+        asio::detail::awaitable_thread<asio::any_io_executor>(task_entry(*this, lane, std::move(body)),
+                                                              asio::any_io_executor(traced_executor(this, lane)), slot,
+                                                              asio::cancellation_state(slot))
+            .launch();
+      });
   return task_handle(this, lane);
 }
 
@@ -329,6 +338,20 @@ void event_loop::complete(wait_handler h, error_code ec, nanos stamp) {
   if (here) stamp_override_ = -1;
 }
 
+void event_loop::resume_sleeper(wait_handler h, error_code ec, nanos stamp, timer_key key) {
+  asio::get_associated_cancellation_slot(h).clear();
+  const auto ex = asio::get_associated_executor(h);
+  const traced_executor* traced = find_traced(ex);
+  assert(traced != nullptr && "sleeps are made by tasks on a loop");
+  stamp_override_ = stamp;
+  asio::require(*traced, asio::execution::blocking.never).execute([this, h = std::move(h), ec, key]() mutable {
+    cancel_timer(key);
+    if (take_cancellation(current_lane())) ec = asio::error::operation_aborted;
+    std::move(h)(ec);
+  });
+  stamp_override_ = -1;
+}
+
 bool event_loop::lane_finished(lane_id lane) const { return tasks_[lane]->terminal; }
 lane_state event_loop::lane_state_of(lane_id lane) const { return tasks_[lane]->state; }
 std::exception_ptr event_loop::lane_error(lane_id lane) const { return tasks_[lane]->error; }
@@ -359,10 +382,8 @@ void event_loop::cancel(lane_id lane) {
   ++c.cancelling;
   c.cancel_pending = true;
   // A task whose first step has not run yet is not signalled: it raises
-  // CancelledError at that step. Signalled there, co_spawn's own code
-  // (Asio 1.81) would meet the cancellation at an await of its own, outside
-  // any handler, after a body that never suspended, and end the process.
-  // A waiting task's wait is cut short: it resumes, and raises, a pass
+  // CancelledError at that step (task_entry), and its coroutines are not
+  // made until then. A waiting task's wait is cut short: it resumes, and raises, a pass
   // later. A task that cancels itself is cut short where it next waits.
   if (!c.started) return;
   if (current_lane() == lane)
@@ -448,7 +469,7 @@ void event_loop::enter_slice(lane_id lane, const ticket* t) {
   assert(ctx.lane == no_lane);
   ctx.lane = lane;
   c.depth = 1;
-  if (c.terminal) return;  // co_spawn's own clean-up after the end
+  if (c.terminal) return;  // a late completion after the end
   const nanos n = now();
   if (c.state == lane_state::waiting) {
     // Woken without passing through submit: a real timer (its deadline is
@@ -512,17 +533,17 @@ event_loop::timer_key event_loop::call_at(nanos deadline, callback cb) {
 
 void event_loop::cancel_timer(timer_key key) { timers_.cancel(key); }  // its payload, if any, is dropped
 
-event_loop::timer_key event_loop::async_wait_until(nanos deadline, wait_handler h) {
+void event_loop::async_sleep_until(nanos deadline, wait_handler h) {
   auto slot = asio::get_associated_cancellation_slot(h);
   const auto key = add_timer(deadline, timer_entry{std::move(h), {}});
   if (slot.is_connected()) {
     // The handler's slot is cleared when the timer completes it, so this
     // only ever finds its own timer, set or due and not yet run.
     slot.assign([this, key](asio::cancellation_type) {
-      if (auto e = timers_.take_payload(key)) complete(std::move(e->handler), asio::error::operation_aborted, now());
+      if (auto e = timers_.take_payload(key))
+        resume_sleeper(std::move(e->handler), asio::error::operation_aborted, now(), key);
     });
   }
-  return key;
 }
 
 // A pass begins, as asyncio's _run_once does: cancelled timers at the head
@@ -538,7 +559,7 @@ void event_loop::run_timer(timer_key key, nanos deadline) {
   auto e = timers_.run(key);
   if (!e) return;  // cancelled since it came due
   if (e->handler)
-    complete(std::move(e->handler), {}, deadline);
+    resume_sleeper(std::move(e->handler), {}, deadline, key);
   else if (e->internal)
     e->internal();
 }

@@ -1,7 +1,8 @@
 // The event loop of one variant: an io_context with its own clock and trace.
-// A task is a coroutine spawned with co_spawn on an executor that carries the
-// task's lane (core/detail/executor.hpp), so the loop sees every slice a task
-// runs; the primitives (core/asyncio.hpp) add *why* a task waits.
+// A task is a thread of Asio coroutines, launched as co_spawn launches one
+// (core/loop.cpp), on an executor that carries the task's lane
+// (core/detail/executor.hpp), so the loop sees every slice a task runs; the
+// primitives (core/asyncio.hpp) add *why* a task waits.
 //
 // Included by core's own sources, by scenarios that use Asio directly (a
 // server's sockets) and by the tests. The window never includes it: it holds
@@ -141,19 +142,26 @@ class event_loop {
   void hold(nanos d, run_kind kind, site_id site = no_site);  // block / cpu at `site`: keep the loop for d
   using wait_handler = asio::any_completion_handler<void(error_code)>;
   using timer_key = std::uint64_t;
-  // A timer on the virtual clock. Cancelling the wait completes h at once;
-  // the timer stays until cancel_timer() (asyncio's sleep cancels its timer
-  // handle when it resumes, not when its future is cancelled).
-  timer_key async_wait_until(nanos deadline, wait_handler h);
+  // asyncio.sleep's wait on the virtual clock, whole: h runs when the task
+  // resumes, and there the timer is cancelled (sleep's finally: h.cancel(),
+  // not when its future is cancelled), and a cancellation asked meanwhile
+  // is what h completes with (raised at this await, once). Cancelling the
+  // wait queues that resumption at once.
+  void async_sleep_until(nanos deadline, wait_handler h);
   void async_join(lane_id lane, wait_handler h);
   void async_offload(nanos d, run_kind kind, wait_handler h);  // to_thread
   // As add_done_callback: `cb` is queued when the task ends. A task's own
   // wake-up (`wakes_awaiter`) is the callback: it queues the resumption.
   void on_task_end(lane_id lane, detail::callback cb, bool wakes_awaiter = false);
   void end_task(lane_id lane, const std::exception_ptr& e);  // records the end, once
-  void call_soon(detail::callback cb);                       // a plain callback on the loop, not a task
+  // The task's coroutine has returned (or raised e): its end is recorded,
+  // and whoever waits for it is told.
+  void finish(lane_id lane, std::exception_ptr e);
+  void call_soon(detail::callback cb);  // a plain callback on the loop, not a task
   // Completes h on its task's executor as woken at `stamp`.
   void complete(wait_handler h, error_code ec, nanos stamp);
+  // complete() for a sleeper: what sleep does after its wait, done as h runs.
+  void resume_sleeper(wait_handler h, error_code ec, nanos stamp, timer_key key);
   bool lane_finished(lane_id lane) const;
   // asyncio's Task.cancelling() and uncancel(): cancellations asked of the
   // task and not taken back.
@@ -234,7 +242,6 @@ class event_loop {
   task_core& core(lane_id lane);
   std::optional<lane_id> reuse_helper_lane();
   void record(lane_id lane, nanos t, lane_state s, std::uint8_t detail = 0, site_id site = no_site);
-  void finish(lane_id lane, std::exception_ptr e);
   bool on_loop_thread() const;
   void queue_due_timers();
   void run_timer(timer_key key, nanos deadline);

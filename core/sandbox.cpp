@@ -101,11 +101,8 @@ awaitable<void> work(task_spec t) {
 }
 
 awaitable<void> body(task_spec t, std::optional<nanos> timeout) {
-  if (timeout) {
-    co_await wait_for(work(t), nanoseconds(*timeout));  // async with asyncio.timeout(d)
-  } else {
-    co_await work(t);
-  }
+  if (timeout) return wait_for(work(t), nanoseconds(*timeout));  // async with asyncio.timeout(d)
+  return work(t);
 }
 
 awaitable<void> limited(semaphore sem, task_spec t, std::optional<nanos> timeout) {
