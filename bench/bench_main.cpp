@@ -191,9 +191,29 @@ void whole_process(const char* strategy, int limit, int max_tasks) {
     app_json.push_back("--json");
     std::vector<std::string> py{"python3", LOOPSCOPE_BENCH_DIR "/asyncio_gather_sleep.py", std::to_string(n)};
     if (limit > 0) py.push_back(std::to_string(limit));
-    const process_cost text = measure_process(app), json = measure_process(app_json), cpython = measure_process(py);
+    // The same run's system time varies by a factor of ten here from one run
+    // to the next (how the machine under this one gives pages), for
+    // CPython's process as for ours: each is run a few times, in turn, and
+    // its least CPU time counted (its largest peak, to be safe).
+    const int runs = n >= 1'000'000 ? 2 : 3;
+    process_cost text, json, cpython;
+    auto keep_best = [](process_cost& best, const process_cost& c, int run) {
+      if (run == 0) {
+        best = c;
+        return;
+      }
+      best.ok = best.ok && c.ok;
+      best.cpu_s = std::min(best.cpu_s, c.cpu_s);
+      best.peak_kib = std::max(best.peak_kib, c.peak_kib);
+    };
+    for (int r = 0; r < runs; ++r) {
+      keep_best(text, measure_process(app), r);
+      keep_best(json, measure_process(app_json), r);
+      keep_best(cpython, measure_process(py), r);
+    }
     const double kn = static_cast<double>(n);
-    std::printf("  N = %s\n", grouped_count(n).c_str());
+    std::printf("  N = %s (each process run %d times, its least CPU time and its largest peak RSS shown)\n",
+                grouped_count(n).c_str(), runs);
     if (!cpython.ok)
       std::printf("    CPython: python3 did not run\n");
     else

@@ -37,4 +37,38 @@ lane_events group_by_lane(const trace& tr, lane_id first, lane_id last) {
   return out;
 }
 
+lanes_in_order::lanes_in_order(const trace& tr, std::size_t budget)
+    : tr_(tr), budget_(std::max<std::size_t>(budget, 1)) {
+  counts_.assign(tr.lane_count(), 0);
+  sizes_.resize(tr.writer_count());
+  for (std::size_t w = 0; w < sizes_.size(); ++w) {
+    const auto& log = tr.events(w);
+    sizes_[w] = log.size();
+    for (std::size_t i = 0; i < sizes_[w]; ++i)
+      if (const lane_id l = log[i].lane; l < counts_.size()) ++counts_[l];
+  }
+}
+
+std::span<const trace_event> lanes_in_order::of(lane_id lane) {
+  if (lane >= counts_.size()) return {};
+  if (lane < chunk_.first_ || lane >= chunk_.end_lane()) {
+    // The lanes from this one on whose events fit the budget (one at least).
+    lane_id last = lane;
+    std::size_t held = 0;
+    while (last < counts_.size() && (last == lane || held + counts_[last] <= budget_)) held += counts_[last++];
+    lane_events& c = chunk_;
+    c.first_ = lane;
+    c.starts_.assign(last - lane + 1, 0);
+    for (lane_id l = lane; l < last; ++l) c.starts_[l - lane + 1] = c.starts_[l - lane] + counts_[l];
+    c.events_.resize(held);
+    std::vector<std::size_t> at(c.starts_.begin(), c.starts_.end() - 1);
+    for (std::size_t w = 0; w < sizes_.size(); ++w) {
+      const auto& log = tr_.events(w);
+      for (std::size_t i = 0; i < sizes_[w]; ++i)
+        if (const lane_id l = log[i].lane; l >= lane && l < last) c.events_[at[l - lane]++] = log[i];
+    }
+  }
+  return chunk_.of(lane);
+}
+
 }  // namespace loopscope

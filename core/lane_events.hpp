@@ -3,6 +3,7 @@
 // exports) without a vector per lane.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -25,6 +26,7 @@ class lane_events {
 
  private:
   friend lane_events group_by_lane(const trace& tr, lane_id first, lane_id last);
+  friend class lanes_in_order;
   std::vector<trace_event> events_;
   std::vector<std::size_t> starts_{0};  // lane first_ + i: events_[starts_[i], starts_[i + 1])
   lane_id first_ = 0;
@@ -33,5 +35,26 @@ class lane_events {
 // Every event so far of the lanes in [first, last) (a reader's snapshot):
 // two passes over the trace and no allocation per lane.
 lane_events group_by_lane(const trace& tr, lane_id first = 0, lane_id last = no_lane);
+
+// Every lane's events for a reader that walks the lanes in order, grouped a
+// range of lanes at a time: at most about `budget` events are held at once,
+// so a million lanes' worth is never one block of a hundred megabytes (a
+// block that large is memory the process has never touched, where a run's
+// freed coroutine frames would do). The trace is read as it was when this
+// was made.
+class lanes_in_order {
+ public:
+  explicit lanes_in_order(const trace& tr, std::size_t budget = std::size_t{1} << 19);
+  lane_id lane_count() const { return static_cast<lane_id>(counts_.size()); }
+  // A lane's events; a lane before the last one asked is grouped again.
+  std::span<const trace_event> of(lane_id lane);
+
+ private:
+  const trace& tr_;
+  std::size_t budget_;
+  std::vector<std::size_t> sizes_;     // each writer's events, as first seen
+  std::vector<std::uint32_t> counts_;  // events per lane
+  lane_events chunk_;
+};
 
 }  // namespace loopscope

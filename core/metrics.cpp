@@ -61,13 +61,27 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
   // blocking slice the loop has already run) sees the run as it was then.
   // Every lane's events in one array, walked lane by lane: no vector per
   // lane, and one buffer for the spans of the lane at hand.
-  const lane_events grouped = group_by_lane(tr);
-  auto messages = tr.messages();
-  const lane_id lanes = grouped.end_lane();
+  lanes_in_order grouped(tr);
+  const lane_id lanes = grouped.lane_count();
   m.lanes.resize(lanes);
   std::vector<span> spans;
 
+  // Changes of the level in flight, summed per instant now and then: a
+  // virtual run's million tasks start and end at a handful of instants, and
+  // two million separate changes would be one more huge block.
   std::vector<std::pair<nanos, int>> deltas;
+  std::size_t sum_at = std::size_t{1} << 18;
+  auto sum_per_instant = [&deltas] {
+    std::sort(deltas.begin(), deltas.end());
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < deltas.size();) {
+      const nanos t = deltas[i].first;
+      int sum = 0;
+      while (i < deltas.size() && deltas[i].first == t) sum += deltas[i++].second;
+      deltas[kept++] = {t, sum};
+    }
+    deltas.resize(kept);
+  };
   std::vector<nanos> latencies;
   nanos busy = 0;
   bool any_task = false;
@@ -83,7 +97,6 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
     st.lane = id;
     st.kind = info.kind;
     st.name = info.name;
-    st.message = std::move(messages[id]);
     if (events.empty()) continue;
     st.spawned = true;
     st.created = events.front().t;
@@ -155,6 +168,10 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
       deltas.emplace_back(active_since, +1);
       deltas.emplace_back(lane_end, -1);
     }
+    if (deltas.size() >= sum_at) {
+      sum_per_instant();
+      sum_at = std::max(sum_at, 2 * deltas.size());
+    }
     if (on_loop) m.ready_total += st.ready;
     if (is_task && !st.ended) any_alive = true;
     if (is_task && st.ended) {
@@ -163,9 +180,12 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
     }
   }
   if (!any_task) m.makespan = m.window;
+  // A lane's failure or cancellation: its last note, as trace::messages().
+  for (std::size_t i = 0, n = tr.note_count(); i < n; ++i)
+    if (const auto& note = tr.note(i); note.lane < lanes) m.lanes[note.lane].message = note.text;
 
   // Concurrency: apply every change at one instant before reading the level.
-  std::sort(deltas.begin(), deltas.end());
+  sum_per_instant();
   int level = 0;
   double area = 0;
   nanos prev = 0;

@@ -1,6 +1,7 @@
 // Metrics of one variant, computed from its trace.
 #pragma once
 
+#include <deque>
 #include <span>
 #include <string>
 #include <string_view>
@@ -58,9 +59,9 @@ struct run_metrics {
   lane_id longest_slice_lane = no_lane;
   std::vector<slow_slice> slow_slices;                      // every slice at or over the threshold
   nanos latency_p50 = 0, latency_p95 = 0, latency_p99 = 0;  // task end - creation
-  std::vector<lane_stats> lanes;                            // by lane id
-  std::vector<lane_id> completion_order;                    // task lanes in the order they ended
-  std::vector<std::pair<nanos, int>> concurrency;           // steps: from t, this many in flight
+  std::deque<lane_stats> lanes;                    // by lane id (in blocks: a million of them is no single huge block)
+  std::vector<lane_id> completion_order;           // task lanes in the order they ended
+  std::vector<std::pair<nanos, int>> concurrency;  // steps: from t, this many in flight
 };
 
 // The run's figures at `now`: events after it are left out.

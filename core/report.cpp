@@ -233,7 +233,7 @@ void write_summary_json(std::ostream& out, const scenario_run& run, const run_me
 
   j.key("tasks");
   j.begin_array();
-  const lane_events per_lane = group_by_lane(run.trace());
+  lanes_in_order per_lane(run.trace());
   for (std::size_t i = 0; i < task_lanes.size(); ++i) {
     const lane_stats& st = m.lanes[task_lanes[i]];
     j.begin_object();
