@@ -13,11 +13,30 @@ std::atomic<bool> failed{false};
 bool loopscope::allocation_failed() noexcept { return failed.load(std::memory_order_relaxed); }
 
 #if defined(LOOPSCOPE_MIMALLOC)
+#include <mimalloc.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#endif
+
+void loopscope::start_with_large_pages(char** argv) noexcept {
+#if defined(LOOPSCOPE_MIMALLOC)
+  // Set by the user (who decides), or by the start before this one.
+  if (std::getenv("MIMALLOC_LARGE_OS_PAGES") != nullptr) return;
+  if (::setenv("MIMALLOC_LARGE_OS_PAGES", "1", 1) != 0) return;
+  ::execv("/proc/self/exe", argv);
+  // Not started again (no /proc): the heap's later blocks still get them.
+  mi_option_set(mi_option_large_os_pages, 1);
+#else
+  (void)argv;
+#endif
+}
+
+#if defined(LOOPSCOPE_MIMALLOC)
 
 #include <mimalloc.h>
 
 #include <cstddef>
-#include <cstdlib>
 #include <new>
 
 namespace {
@@ -44,18 +63,6 @@ void* allocate_or_null(std::size_t n, std::size_t alignment) noexcept {
     return nullptr;
   }
 }
-
-// A run of a million tasks holds gigabytes of coroutine frames at once, and
-// on a machine that faults memory in page by page, touching 4 KiB pages
-// costs more than the run (./dev bench shows both). 2 MiB pages, where the
-// kernel gives them (transparent huge pages), cut the faults by 512.
-// MIMALLOC_LARGE_OS_PAGES in the environment still decides, as mimalloc
-// documents.
-struct large_pages {
-  large_pages() {
-    if (std::getenv("MIMALLOC_LARGE_OS_PAGES") == nullptr) mi_option_set(mi_option_large_os_pages, 1);
-  }
-} const use_large_pages;
 
 constexpr std::size_t plain = alignof(std::max_align_t);
 std::size_t of(std::align_val_t a) { return static_cast<std::size_t>(a); }
