@@ -71,17 +71,21 @@ namespace {
 // and completes it aborted.
 using parked = std::shared_ptr<std::optional<event_loop::wait_handler>>;
 
+// Parks h in the entry: a cancellation takes it back and completes it
+// aborted; wake() completes it.
+void park_handler(event_loop& l, const parked& entry, event_loop::wait_handler h) {
+  auto slot = entry->emplace(std::move(h)).get_cancellation_slot();
+  if (slot.is_connected())
+    slot.assign([&l, entry](asio::cancellation_type) {
+      if (!*entry) return;  // already woken
+      auto handler = std::move(**entry);
+      entry->reset();
+      l.complete(std::move(handler), asio::error::operation_aborted, l.now());
+    });
+}
+
 auto park(event_loop& l, parked entry) {
-  return async_wait_op([&l, entry](auto h) {
-    auto slot = entry->emplace(std::move(h)).get_cancellation_slot();
-    if (slot.is_connected())
-      slot.assign([&l, entry](asio::cancellation_type) {
-        if (!*entry) return;  // already woken
-        auto handler = std::move(**entry);
-        entry->reset();
-        l.complete(std::move(handler), asio::error::operation_aborted, l.now());
-      });
-  });
+  return async_wait_op([&l, entry](auto h) { park_handler(l, entry, std::move(h)); });
 }
 
 // At a primitive's way out. A cancellation waiting for this task is raised
@@ -753,10 +757,67 @@ awaitable<void> queue_state::join(call_site where) {
 
 // ---- Semaphore ----
 
-struct semaphore::impl {
+namespace {
+
+// What acquire() does once its wait ends, done by the handler that resumes
+// the task, so a task queued for a permit keeps no frame of acquire's (a
+// bounded run of a million tasks has nearly all of them queued). It passes
+// for the handler it wraps: same executor, same cancellation slot.
+template <class Handler, class Shared>
+class permit_waker {
+ public:
+  permit_waker(Handler h, Shared s) : h_(std::move(h)), s_(std::move(s)) {}
+
+  using executor_type = asio::associated_executor_t<Handler>;
+  executor_type get_executor() const noexcept { return asio::get_associated_executor(h_); }
+  using cancellation_slot_type = asio::associated_cancellation_slot_t<Handler>;
+  cancellation_slot_type get_cancellation_slot() const noexcept { return asio::get_associated_cancellation_slot(h_); }
+
+  void operator()(error_code ec) {
+    event_loop& l = *s_->loop;
+    // A cancellation asked meanwhile is raised here, once (settle()).
+    const bool cancelled = l.take_cancellation(l.current_lane());
+    if (!ec && !cancelled) {
+      std::move(h_)(error_code(), semaphore::permit(std::move(s_)));
+      return;
+    }
+    // Cancelled while waiting, no permit was handed over; cancelled after
+    // it was, the permit passes on as the exception unwinds.
+    if (!ec) semaphore::permit(s_).reset();
+    std::move(h_)(error_code(asio::error::operation_aborted), semaphore::permit());
+  }
+
+ private:
+  Handler h_;
+  Shared s_;
+};
+
+}  // namespace
+
+struct semaphore::impl : std::enable_shared_from_this<semaphore::impl> {
   int count = 0;
   std::deque<parked> waiters;
   event_loop* loop = nullptr;
+
+  // Queued behind the waiters there are, when it is awaited: a frameless
+  // wait, woken with the permit. (Only an acquire made and awaited later,
+  // after its own task put a permit back, finds one free here: it takes it
+  // a pass later.)
+  awaitable<permit> queue_for_permit(call_site where) {
+    return asio::async_initiate<decltype(asio::use_awaitable), void(error_code, permit)>(
+        [s = shared_from_this(), where](auto h) {
+          event_loop& l = *s->loop;
+          l.set_wait(wait_reason::semaphore, where);
+          auto entry = std::make_shared<parked::element_type>();
+          s->waiters.push_back(entry);
+          park_handler(l, entry, permit_waker(std::move(h), s));
+          if (s->count > 0 && s->waiters.size() == 1) {
+            --s->count;
+            s->release();
+          }
+        },
+        asio::use_awaitable);
+  }
 
   void release() {
     // Hand the permit to the first waiter still waiting, or put it back.
@@ -786,30 +847,22 @@ void semaphore::permit::reset() {
 }
 
 awaitable<semaphore::permit> semaphore::acquire(call_site where) {
-  auto s = impl_;
   event_loop& l = current_loop();
-  s->loop = &l;
-  // A free permit is taken without suspending, as asyncio does.
-  if (s->count > 0 && s->waiters.empty()) {
-    --s->count;
-    co_return permit(s);
-  }
-  l.set_wait(wait_reason::semaphore, where);
-  auto entry = std::make_shared<parked::element_type>();
-  s->waiters.push_back(entry);
-  std::exception_ptr e;
-  auto op = park(l, entry);  // named: see wait_until_done
-  try {
-    co_await std::move(op);
-  } catch (...) {
-    e = std::current_exception();
-  }
-  if (e) settle(l, e);  // cancelled while waiting: no permit was handed over
-  // Woken with the permit. If cancelled meanwhile, the permit passes on as
-  // the exception unwinds.
-  permit p(s);
-  settle(l, nullptr);
-  co_return p;
+  impl_->loop = &l;
+  // A free permit is taken without suspending, as asyncio does: where it is
+  // awaited, as a coroutine would.
+  if (impl_->count > 0 && impl_->waiters.empty())
+    return [](std::shared_ptr<impl> s, call_site where) -> awaitable<permit> {
+      if (s->count > 0 && s->waiters.empty()) {
+        --s->count;
+        co_return permit(s);
+      }
+      // An acquire made and awaited later may find the permits gone: it
+      // queues. (The wait is named: see wait_until_done.)
+      auto queued = s->queue_for_permit(where);
+      co_return co_await std::move(queued);
+    }(impl_, where);
+  return impl_->queue_for_permit(where);
 }
 
 }  // namespace loopscope
