@@ -281,14 +281,15 @@ void event_loop::finish(lane_id lane, std::exception_ptr e) {
   // were added. A task awaiting this one is woken by its own (its resumption
   // is what is queued); a gather's or a group's callback runs first, and
   // wakes its awaiter a pass later.
-  auto notify = [this](end_listener& l) {
-    if (l.wakes_awaiter)
-      l.cb();
+  auto notify = [this](callback& cb, bool wakes_awaiter) {
+    if (wakes_awaiter)
+      cb();
     else
-      call_soon(std::move(l.cb));
+      call_soon(std::move(cb));
   };
-  if (c.on_end.cb) notify(c.on_end);
-  for (auto& l : std::exchange(c.on_end_more, {})) notify(l);
+  if (c.on_end) notify(c.on_end, c.on_end_wakes);
+  if (const auto more = std::exchange(c.on_end_more, nullptr))
+    for (auto& l : *more) notify(l.cb, l.wakes_awaiter);
   c.on_end = {};
   if (!options_.record && trace_.lane(lane).kind == lane_kind::helper) ended_helpers_.push_back(lane);
   if (live_ == 0 && options_.clock == clock_kind::real_clock) work_.reset();
@@ -298,10 +299,13 @@ void event_loop::on_task_end(lane_id lane, callback cb, bool wakes_awaiter) {
   task_core& c = core(lane);
   if (c.terminal)
     call_soon(std::move(cb));
-  else if (!c.on_end.cb)
-    c.on_end = {std::move(cb), wakes_awaiter};
-  else
-    c.on_end_more.push_back({std::move(cb), wakes_awaiter});
+  else if (!c.on_end) {
+    c.on_end = std::move(cb);
+    c.on_end_wakes = wakes_awaiter;
+  } else {
+    if (!c.on_end_more) c.on_end_more = std::make_unique<std::vector<end_listener>>();
+    c.on_end_more->push_back({std::move(cb), wakes_awaiter});
+  }
 }
 
 void event_loop::call_soon(callback cb) {
@@ -646,7 +650,7 @@ void event_loop::ensure_workers() {
   if (!worker_lanes_.empty()) return;
   for (int i = 0; i < options_.pool_size; ++i) {
     const lane_id lane = add_lane(lane_kind::worker, "worker " + std::to_string(i + 1));
-    core(lane).writer = 1 + static_cast<std::size_t>(i);
+    core(lane).writer = static_cast<std::uint16_t>(1 + i);
     worker_lanes_.push_back(lane);
     record(lane, now(), lane_state::idle);
   }

@@ -200,14 +200,18 @@ class event_loop {
     detail::callback cb;
     bool wakes_awaiter = false;
   };
+  // One per lane, a million in a large run: kept small, the lesser fields
+  // packed together.
   struct task_core {
     lane_state state = lane_state::ready;  // as last recorded
     wait_reason reason = wait_reason::io;
     site_id site = no_site;  // where it last waited: where it resumes
+    int pending = 0;         // handlers queued for this task from the loop thread
     nanos last_t = 0;
     nanos wake_hint = -1;
-    int pending = 0;  // handlers queued for this task from the loop thread
-    int depth = 0;    // nested same-task dispatch
+    int depth = 0;             // nested same-task dispatch
+    int cancelling = 0;        // cancellations asked and not taken back
+    std::uint16_t writer = 0;  // the trace writer of this lane (workers have their own)
     bool started = false;
     bool spawned = false;
     bool terminal = false;
@@ -215,12 +219,11 @@ class event_loop {
     bool cancel_pending = false;  // a cancellation not yet raised in the task
     bool cancel_on_wait = false;  // cancelled while it ran: cut its next wait short
     bool retrieved = false;       // its error was read (task.exception(), await, gather)
-    int cancelling = 0;           // cancellations asked and not taken back
-    std::size_t writer = 0;       // the trace writer of this lane (workers have their own)
+    bool on_end_wakes = false;    // on_end is its awaiter's wake-up
     std::exception_ptr error;
     asio::cancellation_signal cancel_signal;
-    end_listener on_end;  // most tasks have one awaiter: no vector for it
-    std::vector<end_listener> on_end_more;
+    detail::callback on_end;  // most tasks have one awaiter: no vector for it
+    std::unique_ptr<std::vector<end_listener>> on_end_more;
   };
   struct timer_entry {
     wait_handler handler;       // a coroutine's timer, or
