@@ -342,17 +342,18 @@ void event_loop::complete(wait_handler h, error_code ec, nanos stamp) {
   if (here) stamp_override_ = -1;
 }
 
-void event_loop::resume_sleeper(wait_handler h, error_code ec, nanos stamp, timer_key key) {
-  asio::get_associated_cancellation_slot(h).clear();
-  const auto ex = asio::get_associated_executor(h);
-  const traced_executor* traced = find_traced(ex);
-  assert(traced != nullptr && "sleeps are made by tasks on a loop");
+void event_loop::resume_sleeper(sleeping s, error_code ec, nanos stamp, timer_key key) {
+  // The handler is not looked at here. Its cancellation slot keeps the
+  // sleep's handler until the task runs (Asio clears it then): a
+  // cancellation meanwhile finds no payload under the key, and is raised
+  // as the task resumes.
   stamp_override_ = stamp;
-  asio::require(*traced, asio::execution::blocking.never).execute([this, h = std::move(h), ec, key]() mutable {
-    cancel_timer(key);
-    if (take_cancellation(current_lane())) ec = asio::error::operation_aborted;
-    std::move(h)(ec);
-  });
+  asio::require(traced_executor(this, s.lane), asio::execution::blocking.never)
+      .execute([this, h = std::move(s.handler), ec, key]() mutable {
+        cancel_timer(key);
+        if (take_cancellation(current_lane())) ec = asio::error::operation_aborted;
+        std::move(h)(ec);
+      });
   stamp_override_ = -1;
 }
 
@@ -532,20 +533,20 @@ event_loop::timer_key event_loop::add_timer(nanos deadline, timer_entry e) {
 }
 
 event_loop::timer_key event_loop::call_at(nanos deadline, callback cb) {
-  return add_timer(deadline, {{}, std::move(cb)});
+  return add_timer(deadline, timer_entry(std::move(cb)));
 }
 
 void event_loop::cancel_timer(timer_key key) { timers_.cancel(key); }  // its payload, if any, is dropped
 
-void event_loop::async_sleep_until(nanos deadline, wait_handler h) {
+void event_loop::async_sleep_until(nanos deadline, sleeper h) {
   auto slot = asio::get_associated_cancellation_slot(h);
-  const auto key = add_timer(deadline, timer_entry{std::move(h), {}});
+  const auto key = add_timer(deadline, timer_entry(sleeping{std::move(h), current_lane()}));
   if (slot.is_connected()) {
     // The handler's slot is cleared when the timer completes it, so this
     // only ever finds its own timer, set or due and not yet run.
     slot.assign([this, key](asio::cancellation_type) {
       if (auto e = timers_.take_payload(key))
-        resume_sleeper(std::move(e->handler), asio::error::operation_aborted, now(), key);
+        resume_sleeper(std::get<sleeping>(std::move(*e)), asio::error::operation_aborted, now(), key);
     });
   }
 }
@@ -555,17 +556,24 @@ void event_loop::async_sleep_until(nanos deadline, wait_handler h) {
 // queue, behind what is there already. Its callback runs in this pass; the
 // task it wakes, in the next.
 void event_loop::queue_due_timers() {
-  timers_.pop_due(
-      now_, [this](timer_key key, nanos deadline) { call_soon([this, key, deadline] { run_timer(key, deadline); }); });
+  // As call_soon() does, without a callback to allocate for each.
+  timers_.pop_due(now_, [this](timer_key key, nanos deadline) {
+    ++queued_;
+    asio::post(io_, [this, key, deadline] {
+      --queued_;
+      ++handlers_run_;
+      run_timer(key, deadline);
+    });
+  });
 }
 
 void event_loop::run_timer(timer_key key, nanos deadline) {
   auto e = timers_.run(key);
   if (!e) return;  // cancelled since it came due
-  if (e->handler)
-    resume_sleeper(std::move(e->handler), {}, deadline, key);
-  else if (e->internal)
-    e->internal();
+  if (auto* s = std::get_if<sleeping>(&*e))
+    resume_sleeper(std::move(*s), {}, deadline, key);
+  else if (auto& internal = std::get<callback>(*e))
+    internal();
 }
 
 std::optional<nanos> event_loop::next_due() const {
@@ -710,15 +718,15 @@ void event_loop::start_next_job(std::size_t w, nanos t) {
   const nanos t_end = t + job.duration;
   // A worker does not wait for the loop: its job ends at t_end exactly, and
   // the next job starts then, however late the loop gets to the wake-up.
-  add_timer(t_end, timer_entry{{}, [this, w, lane, t_end, st = std::move(job.state)] {
-                                 record(lane, t_end, lane_state::idle);
-                                 if (st->live) {
-                                   st->live = false;
-                                   complete(std::move(st->handler), {}, t_end);
-                                 }
-                                 worker_busy_[w] = false;
-                                 start_next_job(w, t_end);
-                               }});
+  add_timer(t_end, timer_entry(callback([this, w, lane, t_end, st = std::move(job.state)] {
+              record(lane, t_end, lane_state::idle);
+              if (st->live) {
+                st->live = false;
+                complete(std::move(st->handler), {}, t_end);
+              }
+              worker_busy_[w] = false;
+              start_next_job(w, t_end);
+            })));
 }
 
 bool event_loop::spend(nanos d, run_kind kind) {

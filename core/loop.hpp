@@ -16,6 +16,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
 #include <condition_variable>
@@ -28,6 +29,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "core/asyncio.hpp"
@@ -141,13 +143,18 @@ class event_loop {
   void set_wake_hint(nanos t);
   void hold(nanos d, run_kind kind, site_id site = no_site);  // block / cpu at `site`: keep the loop for d
   using wait_handler = asio::any_completion_handler<void(error_code)>;
+  // What `co_await` of a wait gives the wait to complete: Asio's own
+  // handler (boost/asio/impl/use_awaitable.hpp), 8 bytes. A sleep keeps it
+  // as it is, with no allocation to erase its type: every task of a large
+  // run sleeps.
+  using sleeper = asio::detail::awaitable_handler<asio::any_io_executor, error_code>;
   using timer_key = std::uint64_t;
   // asyncio.sleep's wait on the virtual clock, whole: h runs when the task
   // resumes, and there the timer is cancelled (sleep's finally: h.cancel(),
   // not when its future is cancelled), and a cancellation asked meanwhile
   // is what h completes with (raised at this await, once). Cancelling the
   // wait queues that resumption at once.
-  void async_sleep_until(nanos deadline, wait_handler h);
+  void async_sleep_until(nanos deadline, sleeper h);
   void async_join(lane_id lane, wait_handler h);
   void async_offload(nanos d, run_kind kind, wait_handler h);  // to_thread
   // As add_done_callback: `cb` is queued when the task ends. A task's own
@@ -160,8 +167,6 @@ class event_loop {
   void call_soon(detail::callback cb);  // a plain callback on the loop, not a task
   // Completes h on its task's executor as woken at `stamp`.
   void complete(wait_handler h, error_code ec, nanos stamp);
-  // complete() for a sleeper: what sleep does after its wait, done as h runs.
-  void resume_sleeper(wait_handler h, error_code ec, nanos stamp, timer_key key);
   bool lane_finished(lane_id lane) const;
   // asyncio's Task.cancelling() and uncancel(): cancellations asked of the
   // task and not taken back.
@@ -225,10 +230,17 @@ class event_loop {
     detail::callback on_end;  // most tasks have one awaiter: no vector for it
     std::unique_ptr<std::vector<end_listener>> on_end_more;
   };
-  struct timer_entry {
-    wait_handler handler;       // a coroutine's timer, or
-    detail::callback internal;  // the loop's own (a worker finishing a job, a timeout)
+  // A sleeping task: its handler, and its lane (the handler is left alone,
+  // in a frame far off in memory, until the task runs again).
+  struct sleeping {
+    sleeper handler;
+    lane_id lane;
   };
+  // The loop's own (a worker finishing a job, a timeout), or a sleep's.
+  using timer_entry = std::variant<detail::callback, sleeping>;
+  // complete() for a sleeper: what sleep does after its wait, done as its
+  // handler runs.
+  void resume_sleeper(sleeping s, error_code ec, nanos stamp, timer_key key);
   // Handlers here are only ever move-constructed: Boost 1.81's
   // any_completion_handler move-assignment wraps itself without end.
   struct offload_state {

@@ -18,6 +18,21 @@
 using namespace loopscope::testing;
 
 TEST_SUITE("cli") {
+  TEST_CASE("the app takes 2 MiB pages from mimalloc, unless the user says otherwise") {
+    // mimalloc says what it took with MIMALLOC_VERBOSE=1; a build without
+    // it (under the sanitizers) says nothing, and there is nothing to check.
+    const auto asked = run_cli("--version", "unset MIMALLOC_LARGE_OS_PAGES; export MIMALLOC_VERBOSE=1");
+    CHECK(asked.code == 0);
+    if (asked.err.find("mimalloc:") == std::string::npos) return;
+    INFO(asked.err);
+    CHECK(asked.err.find("option 'large_os_pages': 1") != std::string::npos);
+    const auto told = run_cli("--version", "export MIMALLOC_LARGE_OS_PAGES=0 MIMALLOC_VERBOSE=1");
+    INFO(told.err);
+    CHECK(told.code == 0);
+    CHECK(told.err.find("option 'large_os_pages': 0") != std::string::npos);
+    CHECK(told.err.find("option 'large_os_pages': 1") == std::string::npos);
+  }
+
   TEST_CASE("bounded, 10 tasks, limit 3: makespan 4.0") {
     auto r = run_cli("run --strategy bounded --tasks 10 --limit 3 --json");
     REQUIRE(r.code == 0);
