@@ -13,30 +13,12 @@ std::atomic<bool> failed{false};
 bool loopscope::allocation_failed() noexcept { return failed.load(std::memory_order_relaxed); }
 
 #if defined(LOOPSCOPE_MIMALLOC)
+
 #include <mimalloc.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#endif
-
-void loopscope::start_with_large_pages(char** argv) noexcept {
-#if defined(LOOPSCOPE_MIMALLOC)
-  // Set by the user (who decides), or by the start before this one.
-  if (std::getenv("MIMALLOC_LARGE_OS_PAGES") != nullptr) return;
-  if (::setenv("MIMALLOC_LARGE_OS_PAGES", "1", 1) != 0) return;
-  ::execv("/proc/self/exe", argv);
-  // Not started again (no /proc): the heap's later blocks still get them.
-  mi_option_set(mi_option_large_os_pages, 1);
-#else
-  (void)argv;
-#endif
-}
-
-#if defined(LOOPSCOPE_MIMALLOC)
-
-#include <mimalloc.h>
-
 #include <cstddef>
+#include <cstdlib>
 #include <new>
 
 namespace {
@@ -94,5 +76,18 @@ void operator delete(void* p, const std::nothrow_t&) noexcept { mi_free(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { mi_free(p); }
 void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { mi_free(p); }
 void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { mi_free(p); }
+
+void loopscope::start_with_large_pages(char** argv) noexcept {
+  // Set by the user (who decides), or by the start before this one.
+  if (std::getenv("MIMALLOC_LARGE_OS_PAGES") != nullptr) return;
+  if (::setenv("MIMALLOC_LARGE_OS_PAGES", "1", 1) != 0) return;
+  ::execv("/proc/self/exe", argv);
+  // Not started again (no /proc): the heap's later blocks still get them.
+  mi_option_set(mi_option_large_os_pages, 1);
+}
+
+#else
+
+void loopscope::start_with_large_pages(char**) noexcept {}
 
 #endif

@@ -183,13 +183,26 @@ void whole_process(const char* strategy, int limit, int max_tasks) {
       strategy, limit > 0 ? (" --limit " + std::to_string(limit)).c_str() : "");
   std::vector<double> per_task;  // µs per task of the text run, less the start, by N
   std::string counted;           // "10k / 100k / 1M"
+  // The same run's system time varies by a factor of ten here from one run
+  // to the next (how the machine under this one gives pages), for
+  // CPython's process as for ours: each is run a few times, in turn, and
+  // its least CPU time counted (its largest peak, to be safe).
+  auto keep_best = [](process_cost& best, const process_cost& c, int run) {
+    if (run == 0) {
+      best = c;
+      return;
+    }
+    best.ok = best.ok && c.ok;
+    best.cpu_s = std::min(best.cpu_s, c.cpu_s);
+    best.peak_kib = std::max(best.peak_kib, c.peak_kib);
+  };
   // What a process costs before its first task (loading, starting itself
   // again with 2 MiB pages, reading its flags): a run of one task, at best.
   std::vector<std::string> one{LOOPSCOPE_APP, "run", "--strategy", strategy, "--tasks", "1", "--duration", "1ms"};
   if (limit > 0) one.insert(one.end(), {"--limit", std::to_string(limit)});
-  double start_s = -1;
-  for (int r = 0; r < 5; ++r)
-    if (const process_cost c = measure_process(one); c.ok) start_s = start_s < 0 ? c.cpu_s : std::min(start_s, c.cpu_s);
+  process_cost start;
+  for (int r = 0; r < 5; ++r) keep_best(start, measure_process(one), r);
+  const double start_s = start.ok ? start.cpu_s : -1;
   for (int n : counts) {
     if (n > max_tasks) continue;
     std::vector<std::string> app{LOOPSCOPE_APP,     "run",        "--strategy", strategy, "--tasks",
@@ -199,21 +212,8 @@ void whole_process(const char* strategy, int limit, int max_tasks) {
     app_json.push_back("--json");
     std::vector<std::string> py{"python3", LOOPSCOPE_BENCH_DIR "/asyncio_gather_sleep.py", std::to_string(n)};
     if (limit > 0) py.push_back(std::to_string(limit));
-    // The same run's system time varies by a factor of ten here from one run
-    // to the next (how the machine under this one gives pages), for
-    // CPython's process as for ours: each is run a few times, in turn, and
-    // its least CPU time counted (its largest peak, to be safe).
     const int runs = n >= 1'000'000 ? 2 : 3;
     process_cost text, json, cpython;
-    auto keep_best = [](process_cost& best, const process_cost& c, int run) {
-      if (run == 0) {
-        best = c;
-        return;
-      }
-      best.ok = best.ok && c.ok;
-      best.cpu_s = std::min(best.cpu_s, c.cpu_s);
-      best.peak_kib = std::max(best.peak_kib, c.peak_kib);
-    };
     // A process that follows another of its kind finds the pages that one
     // freed: text and --json take turns coming first.
     for (int r = 0; r < runs; ++r) {

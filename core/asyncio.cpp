@@ -216,17 +216,30 @@ awaitable<void> task_handle::join(call_site where) const {
 
 namespace {
 
+// asyncio.sleep on the virtual clock, with no frame of its own: a run of a
+// million sleeping tasks would hold a million of them. All of it happens
+// where the sleep is awaited, as a coroutine's would; the loop cancels the
+// timer and raises a cancellation as the task resumes.
+auto sleep_virtual(nanoseconds d, call_site where) {
+  return async_wait_op([d, where](auto h) {
+    event_loop& l = current_loop();
+    const nanos deadline = l.now() + d.count();
+    l.set_wait(wait_reason::timer, where);
+    l.set_wake_hint(deadline);
+    l.async_sleep_until(deadline, std::move(h));
+  });
+}
+
 // asyncio.sleep wherever it is awaited, on either clock: what a sleep made
 // outside a running loop (a task's whole body, made before the run) is.
 awaitable<void> sleep_anywhere(nanoseconds d, call_site where) {
   event_loop& l = current_loop();
-  const nanos deadline = l.now() + d.count();
-  l.set_wait(wait_reason::timer, where);
-  l.set_wake_hint(deadline);
   if (l.clock() == clock_kind::virtual_clock) {
-    co_await async_wait_op([&l, deadline](auto h) { l.async_sleep_until(deadline, std::move(h)); });
-    co_return;  // the loop has cancelled the timer and raised a cancellation
+    co_await sleep_virtual(d, where);
+    co_return;
   }
+  l.set_wait(wait_reason::timer, where);
+  l.set_wake_hint(l.now() + d.count());
   std::exception_ptr e;
   try {
     asio::steady_timer timer(co_await asio::this_coro::executor);
@@ -244,16 +257,7 @@ awaitable<void> sleep(nanoseconds d, call_site where) {
   if (d.count() <= 0) return yield_now(where);
   const event_loop* running = this_thread_context().loop;
   if (running == nullptr || running->clock() != clock_kind::virtual_clock) return sleep_anywhere(d, where);
-  // The common case, a task sleeping on the virtual clock, keeps no frame
-  // of its own: a run of a million sleeping tasks holds a million of them.
-  // All of it happens where the sleep is awaited, as a coroutine's would.
-  return async_wait_op([d, where](auto h) {
-    event_loop& l = current_loop();
-    const nanos deadline = l.now() + d.count();
-    l.set_wait(wait_reason::timer, where);
-    l.set_wake_hint(deadline);
-    l.async_sleep_until(deadline, std::move(h));
-  });
+  return sleep_virtual(d, where);
 }
 
 awaitable<void> yield_now(call_site where) {

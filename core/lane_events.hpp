@@ -27,6 +27,11 @@ class lane_events {
  private:
   friend lane_events group_by_lane(const trace& tr, lane_id first, lane_id last);
   friend class lanes_in_order;
+  // Places the events of its lanes, read from each writer's first sizes[w],
+  // once starts_[i + 1] is where lane first_ + i begins and one entry more
+  // holds the end: placing an event moves that on by one, so that at the
+  // end starts_[i + 1] is where lane i ends and the next begins.
+  void place(const trace& tr, const std::vector<std::size_t>& sizes);
   std::vector<trace_event> events_;
   std::vector<std::size_t> starts_{0};  // lane first_ + i: events_[starts_[i], starts_[i + 1])
   lane_id first_ = 0;

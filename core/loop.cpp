@@ -3,7 +3,6 @@
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/version.hpp>
@@ -126,8 +125,8 @@ void event_loop::drain_for_shutdown() {
 // every connection it ever had (and lane ids run out after four million).
 // An ended helper's lane is taken again once a few more have ended after
 // it, and only when no handler is queued for its old task any more (an
-// operation cancelled late). The trace
-// keeps the lane's first name: no event is recorded under it.
+// operation cancelled late). The trace keeps the lane's first name: no
+// event is recorded under it.
 std::optional<lane_id> event_loop::reuse_helper_lane() {
   constexpr std::size_t kept_back = 64;
   if (ended_helpers_.size() <= kept_back) return std::nullopt;
@@ -308,15 +307,18 @@ void event_loop::on_task_end(lane_id lane, callback cb, bool wakes_awaiter) {
   }
 }
 
-void event_loop::call_soon(callback cb) {
+template <class F>
+void event_loop::post_handler(F f) {
   const bool counted = options_.clock == clock_kind::virtual_clock;
   if (counted) ++queued_;
-  asio::post(io_, [this, counted, cb = std::move(cb)]() mutable {
+  asio::post(io_, [this, counted, f = std::move(f)]() mutable {
     if (counted) --queued_;
     ++handlers_run_;
-    cb();
+    f();
   });
 }
+
+void event_loop::call_soon(callback cb) { post_handler(std::move(cb)); }
 
 namespace {
 // The task executor a waiting coroutine's handler resumes on. The handler
@@ -388,8 +390,9 @@ void event_loop::cancel(lane_id lane) {
   c.cancel_pending = true;
   // A task whose first step has not run yet is not signalled: it raises
   // CancelledError at that step (task_entry), and its coroutines are not
-  // made until then. A waiting task's wait is cut short: it resumes, and raises, a pass
-  // later. A task that cancels itself is cut short where it next waits.
+  // made until then. A waiting task's wait is cut short: it resumes, and
+  // raises, a pass later. A task that cancels itself is cut short where it
+  // next waits.
   if (!c.started) return;
   if (current_lane() == lane)
     c.cancel_on_wait = true;
@@ -542,8 +545,8 @@ void event_loop::async_sleep_until(nanos deadline, sleeper h) {
   auto slot = asio::get_associated_cancellation_slot(h);
   const auto key = add_timer(deadline, timer_entry(sleeping{std::move(h), current_lane()}));
   if (slot.is_connected()) {
-    // The handler's slot is cleared when the timer completes it, so this
-    // only ever finds its own timer, set or due and not yet run.
+    // Once the timer has run (its slot released), this finds nothing under
+    // the key: the cancellation is raised as the task resumes.
     slot.assign([this, key](asio::cancellation_type) {
       if (auto e = timers_.take_payload(key))
         resume_sleeper(std::get<sleeping>(std::move(*e)), asio::error::operation_aborted, now(), key);
@@ -556,14 +559,9 @@ void event_loop::async_sleep_until(nanos deadline, sleeper h) {
 // queue, behind what is there already. Its callback runs in this pass; the
 // task it wakes, in the next.
 void event_loop::queue_due_timers() {
-  // As call_soon() does, without a callback to allocate for each.
+  // As call_soon(), without a callback to allocate for each.
   timers_.pop_due(now_, [this](timer_key key, nanos deadline) {
-    ++queued_;
-    asio::post(io_, [this, key, deadline] {
-      --queued_;
-      ++handlers_run_;
-      run_timer(key, deadline);
-    });
+    post_handler([this, key, deadline] { run_timer(key, deadline); });
   });
 }
 

@@ -258,6 +258,10 @@ class event_loop {
   std::optional<lane_id> reuse_helper_lane();
   void record(lane_id lane, nanos t, lane_state s, std::uint8_t detail = 0, site_id site = no_site);
   bool on_loop_thread() const;
+  // Queues f on the loop as one handler of a pass (counted on the virtual
+  // clock): what call_soon() and a due timer are.
+  template <class F>
+  void post_handler(F f);
   void queue_due_timers();
   void run_timer(timer_key key, nanos deadline);
   timer_key add_timer(nanos deadline, timer_entry e);
