@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <cassert>
@@ -216,65 +217,64 @@ awaitable<void> task_handle::join(call_site where) const {
 
 namespace {
 
-// asyncio.sleep on the virtual clock, with no frame of its own: a run of a
-// million sleeping tasks would hold a million of them. All of it happens
-// where the sleep is awaited, as a coroutine's would; the loop cancels the
-// timer and raises a cancellation as the task resumes.
-auto sleep_virtual(nanoseconds d, call_site where) {
-  return async_wait_op([d, where](auto h) {
-    event_loop& l = current_loop();
-    const nanos deadline = l.now() + d.count();
-    l.set_wait(wait_reason::timer, where);
-    l.set_wake_hint(deadline);
-    l.async_sleep_until(deadline, std::move(h));
-  });
+// Queues h behind everything ready now, as asyncio's sleep(0) yields. A
+// task cancelled while it sits in the queue raises at this await. The
+// handler keeps its own type: erasing it costs more than the yield itself.
+template <class Handler>
+void queue_yield(event_loop& l, const call_site& where, Handler h) {
+  const lane_id lane = l.current_lane();
+  l.set_wait(wait_reason::none, where);  // it does not wait: it is ready again at once, there
+  asio::require(traced_executor(&l, lane), asio::execution::blocking.never)
+      .execute([&l, lane, h = std::move(h)]() mutable {
+        std::move(h)(l.take_cancellation(lane) ? error_code(asio::error::operation_aborted) : error_code());
+      });
 }
 
-// asyncio.sleep wherever it is awaited, on either clock: what a sleep made
-// outside a running loop (a task's whole body, made before the run) is.
-awaitable<void> sleep_anywhere(nanoseconds d, call_site where) {
-  event_loop& l = current_loop();
-  if (l.clock() == clock_kind::virtual_clock) {
-    co_await sleep_virtual(d, where);
-    co_return;
-  }
-  l.set_wait(wait_reason::timer, where);
-  l.set_wake_hint(l.now() + d.count());
-  std::exception_ptr e;
-  try {
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    timer.expires_after(d);
-    co_await timer.async_wait(asio::use_awaitable);
-  } catch (...) {
-    e = std::current_exception();
-  }
-  settle(l, e);
+// asyncio.sleep on the real clock: a steady_timer on the task's executor,
+// cancelled through the task's slot. The cancellation is raised once, as
+// the task resumes, even when the timer had fired.
+void sleep_real(event_loop& l, nanoseconds d, sleep_op::handler h) {
+  auto timer = std::make_unique<asio::steady_timer>(asio::get_associated_executor(h), d);
+  asio::steady_timer& t = *timer;
+  const auto slot = asio::get_associated_cancellation_slot(h);
+  t.async_wait(
+      asio::bind_cancellation_slot(slot, [&l, timer = std::move(timer), h = std::move(h)](error_code ec) mutable {
+        timer.reset();
+        if (l.take_cancellation(l.current_lane())) ec = asio::error::operation_aborted;
+        std::move(h)(ec);
+      }));
 }
+
+awaitable<void> await_sleep(sleep_op op) { co_await std::move(op); }
 
 }  // namespace
 
-awaitable<void> sleep(nanoseconds d, call_site where) {
-  if (d.count() <= 0) return yield_now(where);
-  const event_loop* running = this_thread_context().loop;
-  if (running == nullptr || running->clock() != clock_kind::virtual_clock) return sleep_anywhere(d, where);
-  return sleep_virtual(d, where);
+// Where the sleep is awaited, inside its task. On the virtual clock the
+// sleep is only the wait: the loop cancels the timer and raises a
+// cancellation as the task resumes (sleep's finally).
+void sleep_op::start(handler h) const {
+  event_loop& l = current_loop();
+  if (d_.count() <= 0) {
+    queue_yield(l, where_, std::move(h));
+    return;
+  }
+  const nanos deadline = l.now() + d_.count();
+  l.set_wait(wait_reason::timer, where_);
+  l.set_wake_hint(deadline);
+  if (l.clock() == clock_kind::virtual_clock)
+    l.async_sleep_until(deadline, std::move(h), this);
+  else
+    sleep_real(l, d_, std::move(h));
 }
 
+sleep_op::operator awaitable<void>() && { return await_sleep(std::move(*this)); }
+
+sleep_op sleep(nanoseconds d, call_site where) { return {d, where}; }
+
 awaitable<void> yield_now(call_site where) {
-  // Queued behind everything ready now. A task cancelled while it sits in
-  // the queue raises at this await, as asyncio's sleep(0) does. The handler
-  // keeps its own type: erasing it costs more than the yield itself.
   event_loop& l = current_loop();
-  const lane_id lane = l.current_lane();
-  l.set_wait(wait_reason::none, where);  // it does not wait: it is ready again at once, there
   return asio::async_initiate<decltype(asio::use_awaitable), void(error_code)>(
-      [&l, lane](auto h) {
-        asio::require(traced_executor(&l, lane), asio::execution::blocking.never)
-            .execute([&l, lane, h = std::move(h)]() mutable {
-              std::move(h)(l.take_cancellation(lane) ? error_code(asio::error::operation_aborted) : error_code());
-            });
-      },
-      asio::use_awaitable);
+      [&l, where](auto h) { queue_yield(l, where, std::move(h)); }, asio::use_awaitable);
 }
 
 void block(nanoseconds d, call_site where) {

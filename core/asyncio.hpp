@@ -21,6 +21,7 @@
 //   task.add_done_callback(f)   task.add_done_callback(f)
 #pragma once
 
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <compare>
@@ -112,8 +113,35 @@ task_handle spawn(awaitable<void> body, std::string name, lane_kind kind = lane_
 
 // Every primitive that waits notes where it was awaited (the default
 // argument is the caller's line): the lane and the code pane show it.
-awaitable<void> sleep(nanoseconds d, call_site where = call_site::current());  // asyncio.sleep(d)
-awaitable<void> yield_now(call_site where = call_site::current());             // asyncio.sleep(0)
+// asyncio.sleep(d). `co_await sleep(d)` waits in the awaiting coroutine's
+// own frame: Asio runs an operation awaited directly without a coroutine of
+// its own, and a run of a million sleeping tasks would otherwise hold a
+// million such frames. Kept, or handed on (spawn, wait_for), a sleep becomes
+// an awaitable<void>.
+class [[nodiscard]] sleep_op {
+ public:
+  // Asio's handler for an operation a coroutine awaits directly
+  // (boost/asio/impl/awaitable.hpp): the task's stack, and where its result goes.
+  using handler = asio::detail::awaitable_async_op_handler<void(boost::system::error_code), asio::any_io_executor>;
+
+  sleep_op(nanoseconds d, call_site where) : d_(d), where_(where) {}
+
+  // The operation Asio's co_await runs; a pointer is no completion token
+  // (Asio asks whether the frame's own pointer could be one).
+  template <class Token>
+  requires(!std::is_pointer_v<std::decay_t<Token>>) auto operator()(Token&& token) && {
+    return asio::async_initiate<Token, void(boost::system::error_code)>([this](handler h) { start(std::move(h)); },
+                                                                        token);
+  }
+  operator awaitable<void>() &&;  // NOLINT(google-explicit-constructor): as asyncio's coroutine object
+
+ private:
+  void start(handler h) const;
+  nanoseconds d_;
+  call_site where_;
+};
+sleep_op sleep(nanoseconds d, call_site where = call_site::current());
+awaitable<void> yield_now(call_site where = call_site::current());  // asyncio.sleep(0)
 // time.sleep(d) inside a coroutine: holds the loop. `where` is the line the
 // task is at while it blocks.
 void block(nanoseconds d, call_site where = call_site::current());

@@ -143,18 +143,19 @@ class event_loop {
   void set_wake_hint(nanos t);
   void hold(nanos d, run_kind kind, site_id site = no_site);  // block / cpu at `site`: keep the loop for d
   using wait_handler = asio::any_completion_handler<void(error_code)>;
-  // What `co_await` of a wait gives the wait to complete: Asio's own
-  // handler (boost/asio/impl/use_awaitable.hpp), 8 bytes. A sleep keeps it
-  // as it is, with no allocation to erase its type: every task of a large
-  // run sleeps.
-  using sleeper = asio::detail::awaitable_handler<asio::any_io_executor, error_code>;
+  // What `co_await sleep(d)` gives the wait to complete: Asio's own handler,
+  // 16 bytes. A sleep keeps it as it is, with no allocation to erase its
+  // type: every task of a large run sleeps.
+  using sleeper = sleep_op::handler;
   using timer_key = std::uint64_t;
   // asyncio.sleep's wait on the virtual clock, whole: h runs when the task
   // resumes, and there the timer is cancelled (sleep's finally: h.cancel(),
   // not when its future is cancelled), and a cancellation asked meanwhile
   // is what h completes with (raised at this await, once). Cancelling the
   // wait queues that resumption at once.
-  void async_sleep_until(nanos deadline, sleeper h);
+  // `frame` is an address in the sleeping coroutine's frame (the awaited
+  // sleep_op's), read ahead of the task's resumption.
+  void async_sleep_until(nanos deadline, sleeper h, const void* frame);
   void async_join(lane_id lane, wait_handler h);
   void async_offload(nanos d, run_kind kind, wait_handler h);  // to_thread
   // As add_done_callback: `cb` is queued when the task ends. A task's own
@@ -235,6 +236,8 @@ class event_loop {
   struct sleeping {
     sleeper handler;
     lane_id lane;
+    const void* frame;                // where in the task's frame it sleeps: read ahead of its turn
+    const void* on_cancel = nullptr;  // what the task's cancellation slot holds for it: likewise
   };
   // The loop's own (a worker finishing a job, a timeout), or a sleep's.
   using timer_entry = std::variant<detail::callback, sleeping>;
@@ -264,6 +267,9 @@ class event_loop {
   void post_handler(F f);
   void queue_due_timers();
   void run_timer(timer_key key, nanos deadline);
+  // A pass's due timers wake tasks scattered through memory: a few timers
+  // ahead of the one running, what they will touch is fetched meanwhile.
+  void read_ahead_of_timer();
   timer_key add_timer(nanos deadline, timer_entry e);
   void ensure_workers();
   void start_next_job(std::size_t worker, nanos t);
@@ -302,6 +308,8 @@ class event_loop {
   std::size_t queued_ = 0;      // handlers in io_'s queue
   std::size_t batch_left_ = 0;  // handlers left in the current loop iteration
   detail::timer_heap<timer_entry> timers_;
+  std::vector<timer_key> due_;  // the current pass's due timers, in order
+  std::size_t due_run_ = 0;     // how many of them have run
   std::deque<pool_job> pool_queue_;
   std::vector<bool> worker_busy_;
   std::vector<lane_id> worker_lanes_;

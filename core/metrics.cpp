@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 
 #include "core/lane_events.hpp"
 
@@ -55,13 +56,23 @@ bool in_flight(const span& s, bool after_semaphore, bool before_semaphore) {
 }
 }  // namespace
 
-run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
+namespace {
+
+// Lanes grouped already, by whoever holds them.
+struct lanes_given {
+  lane_id count;
+  const std::function<std::span<const trace_event>(lane_id)>& events_of;
+  lane_id lane_count() const { return count; }
+  std::span<const trace_event> of(lane_id lane) const { return events_of(lane); }
+};
+
+// What happened by `now` only: a view behind the loop (a cursor inside a
+// blocking slice the loop has already run) sees the run as it was then.
+// The lanes are walked in order, with one buffer for the spans of the lane
+// at hand.
+template <class Lanes>
+run_metrics metrics_of(const trace& tr, Lanes& grouped, nanos now, nanos slow_threshold) {
   run_metrics m;
-  // What happened by `now` only: a view behind the loop (a cursor inside a
-  // blocking slice the loop has already run) sees the run as it was then.
-  // Every lane's events in one array, walked lane by lane: no vector per
-  // lane, and one buffer for the spans of the lane at hand.
-  lanes_in_order grouped(tr);
   const lane_id lanes = grouped.lane_count();
   m.lanes.resize(lanes);
   std::vector<span> spans;
@@ -238,6 +249,21 @@ run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
   std::sort(m.slow_slices.begin(), m.slow_slices.end(),
             [](const slow_slice& a, const slow_slice& b) { return a.start < b.start; });
   return m;
+}
+
+}  // namespace
+
+run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold) {
+  // Every lane's events grouped a range of lanes at a time: no vector per lane.
+  lanes_in_order grouped(tr);
+  return metrics_of(tr, grouped, now, slow_threshold);
+}
+
+run_metrics compute_metrics(const trace& tr, nanos now, lane_id lanes,
+                            const std::function<std::span<const trace_event>(lane_id)>& events_of,
+                            nanos slow_threshold) {
+  const lanes_given given{lanes, events_of};
+  return metrics_of(tr, given, now, slow_threshold);
 }
 
 std::string format_duration(nanos d) {

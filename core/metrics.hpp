@@ -2,6 +2,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -66,6 +67,11 @@ struct run_metrics {
 
 // The run's figures at `now`: events after it are left out.
 run_metrics compute_metrics(const trace& tr, nanos now, nanos slow_threshold = slow_slice_threshold);
+// The same from lanes a reader holds grouped already (the window's):
+// `lanes` of them, each one's events in the order the trace has them.
+run_metrics compute_metrics(const trace& tr, nanos now, lane_id lanes,
+                            const std::function<std::span<const trace_event>(lane_id)>& events_of,
+                            nanos slow_threshold = slow_slice_threshold);
 
 // Human sentences for the slow slices, as the CLI and the app show them.
 std::vector<std::string> warnings_of(const run_metrics& m);

@@ -668,6 +668,35 @@ TEST_SUITE("runtime") {
     CHECK(log == std::vector<std::string>{"sleep", "await", "sleep+1", "wait", "as_completed", "sleep+2"});
   }
 
+  TEST_CASE("a sleep kept or handed on is an awaitable, on either clock") {
+    for (const clock_kind clock : {clock_kind::virtual_clock, clock_kind::real_clock}) {
+      CAPTURE(static_cast<int>(clock));
+      loop_options options;
+      options.clock = clock;
+      event_loop loop(options);
+      std::vector<std::string> log;
+      awaitable<void> early = sleep(30ms);  // made before the loop runs, awaited inside it
+      auto body = [&](awaitable<void> kept) -> awaitable<void> {
+        co_await std::move(kept);
+        log.push_back("kept");
+        try {
+          co_await wait_for(sleep(1s), 20ms);
+        } catch (const timeout_error&) {
+          log.push_back("timed out");
+        }
+        task_handle t = spawn(sleep(10ms), "napper");
+        co_await t.join();
+        log.push_back("joined");
+        co_await sleep(0ms);
+        log.push_back("yielded");
+      };
+      loop.spawn(body(std::move(early)), "main");
+      loop.run();
+      CHECK(log == std::vector<std::string>{"kept", "timed out", "joined", "yielded"});
+      if (clock == clock_kind::virtual_clock) CHECK(loop.now() == 60 * ms);
+    }
+  }
+
   TEST_CASE("as_completed hands tasks back in the order they end, raising a failed one's error") {
     event_loop loop;
     std::vector<std::pair<std::string, nanos>> log;

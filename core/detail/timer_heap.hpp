@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/detail/touch.hpp"
 #include "core/trace.hpp"
 
 namespace loopscope::detail {
@@ -91,6 +92,11 @@ class timer_heap {
     }
   }
 
+  // A live timer's payload, not taken; null when it has run or gone.
+  Payload* peek(id timer) {
+    entry* e = live(timer);
+    return e != nullptr && e->payload ? &*e->payload : nullptr;
+  }
   bool empty() const { return heap_.empty(); }
   nanos front_deadline() const { return heap_.front().deadline; }
 
@@ -98,8 +104,13 @@ class timer_heap {
   // cancelled one too: the loop skips it when it comes to it).
   template <class F>
   void pop_due(nanos now, F&& to_ready) {
+    // Popped first, their slots read meanwhile, then marked and handed on.
+    due_.clear();
     while (!heap_.empty() && heap_.front().deadline <= now) {
-      const item it = pop();
+      due_.push_back(pop());
+      touch(&slots_[due_.back().slot]);
+    }
+    for (const item& it : due_) {
       slots_[it.slot].scheduled = false;
       to_ready(id_of(it.slot), it.deadline);
     }
@@ -216,6 +227,7 @@ class timer_heap {
   std::vector<item> heap_;
   std::vector<entry> slots_;
   std::vector<std::uint32_t> free_;
+  std::vector<item> due_;            // pop_due's, kept for its capacity
   std::size_t cancelled_count_ = 0;  // asyncio's _timer_cancelled_count
 };
 
