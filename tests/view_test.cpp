@@ -376,6 +376,73 @@ TEST_SUITE("view") {
     CHECK(d.running[mid] == 0);
   }
 
+  TEST_CASE("the density is each task's state in force, counted, at every step and between steps") {
+    workload w;
+    w.tasks = 7;
+    w.limit = 3;
+    for (const strategy s : {strategy::sequential, strategy::gather, strategy::bounded}) {
+      auto run = make_sandbox(s, w, loop_options{});
+      run->run_to_end();
+      lane_store lanes;
+      lanes.sync(run->trace());
+      for (const nanos cursor : {run->now(), run->now() / 2, nanos{0}}) {
+        const auto d = compute_density(lanes, cursor);
+        std::vector<nanos> probes;
+        for (std::size_t i = 0; i < d.t.size(); ++i) {
+          probes.push_back(d.t[i]);
+          if (i + 1 < d.t.size()) probes.push_back((d.t[i] + d.t[i + 1]) / 2);
+        }
+        for (const nanos t : probes) {
+          int counted[3] = {0, 0, 0};  // running, ready, waiting
+          if (t < cursor) {
+            for (lane_id id = 0; id < lanes.lane_count(); ++id) {
+              if (lanes.info(id).kind != lane_kind::task) continue;
+              const trace_event* in_force = nullptr;
+              for (const trace_event& e : lanes.events(id))
+                if (e.t <= t) in_force = &e;
+              if (in_force == nullptr || is_terminal(in_force->state)) continue;
+              ++counted[in_force->state == lane_state::running ? 0 : in_force->state == lane_state::ready ? 1 : 2];
+            }
+          }
+          const std::size_t at = d.index_at(t);
+          CAPTURE(t);
+          CHECK(d.running[at] == counted[0]);
+          CHECK(d.ready[at] == counted[1]);
+          CHECK(d.waiting[at] == counted[2]);
+        }
+      }
+    }
+  }
+
+  TEST_CASE("the figures from the window's lanes are the figures from the trace") {
+    workload w;
+    w.tasks = 9;
+    w.limit = 2;
+    for (const strategy s : {strategy::sequential, strategy::gather, strategy::bounded}) {
+      auto run = make_sandbox(s, w, loop_options{});
+      run->run_to_end();
+      lane_store lanes;
+      lanes.sync(run->trace());
+      for (const nanos now : {run->now(), run->now() / 3}) {
+        const run_metrics a = compute_metrics(run->trace(), now);
+        const run_metrics b = metrics_of(run->trace(), lanes, now);
+        CHECK(a.makespan == b.makespan);
+        CHECK(a.window == b.window);
+        CHECK(a.peak_concurrency == b.peak_concurrency);
+        CHECK(a.ready_total == b.ready_total);
+        CHECK(a.latency_p99 == b.latency_p99);
+        CHECK(a.completion_order == b.completion_order);
+        CHECK(a.concurrency == b.concurrency);
+        REQUIRE(a.lanes.size() == b.lanes.size());
+        for (std::size_t i = 0; i < a.lanes.size(); ++i) {
+          CHECK(a.lanes[i].running == b.lanes[i].running);
+          CHECK(a.lanes[i].waiting == b.lanes[i].waiting);
+          CHECK(a.lanes[i].end == b.lanes[i].end);
+        }
+      }
+    }
+  }
+
   TEST_CASE("lesson prose: headings, paragraphs, lists, emphasis and inline code") {
     const auto blocks = parse_markdown(
         "# Title\n\nA *suspended* task holds **nothing**: `await` hands the\nloop back.\n\n"

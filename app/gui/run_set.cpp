@@ -452,7 +452,7 @@ void run_set::sync() {
         p->metrics_at = now;
         p->computing_now = loop_now;
         p->computing = std::async(std::launch::async, [run = p->run.get(), lanes = &p->lanes, loop_now] {
-          return panel::figures_at{compute_metrics(run->trace(), loop_now), compute_density(*lanes, loop_now)};
+          return panel::figures_at{metrics_of(run->trace(), *lanes, loop_now), compute_density(*lanes, loop_now)};
         });
       }
       if (p->run->main_done()) p->figures = p->run->figures();
@@ -464,7 +464,7 @@ void run_set::sync() {
     const double period = real_clock_ ? metrics_period_s : 0.0;  // a paced run changes only when we step it
     if (stale && (final || since >= std::max(period, 5 * p->metrics_cost_s))) {
       const auto t0 = steady::now();
-      p->metrics = compute_metrics(p->run->trace(), loop_now);
+      p->metrics = metrics_of(p->run->trace(), p->lanes, loop_now);
       p->metrics_events = p->lanes.event_count();
       p->metrics_now = loop_now;
       p->metrics_at = now;

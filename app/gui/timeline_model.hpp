@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/metrics.hpp"
 #include "core/scenario.hpp"
 #include "core/trace.hpp"
 
@@ -114,6 +115,10 @@ struct density_steps {
   std::size_t index_at(nanos at) const;
 };
 density_steps compute_density(const lane_store& lanes, nanos cursor);
+
+// The run's figures from the lanes the window holds: the trace is not
+// grouped by lane a second time.
+run_metrics metrics_of(const trace& tr, const lane_store& lanes, nanos now);
 
 // Where the wait starting at `t0` on a lane (its `events`) was awaited:
 // "at line 12:  co_await sleep(latency);" in the code a learner reads
