@@ -84,6 +84,8 @@ def main():
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if not os.access(args.loopscope, os.X_OK):
+        parser.error(f"{args.loopscope}: no such program (./dev bench builds it, then runs this)")
 
     say("Building the window's timeline of 100,000 tasks, this tree beside an earlier one")
     base = build_base(args.base)
