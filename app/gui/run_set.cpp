@@ -460,21 +460,12 @@ void run_set::sync() {
     }
     const bool stale = p->metrics_events != p->lanes.event_count() || p->metrics_now != loop_now;
     const double since = std::chrono::duration<double>(now - p->metrics_at).count();
-    const bool final = p->run->finished() && p->metrics_now != loop_now;
+    const bool final = p->run->finished();                       // its last figures at once
     const double period = real_clock_ ? metrics_period_s : 0.0;  // a paced run changes only when we step it
-    if (stale && (final || since >= std::max(period, 5 * p->metrics_cost_s))) {
-      const auto t0 = steady::now();
-      p->metrics = metrics_of(p->run->trace(), p->lanes, loop_now);
-      p->metrics_events = p->lanes.event_count();
-      p->metrics_now = loop_now;
-      p->metrics_at = now;
-      std::size_t tasks = 0;
-      for (lane_id id = 0; id < p->lanes.lane_count(); ++id) tasks += p->lanes.info(id).kind == lane_kind::task;
-      if (tasks > density_from) p->density = compute_density(p->lanes, loop_now);
-      p->metrics_cost_s = std::chrono::duration<double>(steady::now() - t0).count();
-    }
+    if (stale && (final || since >= std::max(period, 5 * p->metrics_cost_s))) compute_figures(*p, loop_now, now);
     if (p->run->main_done()) p->figures = p->run->figures();
   }
+  const bool was_ended = ended_;
   if (pacer_ && pacer_->finished()) ended_ = true;
   if (real_clock_ && next_start_ > 0) {
     start_pending();  // the next variant, when they run in turn
@@ -485,6 +476,29 @@ void run_set::sync() {
       fit_requested_ = true;
     }
   }
+  if (ended_ && !was_ended && !large_) {
+    // A run that ended on its own thread since its lanes were read above:
+    // its last events are read, and the figures it ends with are whole.
+    for (auto& p : panels_) {
+      p->lanes.sync(p->run->trace());
+      const nanos loop_now = pacer_ ? std::min(p->run->now(), cursor()) : p->run->now();
+      if (p->metrics_events == p->lanes.event_count() && p->metrics_now == loop_now) continue;
+      compute_figures(*p, loop_now, now);
+      if (p->run->main_done()) p->figures = p->run->figures();
+    }
+  }
+}
+
+void run_set::compute_figures(panel& p, nanos loop_now, steady::time_point now) {
+  const auto t0 = steady::now();
+  p.metrics = metrics_of(p.run->trace(), p.lanes, loop_now);
+  p.metrics_events = p.lanes.event_count();
+  p.metrics_now = loop_now;
+  p.metrics_at = now;
+  std::size_t tasks = 0;
+  for (lane_id id = 0; id < p.lanes.lane_count(); ++id) tasks += p.lanes.info(id).kind == lane_kind::task;
+  if (tasks > density_from) p.density = compute_density(p.lanes, loop_now);
+  p.metrics_cost_s = std::chrono::duration<double>(steady::now() - t0).count();
 }
 
 // ---- Acting ----

@@ -158,6 +158,8 @@ class run_set {
   bool ready_to_seek(std::optional<nanos> t);
   void start_pending();
   void sync();
+  // A panel's metrics and density from its lanes, as of loop_now.
+  void compute_figures(panel& p, nanos loop_now, std::chrono::steady_clock::time_point now);
 
   bool recorded_ = false;  // the runs shown are recordings: the plan's, or large ones made in full
   bool large_ = false;     // large recordings: their figures are computed off the UI thread
