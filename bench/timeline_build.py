@@ -80,7 +80,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("loopscope", help="this tree's loopscope binary")
     parser.add_argument("--base", default=DEFAULT_BASE, help="the commit to compare with (default %(default)s)")
-    parser.add_argument("--runs", type=int, default=3, help="runs of each side (default %(default)s)")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each side (default %(default)s)")
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
