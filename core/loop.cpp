@@ -1,5 +1,6 @@
 #include "core/loop.hpp"
 
+#include <array>
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -561,11 +562,9 @@ void event_loop::async_sleep_until(nanos deadline, sleeper h, const void* frame)
 // queue, behind what is there already. Its callback runs in this pass; the
 // task it wakes, in the next.
 void event_loop::queue_due_timers() {
-  due_.clear();
   due_run_ = 0;
   // As call_soon(), without a callback to allocate for each.
   timers_.pop_due(now_, [this](timer_key key, nanos deadline) {
-    due_.push_back(key);
     post_handler([this, key, deadline] { run_timer(key, deadline); });
   });
 }
@@ -579,28 +578,27 @@ void event_loop::read_ahead_of_timer() {
   // another's would each wait out the memory on its own.
   constexpr std::size_t batch = 16;
   if (due_run_ % batch != 0) return;
-  const std::size_t end = std::min(due_.size(), due_run_ + batch);
-  for (std::size_t i = due_run_; i < end; ++i)
-    if (const auto* e = timers_.peek(due_[i])) detail::touch(e);
-  for (std::size_t i = due_run_; i < end; ++i) {
-    auto* e = timers_.peek(due_[i]);
-    auto* s = e != nullptr ? std::get_if<sleeping>(e) : nullptr;
+  const std::size_t n = std::min(timers_.due_count() - due_run_, batch);
+  std::array<timer_entry*, batch> entries{};
+  for (std::size_t i = 0; i < n; ++i)
+    if ((entries[i] = timers_.peek(timers_.due(due_run_ + i)))) detail::touch(entries[i]);
+  std::array<sleeping*, batch> sleepers{};
+  for (std::size_t i = 0; i < n; ++i) {
+    auto* s = entries[i] != nullptr ? std::get_if<sleeping>(entries[i]) : nullptr;
     if (s == nullptr || s->lane >= tasks_.size()) continue;
+    sleepers[i] = s;
     detail::touch(tasks_[s->lane]);
     const auto* bottom = s->handler.entry_point();
     for (std::size_t at = 0; at < sizeof(*bottom); at += 64) detail::touch(reinterpret_cast<const char*>(bottom) + at);
     detail::touch(s->frame);
     if (s->on_cancel != nullptr) detail::touch(s->on_cancel);
   }
-  for (std::size_t i = due_run_; i < end; ++i) {
-    auto* e = timers_.peek(due_[i]);
-    if (auto* s = e != nullptr ? std::get_if<sleeping>(e) : nullptr)
-      detail::touch_value(s->handler.get_cancellation_slot().has_handler());
-  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (sleepers[i] != nullptr) detail::touch_value(sleepers[i]->handler.get_cancellation_slot().has_handler());
 }
 
 void event_loop::run_timer(timer_key key, nanos deadline) {
-  if (due_run_ < due_.size() && due_[due_run_] == key) {
+  if (due_run_ < timers_.due_count() && timers_.due(due_run_) == key) {
     read_ahead_of_timer();
     ++due_run_;
   }

@@ -308,8 +308,7 @@ class event_loop {
   std::size_t queued_ = 0;      // handlers in io_'s queue
   std::size_t batch_left_ = 0;  // handlers left in the current loop iteration
   detail::timer_heap<timer_entry> timers_;
-  std::vector<timer_key> due_;  // the current pass's due timers, in order
-  std::size_t due_run_ = 0;     // how many of them have run
+  std::size_t due_run_ = 0;  // how many of the pass's due timers have run
   std::deque<pool_job> pool_queue_;
   std::vector<bool> worker_busy_;
   std::vector<lane_id> worker_lanes_;

@@ -36,6 +36,18 @@ time_axis axis_of(nanos t0, nanos t1, float width) {
   a.width = width;
   return a;
 }
+
+// A sandbox run to its end, and its lanes as the window reads them.
+std::pair<std::unique_ptr<scenario_run>, lane_store> ended_sandbox(strategy s, int tasks, int limit) {
+  workload w;
+  w.tasks = tasks;
+  w.limit = limit;
+  auto run = make_sandbox(s, w, loop_options{});
+  run->run_to_end();
+  lane_store lanes;
+  lanes.sync(run->trace());
+  return {std::move(run), std::move(lanes)};
+}
 }  // namespace
 
 TEST_SUITE("view") {
@@ -377,14 +389,8 @@ TEST_SUITE("view") {
   }
 
   TEST_CASE("the density is each task's state in force, counted, at every step and between steps") {
-    workload w;
-    w.tasks = 7;
-    w.limit = 3;
     for (const strategy s : {strategy::sequential, strategy::gather, strategy::bounded}) {
-      auto run = make_sandbox(s, w, loop_options{});
-      run->run_to_end();
-      lane_store lanes;
-      lanes.sync(run->trace());
+      const auto [run, lanes] = ended_sandbox(s, 7, 3);
       for (const nanos cursor : {run->now(), run->now() / 2, nanos{0}}) {
         const auto d = compute_density(lanes, cursor);
         std::vector<nanos> probes;
@@ -415,14 +421,8 @@ TEST_SUITE("view") {
   }
 
   TEST_CASE("the figures from the window's lanes are the figures from the trace") {
-    workload w;
-    w.tasks = 9;
-    w.limit = 2;
     for (const strategy s : {strategy::sequential, strategy::gather, strategy::bounded}) {
-      auto run = make_sandbox(s, w, loop_options{});
-      run->run_to_end();
-      lane_store lanes;
-      lanes.sync(run->trace());
+      const auto [run, lanes] = ended_sandbox(s, 9, 2);
       for (const nanos now : {run->now(), run->now() / 3}) {
         const run_metrics a = compute_metrics(run->trace(), now);
         const run_metrics b = metrics_of(run->trace(), lanes, now);

@@ -430,9 +430,7 @@ void run_set::sync() {
     // A large recording's lanes were read in full when it was made; its
     // figures' thread reads them.
     if (!large_) p->lanes.sync(p->run->trace());
-    // Figures as of the cursor: the loop can be ahead of it (a blocking
-    // slice runs whole), a recording always is.
-    const nanos loop_now = pacer_ || ended_ ? std::min(p->run->now(), cursor()) : p->run->now();
+    const nanos loop_now = figures_now(*p);
     // Metrics follow the events and the clock, but no more often than a few
     // times a second, and never taking more than a fifth of the time.
     if (large_) {  // a complete recording: read from another thread, nothing writes it
@@ -481,12 +479,16 @@ void run_set::sync() {
     // its last events are read, and the figures it ends with are whole.
     for (auto& p : panels_) {
       p->lanes.sync(p->run->trace());
-      const nanos loop_now = pacer_ ? std::min(p->run->now(), cursor()) : p->run->now();
+      const nanos loop_now = figures_now(*p);
       if (p->metrics_events == p->lanes.event_count() && p->metrics_now == loop_now) continue;
       compute_figures(*p, loop_now, now);
       if (p->run->main_done()) p->figures = p->run->figures();
     }
   }
+}
+
+nanos run_set::figures_now(const panel& p) const {
+  return pacer_ || ended_ ? std::min(p.run->now(), cursor()) : p.run->now();
 }
 
 void run_set::compute_figures(panel& p, nanos loop_now, steady::time_point now) {

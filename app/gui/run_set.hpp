@@ -158,6 +158,9 @@ class run_set {
   bool ready_to_seek(std::optional<nanos> t);
   void start_pending();
   void sync();
+  // The instant a panel's figures are of: the loop's, or the cursor where
+  // the loop is ahead of it (a blocking slice runs whole, a recording always is).
+  nanos figures_now(const panel& p) const;
   // A panel's metrics and density from its lanes, as of loop_now.
   void compute_figures(panel& p, nanos loop_now, std::chrono::steady_clock::time_point now);
 

@@ -97,6 +97,11 @@ class timer_heap {
     entry* e = live(timer);
     return e != nullptr && e->payload ? &*e->payload : nullptr;
   }
+  // The timers the last pop_due() handed on, in order (their ids hold
+  // until each has run).
+  std::size_t due_count() const { return due_.size(); }
+  id due(std::size_t i) const { return id_of(due_[i].slot); }
+
   bool empty() const { return heap_.empty(); }
   nanos front_deadline() const { return heap_.front().deadline; }
 
@@ -150,6 +155,7 @@ class timer_heap {
     heap_.clear();
     slots_.clear();
     free_.clear();
+    due_.clear();
     cancelled_count_ = 0;
   }
 
@@ -227,7 +233,7 @@ class timer_heap {
   std::vector<item> heap_;
   std::vector<entry> slots_;
   std::vector<std::uint32_t> free_;
-  std::vector<item> due_;            // pop_due's, kept for its capacity
+  std::vector<item> due_;            // what the last pop_due() handed on
   std::size_t cancelled_count_ = 0;  // asyncio's _timer_cancelled_count
 };
 
